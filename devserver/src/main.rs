@@ -1,0 +1,5 @@
+//! imsdk dev server (work in progress).
+
+fn main() {
+    println!("devserver: not implemented yet");
+}

@@ -1,0 +1,1 @@
+//! GoBelieve: the binary protocol (`codec`) and the `IMService` session.

@@ -1,0 +1,1 @@
+//! MobileIMSDK v6: the JSON `Protocal` model and the `IMClientManager` client.

@@ -1,0 +1,15 @@
+//! The sans-IO core: codecs and protocol state machines.
+//!
+//! Nothing here touches a socket, a timer or a clock. Time is passed in as
+//! milliseconds of wall-clock time (`now`), bytes and events come out of
+//! queues (see [`io`]). The shared pieces below are used by both protocols.
+
+pub mod backoff;
+pub mod dedupe;
+pub mod io;
+pub mod liveness;
+pub mod outbox;
+pub mod rng;
+
+pub mod gobelieve;
+pub mod mobileimsdk;

@@ -1,0 +1,13 @@
+//! imsdk: an instant-messaging client SDK for web pages and WeChat mini-programs.
+//!
+//! Two front doors share one sans-IO core:
+//! - `IMService`, the GoBelieve `im.js` API over GoBelieve's binary protocol;
+//! - `IMClientManager`, the MobileIMSDK client API over its JSON protocol.
+//!
+//! [`core`] is pure Rust (no I/O, time passed in) and is tested on the host;
+//! `web` (wasm32 only) binds it to JavaScript sockets, timers and observers.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -1,0 +1,1 @@
+//! The wasm-bindgen layer: JS classes, socket and timer drivers, observer calls.
