@@ -37,17 +37,20 @@ export const ENV_ONLINE = 1;
 export const ENV_OFFLINE = 2;
 export const ENV_VISIBLE = 3;
 export const ENV_HIDDEN = 4;
+export const ENV_APP_HIDE = 5;
+export const ENV_APP_SHOW = 6;
 
 /**
  * Calls `onSignal(kind)` on network and visibility changes: browser
- * online/offline/visibilitychange, or WeChat onNetworkStatusChange/
- * onAppShow/onAppHide. Returns a function that removes every listener.
+ * online/offline/visibilitychange (page hidden/visible), or WeChat
+ * onNetworkStatusChange/onAppShow/onAppHide (app hide/show: in a
+ * mini-program the socket dies soon after hide, in a browser tab it does not). Returns a function that removes every listener.
  */
 export function watchEnvironment(onSignal) {
   const undo = [];
   if (typeof wx !== 'undefined' && wx && typeof wx.onAppShow === 'function') {
-    const show = () => onSignal(ENV_VISIBLE);
-    const hide = () => onSignal(ENV_HIDDEN);
+    const show = () => onSignal(ENV_APP_SHOW);
+    const hide = () => onSignal(ENV_APP_HIDE);
     const net = (res) => onSignal(res && res.isConnected === false ? ENV_OFFLINE : ENV_ONLINE);
     wx.onAppShow(show);
     if (wx.onAppHide) wx.onAppHide(hide);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then runs every check and suite.
+# Any failure exits non-zero; a summary of the stages is printed either way.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RESULTS=()
+finish() {
+  local rc=$?
+  stop_devserver
+  printf '\n==== summary ====\n' >&2
+  printf '%s\n' "${RESULTS[@]}" >&2
+  if [ $rc -eq 0 ]; then echo "ALL PASSED" >&2; else echo "FAILED (exit $rc)" >&2; fi
+}
+trap finish EXIT
+
+stage() {
+  local name="$1"; shift
+  log "$name"
+  local t0=$SECONDS
+  if "$@"; then
+    RESULTS+=("ok    $name ($((SECONDS - t0)) s)")
+  else
+    RESULTS+=("FAIL  $name ($((SECONDS - t0)) s)")
+    exit 1
+  fi
+}
+
+stage "install missing tools" bash scripts/ensure-tools.sh
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "clippy (host)" cargo clippy --workspace --all-targets -- -D warnings
+stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --all-targets -- -D warnings
+stage "host tests (core, dev server)" cargo test --workspace
+stage "release build (pkg/web)" bash scripts/build.sh
