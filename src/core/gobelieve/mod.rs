@@ -2,3 +2,14 @@
 
 pub mod codec;
 pub mod command;
+pub mod config;
+pub mod event;
+pub mod session;
+pub mod sync;
+
+pub use config::Config;
+pub use event::{
+    ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage, MsgToken,
+    OutCustomerMessage, OutMessage, SendError,
+};
+pub use session::Session;
