@@ -1,1 +1,15 @@
 //! GoBelieve: the binary protocol (`codec`) and the `IMService` session.
+
+pub mod codec;
+pub mod command;
+pub mod config;
+pub mod event;
+pub mod session;
+pub mod sync;
+
+pub use config::Config;
+pub use event::{
+    ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage, MsgToken,
+    OutCustomerMessage, OutMessage, SendError,
+};
+pub use session::Session;

@@ -1,0 +1,50 @@
+//! Settings of an `IMService` session, with the im.js defaults.
+
+use super::command::PLATFORM_WEB;
+use crate::core::backoff::BackoffConfig;
+
+/// Session settings. Times are milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Full WebSocket URL, e.g. `wss://imnode2.gobelieve.io:14891/ws`.
+    pub url: String,
+    /// Sent in `MSG_AUTH_TOKEN`; at most 255 bytes of UTF-8.
+    pub access_token: String,
+    /// Sent in `MSG_AUTH_TOKEN`; at most 255 bytes of UTF-8.
+    pub device_id: String,
+    /// `PLATFORM_*`; 3 (web) by default.
+    pub platform_id: u8,
+    /// Header version byte: 2 (ACKs carry a status) by default, 1 for old servers.
+    pub protocol_version: u8,
+    /// A tracked message not ACKed within this time fails and the link is reset.
+    pub ack_timeout_ms: u64,
+    /// Time between PINGs.
+    pub heartbeat_ms: u64,
+    /// How long a PING may wait for its PONG.
+    pub pong_timeout_ms: u64,
+    /// Reconnect schedule.
+    pub backoff: BackoffConfig,
+    /// Sync a super group the app never registered when the server notifies
+    /// about it (from key 0). Off by default: such notifies are ignored.
+    pub sync_unknown_groups: bool,
+    /// Most messages awaiting an ACK at once; more are refused with `OutboxFull`.
+    pub max_pending: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            url: String::new(),
+            access_token: String::new(),
+            device_id: String::new(),
+            platform_id: PLATFORM_WEB,
+            protocol_version: 2,
+            ack_timeout_ms: 5_000,
+            heartbeat_ms: 180_000,
+            pong_timeout_ms: 3_000,
+            backoff: BackoffConfig::default(),
+            sync_unknown_groups: false,
+            max_pending: 1_000,
+        }
+    }
+}

@@ -1,0 +1,814 @@
+//! The `IMService` state machine, sans-IO: socket events and `now` go in,
+//! socket requests ([`Io`]) and app events ([`Event`]) come out.
+//!
+//! Fixes the im.js defects of spec §12: exact ACK matching, one close path
+//! per socket (stale sockets ignored), ACK timeout closes the socket,
+//! back-off for connections that die before auth, no loop after an auth
+//! failure, heartbeat state per connection, synchronous `stop()`.
+
+use super::codec::{self, Body, Customer, Im, Packet, Relay};
+use super::command::*;
+use super::config::Config;
+use super::event::*;
+use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
+use crate::core::backoff::Backoff;
+use crate::core::dedupe::Dedupe;
+use crate::core::io::{ConnId, Frame, Io};
+use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
+use crate::core::outbox::Outbox;
+use crate::core::rng::Rng;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+
+#[cfg(test)]
+mod tests;
+
+/// How long a delivered message is remembered to drop a second copy.
+const DEDUPE_WINDOW_MS: u64 = 10 * 60_000;
+/// How many delivered messages are remembered.
+const DEDUPE_CAPACITY: usize = 2_000;
+
+/// The socket currently in use.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    id: ConnId,
+    opened: bool,
+    /// Our packet counter; reset on open, pre-incremented.
+    seq: i32,
+}
+
+/// Which callback family a tracked message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Peer,
+    Group,
+    Customer,
+}
+
+/// A sent message awaiting its ACK.
+#[derive(Debug, Clone, Copy)]
+struct Tracked {
+    kind: Kind,
+    token: MsgToken,
+    /// The group id for group messages (a super-group ACK advances its key).
+    receiver: i64,
+}
+
+/// One GoBelieve client connection, across reconnects.
+#[derive(Debug)]
+pub struct Session {
+    config: Config,
+    rng: Rng,
+    backoff: Backoff,
+    liveness: Liveness,
+    state: ConnectState,
+    started: bool,
+    background: bool,
+    unreachable: bool,
+    /// Set by a refused token: no reconnect until `start()` or a new token.
+    auth_failed: bool,
+    link: Option<Link>,
+    last_conn: ConnId,
+    reconnect_at: Option<u64>,
+    room: i64,
+    sync: SyncState,
+    pending: Outbox<i32, Tracked>,
+    last_token: MsgToken,
+    seen: Dedupe<u64>,
+    io: VecDeque<Io>,
+    events: VecDeque<Event>,
+}
+
+impl Session {
+    /// A stopped session; `seed` drives the reconnect jitter.
+    pub fn new(config: Config, seed: u64) -> Self {
+        let liveness = Liveness::new(LivenessConfig {
+            interval: config.heartbeat_ms,
+            answer_timeout: config.pong_timeout_ms,
+            // A wake-up later than one full ping cycle means the link went unwatched.
+            silence_limit: config.heartbeat_ms.saturating_add(config.pong_timeout_ms),
+        });
+        Session {
+            rng: Rng::new(seed),
+            backoff: Backoff::new(config.backoff),
+            liveness,
+            state: ConnectState::Unconnected,
+            started: false,
+            background: false,
+            unreachable: false,
+            auth_failed: false,
+            link: None,
+            last_conn: 0,
+            reconnect_at: None,
+            room: 0,
+            sync: SyncState::default(),
+            pending: Outbox::new(config.max_pending),
+            last_token: 0,
+            seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
+            io: VecDeque::new(),
+            events: VecDeque::new(),
+            config,
+        }
+    }
+
+    /// The current settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sets the token for the next connection. After an authentication
+    /// failure a different token reconnects at once.
+    pub fn set_access_token(&mut self, token: String) {
+        let changed = token != self.config.access_token;
+        self.config.access_token = token;
+        if changed && self.auth_failed {
+            self.auth_failed = false;
+            self.backoff.reset();
+            self.connect();
+        }
+    }
+
+    /// Sets the URL used by the next connection.
+    pub fn set_url(&mut self, url: String) {
+        self.config.url = url;
+    }
+
+    /// Sets the device id sent by the next connection.
+    pub fn set_device_id(&mut self, device_id: String) {
+        self.config.device_id = device_id;
+    }
+
+    /// Sets the platform id sent by the next connection.
+    pub fn set_platform_id(&mut self, platform_id: u8) {
+        self.config.platform_id = platform_id;
+    }
+
+    /// The peer-queue sync key.
+    pub fn sync_key(&self) -> i64 {
+        self.sync.sync_key
+    }
+
+    /// Restores the peer-queue sync key (before `start()`).
+    pub fn set_sync_key(&mut self, key: i64) {
+        self.sync.sync_key = key;
+    }
+
+    /// Registers a super group; it is synced from `key` on the next connect.
+    pub fn add_super_group_sync_key(&mut self, gid: i64, key: i64) {
+        self.sync.group_keys.insert(gid, key);
+    }
+
+    /// Forgets a super group.
+    pub fn remove_super_group_sync_key(&mut self, gid: i64) {
+        self.sync.group_keys.remove(&gid);
+    }
+
+    /// Forgets every super group.
+    pub fn clear_super_group_sync_key(&mut self) {
+        self.sync.group_keys.clear();
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> ConnectState {
+        self.state
+    }
+
+    /// Starts connecting; a no-op when already started.
+    pub fn start(&mut self, _now: u64) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        self.auth_failed = false;
+        self.backoff.reset();
+        self.connect();
+    }
+
+    /// Closes the socket now, fails every pending message with `Stopped` and
+    /// reports state 0; nothing reconnects until `start()`.
+    pub fn stop(&mut self, _now: u64) {
+        if !self.started {
+            return;
+        }
+        self.started = false;
+        self.auth_failed = false;
+        self.reconnect_at = None;
+        self.close_link(FailReason::Stopped, ConnectState::Unconnected);
+        self.set_state(ConnectState::Unconnected);
+    }
+
+    /// The app went to the background: disconnect until `enter_foreground`.
+    pub fn enter_background(&mut self, _now: u64) {
+        self.background = true;
+        self.suspend();
+    }
+
+    /// The app came back: connect at once.
+    pub fn enter_foreground(&mut self, _now: u64) {
+        self.background = false;
+        self.connect();
+    }
+
+    /// The network became reachable (connect at once) or unreachable
+    /// (disconnect and wait for it to come back).
+    pub fn handle_connectivity_change(&mut self, reachable: bool, _now: u64) {
+        if reachable {
+            self.unreachable = false;
+            self.connect();
+        } else {
+            self.unreachable = true;
+            self.suspend();
+        }
+    }
+
+    /// The network is back or the page became visible: if waiting to
+    /// reconnect, try at once instead of waiting out the back-off.
+    pub fn network_online(&mut self, _now: u64) {
+        self.unreachable = false;
+        self.connect();
+    }
+
+    /// Sends a peer message, tracked until its ACK or failure.
+    pub fn send_peer_message(&mut self, m: OutMessage, now: u64) -> Result<MsgToken, SendError> {
+        let receiver = m.receiver;
+        self.send_tracked(Kind::Peer, receiver, Body::Im(out_im(m)), now)
+    }
+
+    /// Sends a group message (`receiver` = group id), tracked like a peer message.
+    pub fn send_group_message(&mut self, m: OutMessage, now: u64) -> Result<MsgToken, SendError> {
+        let receiver = m.receiver;
+        self.send_tracked(Kind::Group, receiver, Body::GroupIm(out_im(m)), now)
+    }
+
+    /// Sends a customer-service message (cmd 64), tracked like a peer message.
+    pub fn send_customer_message(
+        &mut self,
+        m: OutCustomerMessage,
+        now: u64,
+    ) -> Result<MsgToken, SendError> {
+        let receiver = m.receiver;
+        let body = Body::Customer(Customer {
+            sender_app_id: m.sender_app_id,
+            sender: m.sender,
+            receiver_app_id: m.receiver_app_id,
+            receiver: m.receiver,
+            timestamp: m.timestamp,
+            content: m.content,
+        });
+        self.send_tracked(Kind::Customer, receiver, body, now)
+    }
+
+    /// Sends a real-time message (not stored, not tracked).
+    pub fn send_rt_message(&mut self, m: OutMessage, _now: u64) -> Result<(), SendError> {
+        self.send_untracked(Body::Rt(out_relay(m)))
+    }
+
+    /// Sends a room message (`receiver` = room id; not tracked).
+    pub fn send_room_message(&mut self, m: OutMessage, _now: u64) -> Result<(), SendError> {
+        self.send_untracked(Body::RoomIm(out_relay(m)))
+    }
+
+    /// Enters a room (0 is ignored); re-entered on every reconnect.
+    pub fn enter_room(&mut self, room: i64, _now: u64) {
+        if room == 0 {
+            return;
+        }
+        self.room = room;
+        if self.can_send() {
+            self.send(Body::EnterRoom { room_id: room });
+        }
+    }
+
+    /// Leaves the current room if it is `room`, so it is not re-entered.
+    pub fn leave_room(&mut self, room: i64, _now: u64) {
+        if room == 0 || room != self.room {
+            return;
+        }
+        self.room = 0;
+        if self.can_send() {
+            self.send(Body::LeaveRoom { room_id: room });
+        }
+    }
+
+    /// Socket `conn` opened: authenticate, re-enter the room, sync.
+    pub fn handle_open(&mut self, conn: ConnId, now: u64) {
+        match &mut self.link {
+            Some(link) if link.id == conn && !link.opened => {
+                link.opened = true;
+                link.seq = 0;
+            }
+            _ => return,
+        }
+        let auth = Body::AuthToken {
+            platform_id: self.config.platform_id,
+            token: self.config.access_token.clone(),
+            device_id: self.config.device_id.clone(),
+        };
+        if let Err(e) = self.try_send(auth, 0) {
+            self.warn(format!("cannot authenticate: {e}"));
+            self.auth_failed = true;
+            self.close_link(FailReason::Disconnected, ConnectState::AuthenticationFail);
+            return;
+        }
+        self.liveness.start(now);
+        if self.room != 0 {
+            self.send(Body::EnterRoom { room_id: self.room });
+        }
+        let mut out = Vec::new();
+        self.sync.on_open(now, &mut out);
+        self.apply(out);
+        // CONNECTED on open, before AUTH_STATUS: sends are accepted from here.
+        self.set_state(ConnectState::Connected);
+    }
+
+    /// A binary frame arrived on `conn`.
+    pub fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64) {
+        if !self.is_open(conn) {
+            return;
+        }
+        self.liveness.heard(now);
+        let packet = match codec::decode(data) {
+            Ok(p) => p,
+            Err(e) => {
+                self.warn(format!("dropped a malformed packet: {e}"));
+                return;
+            }
+        };
+        if let Body::Metadata {
+            sync_key,
+            prev_sync_key,
+        } = packet.body
+        {
+            self.sync.remember_metadata(Metadata {
+                seq: packet.seq,
+                sync_key,
+                prev_sync_key,
+            });
+            return;
+        }
+        let meta = self.sync.take_metadata_for(packet.seq);
+        self.dispatch(packet, meta, now);
+    }
+
+    /// A text frame arrived: the protocol has none, so it is ignored.
+    pub fn handle_text(&mut self, conn: ConnId, _text: &str, _now: u64) {
+        if self.is_open(conn) {
+            self.warn("ignored a text frame (the protocol is binary only)".into());
+        }
+    }
+
+    /// Socket `conn` closed (or failed, `error`). Before open this is a
+    /// connect failure (state 3); after, a disconnect (state 0). Either way
+    /// pending messages fail and a reconnect is scheduled.
+    pub fn handle_close(&mut self, conn: ConnId, error: bool, now: u64) {
+        let Some(link) = self.link.filter(|l| l.id == conn) else {
+            return;
+        };
+        if error {
+            self.warn("socket error".into());
+        }
+        let state = if link.opened {
+            ConnectState::Unconnected
+        } else {
+            ConnectState::ConnectFail
+        };
+        self.close_link(FailReason::Disconnected, state);
+        self.schedule_reconnect(now);
+    }
+
+    /// Runs whatever is due at `now`: reconnect, ACK deadlines, heartbeat.
+    pub fn handle_timeout(&mut self, now: u64) {
+        if self.reconnect_at.is_some_and(|t| t <= now) {
+            self.reconnect_at = None;
+            self.connect();
+        }
+        let expired = self.pending.take_expired(now, self.config.ack_timeout_ms);
+        if !expired.is_empty() {
+            for p in expired {
+                self.fail(p.value, FailReason::Timeout);
+            }
+            self.warn("ACK timeout: resetting the connection".into());
+            self.drop_connection(now);
+        }
+        match self.liveness.poll(now) {
+            Some(LivenessAction::SendPing) => self.send(Body::Ping),
+            Some(LivenessAction::Dead) => {
+                self.warn("no PONG in time: resetting the connection".into());
+                self.drop_connection(now);
+            }
+            None => {}
+        }
+    }
+
+    /// The next socket request for the driver.
+    pub fn poll_io(&mut self) -> Option<Io> {
+        self.io.pop_front()
+    }
+
+    /// The next event for the app.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When `handle_timeout` should run next: the earliest of the reconnect
+    /// time, the heartbeat deadline and the oldest pending ACK deadline.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let ack = self
+            .pending
+            .oldest()
+            .map(|t| t.saturating_add(self.config.ack_timeout_ms));
+        [self.reconnect_at, self.liveness.next_deadline(), ack]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    // ---- connection lifecycle ----
+
+    fn active(&self) -> bool {
+        self.started && !self.background && !self.unreachable && !self.auth_failed
+    }
+
+    /// Opens a socket now if the session should be connected and has none.
+    fn connect(&mut self) {
+        if !self.active() || self.link.is_some() {
+            return;
+        }
+        self.reconnect_at = None;
+        self.last_conn = self.last_conn.wrapping_add(1);
+        let conn = self.last_conn;
+        self.link = Some(Link {
+            id: conn,
+            opened: false,
+            seq: 0,
+        });
+        self.io.push_back(Io::Connect {
+            conn,
+            url: self.config.url.clone(),
+        });
+        self.set_state(ConnectState::Connecting);
+    }
+
+    /// Disconnects without reconnecting (background, offline).
+    fn suspend(&mut self) {
+        self.reconnect_at = None;
+        if self.link.is_some() {
+            self.close_link(FailReason::Disconnected, ConnectState::Unconnected);
+        }
+    }
+
+    /// We judged the link dead: close it and reconnect through the back-off.
+    fn drop_connection(&mut self, now: u64) {
+        if self.link.is_some() {
+            self.close_link(FailReason::Disconnected, ConnectState::Unconnected);
+            self.schedule_reconnect(now);
+        }
+    }
+
+    /// The single close path of a socket: detach and close it, forget its
+    /// per-connection state, fail everything pending, report `state`.
+    fn close_link(&mut self, reason: FailReason, state: ConnectState) {
+        if let Some(link) = self.link.take() {
+            self.io.push_back(Io::Close { conn: link.id });
+        }
+        self.liveness.stop();
+        self.sync.on_close();
+        for p in self.pending.drain() {
+            self.fail(p.value, reason);
+        }
+        self.set_state(state);
+    }
+
+    /// Every connection that ends counts as a failure; only AUTH_STATUS 0 resets.
+    fn schedule_reconnect(&mut self, now: u64) {
+        if self.active() && self.link.is_none() {
+            let delay = self.backoff.next_delay(&mut self.rng);
+            self.reconnect_at = Some(now.saturating_add(delay));
+        }
+    }
+
+    fn set_state(&mut self, state: ConnectState) {
+        if self.state != state {
+            self.state = state;
+            self.events.push_back(Event::StateChanged(state));
+        }
+    }
+
+    fn is_open(&self, conn: ConnId) -> bool {
+        self.link.is_some_and(|l| l.id == conn && l.opened)
+    }
+
+    fn can_send(&self) -> bool {
+        self.state == ConnectState::Connected && self.link.is_some_and(|l| l.opened)
+    }
+
+    // ---- writing ----
+
+    /// Encodes and queues one packet with the next seq; returns that seq.
+    fn try_send(&mut self, body: Body, flag: u8) -> Result<i32, codec::EncodeError> {
+        let Some(link) = self.link.as_mut().filter(|l| l.opened) else {
+            return Ok(0);
+        };
+        let seq = link.seq.wrapping_add(1);
+        let packet = Packet {
+            seq,
+            version: self.config.protocol_version,
+            flag,
+            body,
+        };
+        let frame = packet.encode()?;
+        link.seq = seq;
+        let conn = link.id;
+        self.io.push_back(Io::Send {
+            conn,
+            frame: Frame::Binary(frame),
+        });
+        Ok(seq)
+    }
+
+    /// Queues a small control packet (it cannot exceed the limits).
+    fn send(&mut self, body: Body) {
+        if let Err(e) = self.try_send(body, 0) {
+            self.warn(format!("could not encode a control packet: {e}"));
+        }
+    }
+
+    fn send_tracked(
+        &mut self,
+        kind: Kind,
+        receiver: i64,
+        body: Body,
+        now: u64,
+    ) -> Result<MsgToken, SendError> {
+        if !self.can_send() {
+            return Err(SendError::NotConnected);
+        }
+        if self.pending.len() >= self.config.max_pending {
+            return Err(SendError::OutboxFull);
+        }
+        let seq = self.try_send(body, 0).map_err(|_| SendError::TooLong)?;
+        self.last_token = self.last_token.wrapping_add(1);
+        let token = self.last_token;
+        let tracked = Tracked {
+            kind,
+            token,
+            receiver,
+        };
+        self.pending
+            .insert(seq, tracked, now)
+            .map_err(|_| SendError::OutboxFull)?;
+        Ok(token)
+    }
+
+    fn send_untracked(&mut self, body: Body) -> Result<(), SendError> {
+        if !self.can_send() {
+            return Err(SendError::NotConnected);
+        }
+        self.try_send(body, 0)
+            .map(drop)
+            .map_err(|_| SendError::TooLong)
+    }
+
+    fn apply(&mut self, out: Vec<SyncOutput>) {
+        for o in out {
+            match o {
+                SyncOutput::Send(body) => self.send(body),
+                SyncOutput::Emit(event) => self.events.push_back(event),
+            }
+        }
+    }
+
+    fn warn(&mut self, text: String) {
+        self.events.push_back(Event::Warning(text));
+    }
+
+    // ---- outcomes ----
+
+    fn ack(&mut self, t: Tracked) {
+        self.events.push_back(match t.kind {
+            Kind::Peer => Event::PeerAck(t.token),
+            Kind::Group => Event::GroupAck(t.token),
+            Kind::Customer => Event::CustomerAck(t.token),
+        });
+    }
+
+    fn fail(&mut self, t: Tracked, reason: FailReason) {
+        let token = t.token;
+        self.events.push_back(match t.kind {
+            Kind::Peer => Event::PeerFailure { token, reason },
+            Kind::Group => Event::GroupFailure { token, reason },
+            Kind::Customer => Event::CustomerFailure { token, reason },
+        });
+    }
+
+    // ---- reading ----
+
+    fn dispatch(&mut self, p: Packet, meta: Option<Metadata>, now: u64) {
+        let (seq, flag) = (p.seq, p.flag);
+        let mut out = Vec::new();
+        match p.body {
+            Body::AuthStatus { status: 0 } => self.backoff.reset(),
+            Body::AuthStatus { status } => {
+                self.warn(format!("authentication refused (status {status})"));
+                self.auth_failed = true;
+                self.reconnect_at = None;
+                self.close_link(FailReason::Disconnected, ConnectState::AuthenticationFail);
+            }
+            Body::Ack { seq: acked, status } => self.on_ack(acked, status, flag, meta, &mut out),
+            Body::Im(m) => self.on_stored(seq, flag, Stored::Peer(m), meta, now, &mut out),
+            Body::GroupIm(m) => self.on_stored(seq, flag, Stored::Group(m), meta, now, &mut out),
+            Body::Customer(m) => {
+                self.on_stored(seq, flag, Stored::Customer(m), meta, now, &mut out)
+            }
+            Body::GroupNotification(text) => {
+                self.events.push_back(Event::GroupNotification(text));
+                self.send(Body::Ack { seq, status: None });
+            }
+            Body::Rt(m) => self
+                .events
+                .push_back(Event::RtMessage(in_relay(seq, MSG_RT, flag, m))),
+            Body::RoomIm(m) => {
+                self.events
+                    .push_back(Event::RoomMessage(in_relay(seq, MSG_ROOM_IM, flag, m)))
+            }
+            Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
+            Body::Notification(text) => self.events.push_back(Event::Notification(text)),
+            Body::Pong | Body::SyncBegin { .. } | Body::SyncGroupBegin { .. } => {}
+            Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
+            Body::SyncEnd { sync_key } => self.sync.on_sync_end(sync_key, now, &mut out),
+            Body::SyncGroupNotify { group_id, sync_key } => self.sync.on_group_notify(
+                group_id,
+                sync_key,
+                self.config.sync_unknown_groups,
+                &mut out,
+            ),
+            Body::SyncGroupEnd { group_id, sync_key } => self.sync.on_group_end(
+                group_id,
+                sync_key,
+                self.config.sync_unknown_groups,
+                &mut out,
+            ),
+            other => self.warn(format!(
+                "ignored command {} (not sent by servers)",
+                other.cmd()
+            )),
+        }
+        self.apply(out);
+    }
+
+    /// Exactly one outcome per tracked message: the ACK with its seq settles it.
+    fn on_ack(
+        &mut self,
+        acked: i32,
+        status: Option<u8>,
+        flag: u8,
+        meta: Option<Metadata>,
+        out: &mut Vec<SyncOutput>,
+    ) {
+        let tracked = self.pending.remove(&acked).map(|p| p.value);
+        if let Some(t) = tracked {
+            match status {
+                None | Some(ACK_OK) => self.ack(t),
+                Some(code) => self.fail(t, FailReason::Refused(code)),
+            }
+        }
+        let super_group_gid = (flag & MESSAGE_FLAG_SUPER_GROUP != 0).then(|| {
+            tracked
+                .filter(|t| t.kind == Kind::Group)
+                .map(|t| t.receiver)
+        });
+        self.sync.on_ack(meta, super_group_gid, out);
+    }
+
+    /// A stored message (peer, group, customer): a PUSH must pass the
+    /// METADATA checks; every processed one is ACKed; a copy already
+    /// delivered (push then sync) is ACKed but not delivered again.
+    fn on_stored(
+        &mut self,
+        seq: i32,
+        flag: u8,
+        msg: Stored,
+        meta: Option<Metadata>,
+        now: u64,
+        out: &mut Vec<SyncOutput>,
+    ) {
+        let mut adopt = None;
+        if flag & MESSAGE_FLAG_PUSH != 0 {
+            let target = if flag & MESSAGE_FLAG_SUPER_GROUP != 0 {
+                match &msg {
+                    Stored::Group(m) => KeyTarget::Group(m.receiver),
+                    _ => {
+                        self.warn("dropped a super-group push that is not a group message".into());
+                        return;
+                    }
+                }
+            } else {
+                KeyTarget::Peer
+            };
+            // A push during a peer sync may also be in the sync batch; the
+            // SYNC_NOTIFY that follows it fetches it if it is not.
+            if target == KeyTarget::Peer && self.sync.is_syncing() {
+                return;
+            }
+            match self.sync.check_push(meta, target) {
+                Some(key) => adopt = Some((target, key)),
+                // Not contiguous: the SYNC_NOTIFY that follows brings it by sync.
+                None => return,
+            }
+        }
+        if self.seen.insert(msg.fingerprint(), now) {
+            self.events.push_back(msg.into_event(seq, flag));
+        }
+        self.send(Body::Ack { seq, status: None });
+        if let Some((target, key)) = adopt {
+            self.sync.adopt(target, key, out);
+        }
+    }
+}
+
+/// A received message that is stored by the server and ACKed by the client.
+enum Stored {
+    Peer(Im),
+    Group(Im),
+    Customer(Customer),
+}
+
+impl Stored {
+    /// Identity for the dedupe window: the same stored message has the same
+    /// fields whether it came by push or by sync (flags differ, so they are left out).
+    fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        match self {
+            Stored::Peer(m) | Stored::Group(m) => {
+                matches!(self, Stored::Group(_)).hash(&mut h);
+                (m.sender, m.receiver, m.timestamp, m.msgid, &m.content).hash(&mut h);
+            }
+            Stored::Customer(m) => {
+                (MSG_CUSTOMER, m.sender_app_id, m.sender, m.receiver_app_id).hash(&mut h);
+                (m.receiver, m.timestamp, &m.content).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+
+    fn into_event(self, seq: i32, flag: u8) -> Event {
+        let is_self = flag & MESSAGE_FLAG_SELF != 0;
+        let in_msg = |cmd: u8, m: Im| InMessage {
+            seq,
+            cmd,
+            flag,
+            is_self,
+            sender: m.sender,
+            receiver: m.receiver,
+            timestamp: m.timestamp,
+            msgid: m.msgid,
+            content: m.content,
+        };
+        match self {
+            Stored::Peer(m) => Event::PeerMessage(in_msg(MSG_IM, m)),
+            Stored::Group(m) => Event::GroupMessage(in_msg(MSG_GROUP_IM, m)),
+            Stored::Customer(m) => Event::CustomerMessage(InCustomerMessage {
+                seq,
+                cmd: MSG_CUSTOMER,
+                flag,
+                is_self,
+                sender_app_id: m.sender_app_id,
+                sender: m.sender,
+                receiver_app_id: m.receiver_app_id,
+                receiver: m.receiver,
+                timestamp: m.timestamp,
+                content: m.content,
+            }),
+        }
+    }
+}
+
+fn out_im(m: OutMessage) -> Im {
+    Im {
+        sender: m.sender,
+        receiver: m.receiver,
+        timestamp: m.timestamp,
+        msgid: m.msg_local_id,
+        content: m.content,
+    }
+}
+
+fn out_relay(m: OutMessage) -> Relay {
+    Relay {
+        sender: m.sender,
+        receiver: m.receiver,
+        content: m.content,
+    }
+}
+
+fn in_relay(seq: i32, cmd: u8, flag: u8, m: Relay) -> InRelayMessage {
+    InRelayMessage {
+        seq,
+        cmd,
+        flag,
+        sender: m.sender,
+        receiver: m.receiver,
+        content: m.content,
+    }
+}

@@ -1,0 +1,225 @@
+//! The client's sync-key bookkeeping (spec §10), kept apart from the socket
+//! handling: it decides which SYNC packets to send and which keys to save.
+//!
+//! Keys are i64 and compared as integers (im.js compared decimal strings
+//! with JS operators above 2^53).
+
+use super::codec::Body;
+use super::event::Event;
+use std::collections::BTreeMap;
+
+/// A new SYNC_NOTIFY starts another sync only if the running one began this
+/// long ago (a lost SYNC_END must not block syncing forever).
+pub const SYNC_GUARD_MS: u64 = 4_000;
+
+/// What the sync logic wants done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutput {
+    /// Write this packet on the current connection.
+    Send(Body),
+    /// Report this to the app.
+    Emit(Event),
+}
+
+/// Which queue a key belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTarget {
+    /// The user's peer queue (`syncKey`).
+    Peer,
+    /// A super group's queue (`groupSyncKeys[gid]`).
+    Group(i64),
+}
+
+/// The last `MSG_METADATA` received: keys of the packet with `seq + 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metadata {
+    pub seq: i32,
+    pub sync_key: i64,
+    pub prev_sync_key: i64,
+}
+
+/// Sync positions and the in-progress peer sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncState {
+    /// Peer-queue position (`syncKey`).
+    pub sync_key: i64,
+    /// Super-group positions (`groupSyncKeys`).
+    pub group_keys: BTreeMap<i64, i64>,
+    syncing: bool,
+    sync_started: u64,
+    pending_sync_key: i64,
+    metadata: Option<Metadata>,
+}
+
+impl SyncState {
+    /// True while a peer sync runs (SYNC sent, SYNC_END not yet received).
+    pub fn is_syncing(&self) -> bool {
+        self.syncing
+    }
+
+    /// On socket open: SYNC from the current key and one SYNC_GROUP per registered group.
+    pub fn on_open(&mut self, now: u64, out: &mut Vec<SyncOutput>) {
+        self.metadata = None;
+        self.start_sync(now, out);
+        for (&group_id, &sync_key) in &self.group_keys {
+            out.push(SyncOutput::Send(Body::SyncGroup { group_id, sync_key }));
+        }
+    }
+
+    /// The connection ended: forget what belonged to it.
+    pub fn on_close(&mut self) {
+        self.metadata = None;
+        self.syncing = false;
+        self.pending_sync_key = 0;
+    }
+
+    /// Remembers a METADATA packet for the packet that follows it.
+    pub fn remember_metadata(&mut self, meta: Metadata) {
+        self.metadata = Some(meta);
+    }
+
+    /// Consumes the remembered METADATA; it applies only to the packet with seq + 1.
+    pub fn take_metadata_for(&mut self, seq: i32) -> Option<Metadata> {
+        self.metadata
+            .take()
+            .filter(|m| m.seq.wrapping_add(1) == seq)
+    }
+
+    fn current(&self, target: KeyTarget) -> i64 {
+        match target {
+            KeyTarget::Peer => self.sync_key,
+            KeyTarget::Group(gid) => self.group_keys.get(&gid).copied().unwrap_or(0),
+        }
+    }
+
+    /// The key to adopt if a PUSH may be accepted: matching METADATA, both
+    /// keys non-zero, and `prev` equal to the current key of its queue.
+    pub fn check_push(&self, meta: Option<Metadata>, target: KeyTarget) -> Option<i64> {
+        let m = meta?;
+        let contiguous =
+            m.sync_key != 0 && m.prev_sync_key != 0 && m.prev_sync_key == self.current(target);
+        contiguous.then_some(m.sync_key)
+    }
+
+    /// Moves a queue to `key`, confirms it to the server and asks the app to save it.
+    pub fn adopt(&mut self, target: KeyTarget, key: i64, out: &mut Vec<SyncOutput>) {
+        match target {
+            KeyTarget::Peer => {
+                self.sync_key = key;
+                out.push(SyncOutput::Send(Body::SyncKey { sync_key: key }));
+                out.push(SyncOutput::Emit(Event::SaveSyncKey(key)));
+            }
+            KeyTarget::Group(gid) => {
+                self.group_keys.insert(gid, key);
+                out.push(SyncOutput::Send(Body::GroupSyncKey {
+                    group_id: gid,
+                    sync_key: key,
+                }));
+                out.push(SyncOutput::Emit(Event::SaveSuperGroupSyncKey { gid, key }));
+            }
+        }
+    }
+
+    /// An ACK preceded by METADATA: our own stored message advances our key,
+    /// so the next sync does not bring it back. `super_group_gid` is the
+    /// receiver of the acknowledged group message when the ACK has the
+    /// SUPER_GROUP flag (`Some(None)` if that message is unknown).
+    pub fn on_ack(
+        &mut self,
+        meta: Option<Metadata>,
+        super_group_gid: Option<Option<i64>>,
+        out: &mut Vec<SyncOutput>,
+    ) {
+        let Some(m) = meta else { return };
+        if m.sync_key == 0 || m.prev_sync_key == 0 {
+            return;
+        }
+        let target = match super_group_gid {
+            None => KeyTarget::Peer,
+            Some(Some(gid)) if self.group_keys.contains_key(&gid) => KeyTarget::Group(gid),
+            Some(_) => return,
+        };
+        let current = self.current(target);
+        if m.prev_sync_key == current && m.sync_key != current {
+            self.adopt(target, m.sync_key, out);
+        }
+    }
+
+    fn start_sync(&mut self, now: u64, out: &mut Vec<SyncOutput>) {
+        out.push(SyncOutput::Send(Body::Sync {
+            sync_key: self.sync_key,
+        }));
+        self.syncing = true;
+        self.sync_started = now;
+        self.pending_sync_key = 0;
+    }
+
+    /// `SYNC_NOTIFY(k)`: sync now unless one is running (for less than 4 s);
+    /// otherwise remember `k` for when it ends.
+    pub fn on_sync_notify(&mut self, key: i64, now: u64, out: &mut Vec<SyncOutput>) {
+        let idle = !self.syncing || now.saturating_sub(self.sync_started) >= SYNC_GUARD_MS;
+        if idle && self.sync_key < key {
+            self.start_sync(now, out);
+        } else {
+            self.pending_sync_key = self.pending_sync_key.max(key);
+        }
+    }
+
+    /// `SYNC_END(k)`: adopt `k` if it differs, always report the end, and
+    /// sync again if a notify came in meanwhile for a later key.
+    pub fn on_sync_end(&mut self, key: i64, now: u64, out: &mut Vec<SyncOutput>) {
+        if key != self.sync_key {
+            self.adopt(KeyTarget::Peer, key, out);
+        }
+        out.push(SyncOutput::Emit(Event::SyncEnd(self.sync_key)));
+        self.syncing = false;
+        if self.pending_sync_key > self.sync_key {
+            self.start_sync(now, out);
+        }
+    }
+
+    /// `SYNC_GROUP_NOTIFY(gid, k)`: sync a registered group that is behind.
+    /// An unregistered gid is ignored unless `sync_unknown` (then from 0).
+    pub fn on_group_notify(
+        &mut self,
+        gid: i64,
+        key: i64,
+        sync_unknown: bool,
+        out: &mut Vec<SyncOutput>,
+    ) {
+        let current = match self.group_keys.get(&gid) {
+            Some(&k) => k,
+            None if sync_unknown => 0,
+            None => {
+                out.push(SyncOutput::Emit(Event::Warning(format!(
+                    "ignored SYNC_GROUP_NOTIFY for unregistered group {gid}"
+                ))));
+                return;
+            }
+        };
+        if key > current {
+            out.push(SyncOutput::Send(Body::SyncGroup {
+                group_id: gid,
+                sync_key: current,
+            }));
+        }
+    }
+
+    /// `SYNC_GROUP_END(gid, k)`: adopt `k` if it differs from the stored key.
+    pub fn on_group_end(
+        &mut self,
+        gid: i64,
+        key: i64,
+        sync_unknown: bool,
+        out: &mut Vec<SyncOutput>,
+    ) {
+        let current = match self.group_keys.get(&gid) {
+            Some(&k) => k,
+            None if sync_unknown => 0,
+            None => return,
+        };
+        if key != current {
+            self.adopt(KeyTarget::Group(gid), key, out);
+        }
+    }
+}
