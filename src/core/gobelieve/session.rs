@@ -174,13 +174,16 @@ impl Session {
         self.state
     }
 
-    /// Starts connecting; a no-op when already started.
+    /// Starts connecting; a no-op when already started. Like im.js's
+    /// `resume()`, it connects whatever background or reachability was reported.
     pub fn start(&mut self, _now: u64) {
         if self.started {
             return;
         }
         self.started = true;
         self.auth_failed = false;
+        self.background = false;
+        self.unreachable = false;
         self.backoff.reset();
         self.connect();
     }

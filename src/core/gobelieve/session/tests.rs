@@ -730,6 +730,13 @@ fn background_and_unreachable_suspend_until_resumed() {
     h.s.handle_connectivity_change(true, h.now);
     h.pump();
     assert_eq!(h.connects.len(), 1);
+    // As im.js's resume(): start() connects even if backgrounded while stopped.
+    h.s.stop(h.now);
+    h.s.enter_background(h.now);
+    h.connects.clear();
+    h.s.start(h.now);
+    h.pump();
+    assert_eq!(h.connects.len(), 1);
 }
 
 #[test]
