@@ -37,6 +37,11 @@ impl Backoff {
         }
     }
 
+    /// Replaces the settings; the failure count is kept.
+    pub fn set_config(&mut self, config: BackoffConfig) {
+        self.config = config;
+    }
+
     /// The upper bound of the delay for the current failure count.
     pub fn ceiling(&self) -> u64 {
         let shift = self.failures.min(40);

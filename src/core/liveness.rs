@@ -47,6 +47,11 @@ impl Liveness {
         }
     }
 
+    /// Replaces the settings; the current connection's state is kept.
+    pub fn set_config(&mut self, config: LivenessConfig) {
+        self.config = config;
+    }
+
     /// Starts watching a connection; the first ping goes out one interval later.
     pub fn start(&mut self, now: u64) {
         self.active = true;

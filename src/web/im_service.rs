@@ -12,13 +12,18 @@ use super::convert::{self, field, id, id_to_js, int32, optional_id, range_error,
 use super::host::{self, Signal};
 use super::observer::{customer_message, failure, im_message, notify, relay_message};
 use super::runtime::{Machine, Runtime};
+use crate::core::gobelieve::command::MAX_BODY_LEN;
 use crate::core::gobelieve::{
     Config, ConnectState, Event, FailReason, InCustomerMessage, InMessage, MsgToken,
-    OutCustomerMessage, OutMessage, SendError, Session, MAX_CONTENT_BYTES,
+    OutCustomerMessage, OutMessage, SendError, Session,
 };
 use crate::core::io::{ConnId, Io};
 
 const DEFAULT_HOST: &str = "imnode2.gobelieve.io";
+/// Body lengths must stay below `MAX_BODY_LEN`; these are the fixed prefixes.
+const MAX_IM_CONTENT: usize = MAX_BODY_LEN - 1 - 24;
+const MAX_CUSTOMER_CONTENT: usize = MAX_BODY_LEN - 1 - 36;
+const MAX_RELAY_CONTENT: usize = MAX_BODY_LEN - 1 - 16;
 
 impl Machine for Session {
     type Event = Event;
@@ -368,7 +373,7 @@ impl ImService {
             _ => return Err(range_error("protocolVersion must be 1 or 2")),
         };
         self.rt
-            .with(|s, _| s.config_mut().protocol_version = version);
+            .with(|s, _| s.update_config(|c| c.protocol_version = version));
         Ok(())
     }
     /// The peer-queue sync position; restore it from storage before `start()`.
@@ -444,14 +449,13 @@ impl ImService {
             ))
         })? as u64;
         self.rt.with(|s, _| {
-            let c = s.config_mut();
-            match which {
+            s.update_config(|c| match which {
                 Timing::Ack => c.ack_timeout_ms = ms,
                 Timing::Ping => c.heartbeat_ms = ms,
                 Timing::Pong => c.pong_timeout_ms = ms,
                 Timing::ReconnectBase => c.backoff.base_ms = ms,
                 Timing::ReconnectCap => c.backoff.cap_ms = ms,
-            }
+            })
         });
         Ok(())
     }
@@ -506,7 +510,7 @@ impl ImService {
             content: convert::text(
                 &field(&msg, "content", "msg")?,
                 "msg.content",
-                MAX_CONTENT_BYTES - 12,
+                MAX_CUSTOMER_CONTENT,
             )?,
             timestamp: int32(&field(&msg, "timestamp", "msg")?, "msg.timestamp")?,
         };
@@ -662,6 +666,12 @@ impl ImService {
         self.rt.open_sockets()
     }
 
+    /// True while a timer is armed (diagnostics and tests: nothing runs after `stop()`).
+    #[wasm_bindgen(getter = timerArmed)]
+    pub fn timer_armed(&self) -> bool {
+        self.rt.timer_armed()
+    }
+
     fn track(
         &self,
         msg: JsValue,
@@ -720,7 +730,7 @@ fn out_message(msg: &JsValue) -> Result<OutMessage, JsValue> {
         content: convert::text(
             &field(msg, "content", "msg")?,
             "msg.content",
-            MAX_CONTENT_BYTES,
+            MAX_IM_CONTENT,
         )?,
         timestamp: int32(&field(msg, "timestamp", "msg")?, "msg.timestamp")?,
         msg_local_id: int32(&field(msg, "msgLocalID", "msg")?, "msg.msgLocalID")?,
@@ -734,7 +744,7 @@ fn relay(msg: &JsValue) -> Result<OutMessage, JsValue> {
         content: convert::text(
             &field(msg, "content", "msg")?,
             "msg.content",
-            MAX_CONTENT_BYTES + 8,
+            MAX_RELAY_CONTENT,
         )?,
         timestamp: 0,
         msg_local_id: 0,

@@ -171,14 +171,9 @@ impl<M: Machine> Runtime<M> {
             }
             Io::Send { conn, frame } => {
                 // Clone the handle so no borrow is held if the transport reports synchronously.
-                let socket = self
-                    .state
-                    .sockets
-                    .borrow()
-                    .iter()
-                    .find(|(c, _)| *c == conn)
-                    .map(|(_, s)| s.clone());
-                let Some(socket) = socket else { return };
+                let Some(socket) = self.socket(conn) else {
+                    return;
+                };
                 let sent = match &frame {
                     Frame::Binary(bytes) => socket.send_bytes(bytes),
                     Frame::Text(text) => socket.send_text(text),
@@ -195,6 +190,14 @@ impl<M: Machine> Runtime<M> {
             }
             Io::Close { conn } => self.forget_socket(conn),
         }
+    }
+
+    fn socket(&self, conn: ConnId) -> Option<Socket> {
+        let sockets = self.state.sockets.borrow();
+        sockets
+            .iter()
+            .find(|(c, _)| *c == conn)
+            .map(|(_, s)| JsValue::clone(s).unchecked_into())
     }
 
     fn forget_socket(&self, conn: ConnId) {

@@ -21,8 +21,10 @@ extern "C" {
 
 /// The dev server's base URL, e.g. `http://127.0.0.1:40123`.
 pub fn base_url() -> &'static str {
-    option_env!("IM_DEVSERVER_URL")
-        .expect("IM_DEVSERVER_URL is set by `npm test` (scripts/test.sh)")
+    match option_env!("IM_DEVSERVER_URL") {
+        Some(url) => url,
+        None => panic!("IM_DEVSERVER_URL is set at compile time by `npm test` (scripts/test.sh)"),
+    }
 }
 
 pub fn ws_url(path: &str) -> String {

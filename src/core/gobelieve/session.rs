@@ -55,6 +55,15 @@ struct Tracked {
     receiver: i64,
 }
 
+fn liveness_config(config: &Config) -> LivenessConfig {
+    LivenessConfig {
+        interval: config.heartbeat_ms,
+        answer_timeout: config.pong_timeout_ms,
+        // A wake-up later than one full ping cycle means the link went unwatched.
+        silence_limit: config.heartbeat_ms.saturating_add(config.pong_timeout_ms),
+    }
+}
+
 /// One GoBelieve client connection, across reconnects.
 #[derive(Debug)]
 pub struct Session {
@@ -83,12 +92,7 @@ pub struct Session {
 impl Session {
     /// A stopped session; `seed` drives the reconnect jitter.
     pub fn new(config: Config, seed: u64) -> Self {
-        let liveness = Liveness::new(LivenessConfig {
-            interval: config.heartbeat_ms,
-            answer_timeout: config.pong_timeout_ms,
-            // A wake-up later than one full ping cycle means the link went unwatched.
-            silence_limit: config.heartbeat_ms.saturating_add(config.pong_timeout_ms),
-        });
+        let liveness = Liveness::new(liveness_config(&config));
         Session {
             rng: Rng::new(seed),
             backoff: Backoff::new(config.backoff),
@@ -115,6 +119,14 @@ impl Session {
     /// The current settings.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Changes settings such as timings and the protocol version; timings
+    /// apply at once, the version from the next connection.
+    pub fn update_config(&mut self, change: impl FnOnce(&mut Config)) {
+        change(&mut self.config);
+        self.liveness.set_config(liveness_config(&self.config));
+        self.backoff.set_config(self.config.backoff);
     }
 
     /// Sets the token for the next connection. After an authentication
