@@ -1,0 +1,24 @@
+//! The app's inputs to `login()` and `send()`.
+
+/// The credentials of a manual login; saved for automatic re-logins.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LoginInfo {
+    pub user_id: String,
+    pub token: String,
+    pub extra: Option<String>,
+    /// SRT dialect only: the application name sent in the login body.
+    pub app: Option<String>,
+}
+
+/// One data message (type 2) to send.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SendRequest {
+    pub data_content: String,
+    /// The receiver's uid; "0" addresses the server.
+    pub to: String,
+    /// Ask for an ACK and retransmission.
+    pub qos: bool,
+    /// The fingerprint; generated (a UUID) for QoS messages when absent.
+    pub fp: Option<String>,
+    pub typeu: i32,
+}
