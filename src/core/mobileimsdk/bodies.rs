@@ -16,8 +16,11 @@ fn parse_object(text: &str) -> Result<Value, ProtocalError> {
 /// PLoginInfo, the body of a type-0 login.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PLoginInfo {
+    /// The user id to log in as (wire `loginUserId`).
     pub login_user_id: String,
+    /// The token the server verifies (wire `loginToken`).
     pub login_token: String,
+    /// Free-form extra data for the server's verifier.
     pub extra: Option<String>,
     /// Official only: 0 on a first login, else the server's saved value.
     pub first_login_time: i64,
@@ -65,6 +68,7 @@ pub struct PLoginInfoResponse {
 }
 
 impl PLoginInfoResponse {
+    /// The wire text `{"code":…,"firstLoginTime":…}`.
     pub fn to_json(&self) -> String {
         ObjectWriter::new()
             .int("code", self.code.into())
@@ -72,6 +76,7 @@ impl PLoginInfoResponse {
             .finish()
     }
 
+    /// Reads the body; missing fields are 0.
     pub fn from_json(text: &str) -> Result<Self, ProtocalError> {
         let v = parse_object(text)?;
         Ok(PLoginInfoResponse {
@@ -84,11 +89,14 @@ impl PLoginInfoResponse {
 /// PErrorResponse, the body of a type-52 error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PErrorResponse {
+    /// The error code (the open server only sends 301).
     pub error_code: i32,
+    /// The message (for 301: the offending packet as JSON).
     pub error_msg: Option<String>,
 }
 
 impl PErrorResponse {
+    /// The wire text `{"errorCode":…,"errorMsg":…}`.
     pub fn to_json(&self) -> String {
         ObjectWriter::new()
             .int("errorCode", self.error_code.into())
@@ -96,6 +104,7 @@ impl PErrorResponse {
             .finish()
     }
 
+    /// Reads the body; missing fields are 0 / null.
     pub fn from_json(text: &str) -> Result<Self, ProtocalError> {
         let v = parse_object(text)?;
         Ok(PErrorResponse {
@@ -110,6 +119,7 @@ impl PErrorResponse {
 pub struct PKickoutInfo {
     /// 1 = duplicate login, 2 = kicked by an admin, > 100 custom.
     pub code: i32,
+    /// Why, when the server says (often absent).
     pub reason: Option<String>,
 }
 
@@ -124,6 +134,7 @@ impl PKickoutInfo {
         .finish()
     }
 
+    /// Reads the body; a missing code is 0.
     pub fn from_json(text: &str) -> Result<Self, ProtocalError> {
         let v = parse_object(text)?;
         Ok(PKickoutInfo {

@@ -6,14 +6,20 @@ use super::protocal::Dialect;
 /// Client and server must use the same mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SenseMode {
+    /// 3 s interval, 5 s timeout (server idle 7 s).
     Mode3s,
     /// The demo server's mode.
     #[default]
     Mode5s,
+    /// 10 s / 15 s (server idle 15 s).
     Mode10s,
+    /// 15 s / 20 s (server idle 20 s).
     Mode15s,
+    /// 30 s / 35 s (server idle 35 s).
     Mode30s,
+    /// 60 s / 65 s (server idle 65 s).
     Mode60s,
+    /// 120 s / 125 s (server idle 125 s).
     Mode120s,
 }
 
@@ -50,6 +56,7 @@ impl SenseMode {
 pub struct Config {
     /// The WebSocket URL, used verbatim (officially `ws(s)://host:3000/websocket`).
     pub url: String,
+    /// Official v6 keys (default) or the seed's SRT keys.
     pub dialect: Dialect,
     /// Time between keep-alives (sense mode MODE_5S: 5000).
     pub keep_alive_interval_ms: u64,

@@ -31,16 +31,27 @@ pub mod packet_type {
 
 /// Result and error codes.
 pub mod code {
+    /// Success.
     pub const COMMON_CODE_OK: i32 = 0;
+    /// Not logged in.
     pub const COMMON_NO_LOGIN: i32 = 1;
+    /// Unknown error.
     pub const COMMON_UNKNOW_ERROR: i32 = 2;
+    /// The data could not be sent (also: socket not open).
     pub const COMMON_DATA_SEND_FAILD: i32 = 3;
+    /// Invalid packet or request.
     pub const COMMON_INVALID_PROTOCAL: i32 = 4;
+    /// The link broke before the login got an answer.
     pub const BREOKEN_CONNECT_TO_SERVER: i32 = 201;
+    /// The link could not be opened.
     pub const BAD_CONNECT_TO_SERVER: i32 = 202;
+    /// The SDK is not initialised.
     pub const CLIENT_SDK_NO_INITIALED: i32 = 203;
+    /// The local network is offline.
     pub const LOCAL_NETWORK_NOT_WORKING: i32 = 204;
+    /// No server address configured.
     pub const TO_SERVER_NET_INFO_NOT_SETUP: i32 = 205;
+    /// Server: the packet needs a login first.
     pub const RESPONSE_FOR_UNLOGIN: i32 = 301;
     /// The link-close code for a lost link (heartbeat, close, error, kick-out).
     pub const LINK_CLOSE_LOST: i32 = -1;

@@ -20,13 +20,23 @@ pub enum Event {
     /// A data packet (type 2), delivered once per fingerprint (`onTransBufferCB`).
     TransBuffer(Protocal),
     /// A server error (type 52), or code 4 for an unreadable frame (`onTransErrorCB`).
-    TransError { code: i32, msg: String },
+    TransError {
+        /// The server's `errorCode` (or 4).
+        code: i32,
+        /// The server's `errorMsg` (or what could not be read).
+        msg: String,
+    },
     /// QoS messages that got no ACK after every resend (`handleMessageLost`).
     MessagesLost(Vec<Protocal>),
     /// The QoS message with this fingerprint was acknowledged (`messagesBeReceivedCB`).
     MessageBeReceived(String),
     /// The server kicked this session out (official type 54); no re-login follows.
-    Kickout { code: i32, reason: Option<String> },
+    Kickout {
+        /// 1 duplicate login, 2 kicked by an admin, > 100 custom.
+        code: i32,
+        /// The server's reason, when given.
+        reason: Option<String>,
+    },
     /// Something worth a debug log line (for example a suspicious URL).
     Warning(String),
 }

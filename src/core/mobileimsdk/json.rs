@@ -24,10 +24,15 @@ pub struct Number {
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string, escapes decoded.
     String(String),
+    /// An array.
     Array(Vec<Value>),
     /// Members in document order; duplicate keys are kept.
     Object(Vec<(String, Value)>),
@@ -67,6 +72,7 @@ impl Value {
         }
     }
 
+    /// True for `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -75,19 +81,28 @@ impl Value {
 /// Why a text is not acceptable JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonErrorKind {
+    /// The text ended inside a value.
     UnexpectedEnd,
+    /// A character that cannot start or continue a value here.
     UnexpectedChar,
+    /// A number that breaks the JSON grammar.
     InvalidNumber,
+    /// An unknown escape or bad `\u` digits.
     InvalidEscape,
+    /// A raw control character inside a string.
     ControlCharInString,
+    /// Nesting deeper than [`MAX_DEPTH`].
     TooDeep,
+    /// Something follows the document.
     TrailingCharacters,
 }
 
 /// A parse error with the byte offset where it was noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonError {
+    /// What went wrong.
     pub kind: JsonErrorKind,
+    /// Byte offset in the input.
     pub offset: usize,
 }
 
@@ -411,6 +426,7 @@ pub struct ObjectWriter {
 }
 
 impl ObjectWriter {
+    /// An empty object, ready for members.
     pub fn new() -> Self {
         ObjectWriter {
             out: String::from("{"),
@@ -444,12 +460,14 @@ impl ObjectWriter {
         }
     }
 
+    /// A boolean member.
     pub fn bool(mut self, key: &str, value: bool) -> Self {
         self.key(key);
         self.out.push_str(if value { "true" } else { "false" });
         self
     }
 
+    /// An integer member.
     pub fn int(mut self, key: &str, value: i64) -> Self {
         self.key(key);
         let _ = write!(self.out, "{value}");

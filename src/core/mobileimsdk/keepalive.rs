@@ -27,6 +27,7 @@ pub struct KeepAlive {
 }
 
 impl KeepAlive {
+    /// A stopped daemon with the given interval and timeout (ms).
     pub fn new(interval_ms: u64, timeout_ms: u64) -> Self {
         KeepAlive {
             config: LivenessConfig {
@@ -46,10 +47,12 @@ impl KeepAlive {
         };
     }
 
+    /// Stops both timers (restartable with `start_delayed`).
     pub fn stop(&mut self) {
         self.state = State::Stopped;
     }
 
+    /// True between a start and a stop or death.
     pub fn is_running(&self) -> bool {
         !matches!(self.state, State::Stopped)
     }
@@ -92,6 +95,7 @@ impl KeepAlive {
         action
     }
 
+    /// When `poll` next has something to do.
     pub fn next_deadline(&self) -> Option<u64> {
         match &self.state {
             State::Stopped => None,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! MobileIMSDK v6: the JSON `Protocal` model and the `IMClientManager` client.
 //!
 //! - [`json`], [`protocal`], [`bodies`], [`constants`]: the wire format;

@@ -13,6 +13,7 @@ pub struct QosReceive {
 }
 
 impl QosReceive {
+    /// Fingerprints are remembered `window_ms` after they were last seen.
     pub fn new(window_ms: u64) -> Self {
         QosReceive {
             seen: Dedupe::new(window_ms, CAPACITY),
@@ -26,14 +27,17 @@ impl QosReceive {
         self.seen.insert(fp.to_string(), now)
     }
 
+    /// Forgets everything (release).
     pub fn clear(&mut self) {
         self.seen.clear();
     }
 
+    /// Number of remembered fingerprints.
     pub fn len(&self) -> usize {
         self.seen.len()
     }
 
+    /// True when nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.seen.is_empty()
     }

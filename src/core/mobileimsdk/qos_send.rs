@@ -31,6 +31,7 @@ pub struct QosSend {
 }
 
 impl QosSend {
+    /// A stopped daemon with an empty queue.
     pub fn new(check_ms: u64, just_now_ms: u64, max_resends: u32) -> Self {
         QosSend {
             queue: Outbox::new(CAPACITY),
@@ -57,6 +58,7 @@ impl QosSend {
         self.queue.drain();
     }
 
+    /// True when no further QoS message can be queued.
     pub fn is_full(&self) -> bool {
         self.queue.len() >= CAPACITY
     }
@@ -80,10 +82,12 @@ impl QosSend {
         self.queue.remove(&fp.to_string()).is_some()
     }
 
+    /// Number of messages waiting for an ACK.
     pub fn len(&self) -> usize {
         self.queue.len()
     }
 
+    /// True when no message waits for an ACK.
     pub fn is_empty(&self) -> bool {
         self.queue.is_empty()
     }

@@ -10,6 +10,7 @@ pub struct Relogin {
 }
 
 impl Relogin {
+    /// A stopped schedule with the given interval (ms).
     pub fn new(interval_ms: u64) -> Self {
         Relogin {
             interval: interval_ms,
@@ -27,10 +28,12 @@ impl Relogin {
         self.next_at = Some(now.saturating_add(self.interval));
     }
 
+    /// No more attempts (a login succeeded, or release).
     pub fn stop(&mut self) {
         self.next_at = None;
     }
 
+    /// True while attempts are scheduled.
     pub fn is_running(&self) -> bool {
         self.next_at.is_some()
     }
@@ -46,6 +49,7 @@ impl Relogin {
         }
     }
 
+    /// When the next attempt is due.
     pub fn next_deadline(&self) -> Option<u64> {
         self.next_at
     }
