@@ -913,3 +913,48 @@ fn srt_logout_has_an_empty_body() {
         (3, Some(""))
     );
 }
+
+#[test]
+fn random_frames_never_panic() {
+    use crate::core::rng::Rng;
+    let mut rng = Rng::new(9);
+    let templates = [
+        r#"{"bridge":false,"type":50,"dataContent":"{\"code\":0,\"firstLoginTime\":5}","from":"0","to":"1","QoS":false,"typeu":-1,"sm":-1}"#,
+        r#"{"bridge":true,"type":2,"dataContent":"x","from":"9","to":"1","fp":"f","QoS":true,"typeu":3,"sm":7}"#,
+        r#"{"type":52,"dataContent":"{\"errorCode\":301,\"errorMsg\":\"m\"}","from":"0","to":"-1"}"#,
+        r#"{"type":54,"dataContent":"{\"code\":1}","from":"0","to":"1"}"#,
+        r#"{"type":4,"dataContent":"f","from":"2","to":"1"}"#,
+    ];
+    let alphabet = b"{}[]\",:\\0123456789-.eEtrufalsn \x01";
+    for dialect in [Dialect::Official, Dialect::Srt] {
+        let mut h = Harness::with(Config {
+            url: URL.into(),
+            dialect,
+            ..Config::default()
+        });
+        let mut conn = h.logged_in();
+        for _ in 0..3_000 {
+            let mut doc = templates[rng.up_to(templates.len() as u64 - 1) as usize]
+                .as_bytes()
+                .to_vec();
+            for _ in 0..=rng.up_to(2) {
+                let at = rng.up_to(doc.len() as u64 - 1) as usize;
+                doc[at] = alphabet[rng.up_to(alphabet.len() as u64 - 1) as usize];
+            }
+            let text = String::from_utf8_lossy(&doc).into_owned();
+            h.now += rng.up_to(3_000);
+            h.c.handle_text(conn, &text, h.now);
+            h.c.handle_timeout(h.now);
+            for io in h.ios() {
+                if let Io::Connect { conn: c, .. } = io {
+                    conn = c;
+                    h.c.handle_open(conn, h.now);
+                }
+            }
+            h.events();
+            if h.c.user_id().is_none() {
+                conn = h.logged_in();
+            }
+        }
+    }
+}
