@@ -1,1 +1,29 @@
+#![warn(missing_docs)]
 //! MobileIMSDK v6: the JSON `Protocal` model and the `IMClientManager` client.
+//!
+//! - [`json`], [`protocal`], [`bodies`], [`constants`]: the wire format;
+//! - [`client`]: the sans-IO client machine, built from the daemons
+//!   [`keepalive`], [`relogin`], [`qos_send`] and [`qos_receive`].
+
+pub mod bodies;
+pub mod client;
+pub mod config;
+pub mod constants;
+pub mod event;
+pub mod fingerprint;
+pub mod json;
+pub mod keepalive;
+pub mod protocal;
+pub mod qos_receive;
+pub mod qos_send;
+pub mod relogin;
+pub mod request;
+
+#[cfg(test)]
+mod client_tests;
+
+pub use client::Client;
+pub use config::{Config, SenseMode};
+pub use event::Event;
+pub use protocal::{Dialect, Protocal, ProtocalError};
+pub use request::{LoginInfo, SendRequest};

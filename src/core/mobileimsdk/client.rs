@@ -1,0 +1,625 @@
+//! The MobileIMSDK client machine (`ClientCoreSDK` with its four daemons),
+//! sans-IO: sockets and timers are the driver's, time is passed in.
+//!
+//! One connection at a time: every new connection closes the previous one
+//! first, and events from an old connection id are ignored, so timers and
+//! late socket events can never race each other.
+
+use std::collections::VecDeque;
+
+use super::bodies::{self, PErrorResponse, PKickoutInfo, PLoginInfo, PLoginInfoResponse};
+use super::config::Config;
+use super::constants::{code, packet_type};
+use super::event::Event;
+use super::fingerprint::uuid_v4;
+use super::keepalive::KeepAlive;
+use super::protocal::{Dialect, Protocal};
+use super::qos_receive::QosReceive;
+use super::qos_send::QosSend;
+use super::relogin::Relogin;
+use super::request::{LoginInfo, SendRequest};
+use crate::core::io::{ConnId, Frame, Io};
+use crate::core::liveness::LivenessAction;
+use crate::core::rng::Rng;
+
+/// The server closes the connection on a larger frame (1009).
+pub const MAX_FRAME_BYTES: usize = 65_536;
+
+/// The socket the client currently owns.
+#[derive(Debug, Clone, Copy)]
+struct Connection {
+    id: ConnId,
+    open: bool,
+}
+
+/// A manual `login()` still waiting for its result.
+#[derive(Debug, Clone, Copy)]
+struct PendingLogin {
+    deadline: u64,
+}
+
+/// The `IMClientManager` core: login, re-login, keep-alive and both QoS daemons.
+#[derive(Debug)]
+pub struct Client {
+    config: Config,
+    rng: Rng,
+    next_conn_id: ConnId,
+    conn: Option<Connection>,
+    /// Saved by `login()`, resent by every automatic re-login.
+    login_info: Option<LoginInfo>,
+    /// From the first successful login response; 0 before.
+    first_login_time: i64,
+    /// Official `loginHasInit`: logged in and not logged out (cleared by 301).
+    login_has_init: bool,
+    /// Official `connectedToServer`: the current connection is logged in.
+    connected: bool,
+    /// Logged in at least once since the last manual login, so link losses
+    /// are repaired by re-login (cleared by release, logout and kick-out).
+    session: bool,
+    /// The local network is up (as far as the host knows).
+    network_online: bool,
+    pending_login: Option<PendingLogin>,
+    keep_alive: KeepAlive,
+    relogin: Relogin,
+    qos_send: QosSend,
+    qos_receive: QosReceive,
+    ios: VecDeque<Io>,
+    events: VecDeque<Event>,
+}
+
+impl Client {
+    /// A released client; `seed` feeds the fingerprint generator.
+    pub fn new(config: Config, seed: u64) -> Self {
+        Client {
+            rng: Rng::new(seed),
+            next_conn_id: 1,
+            conn: None,
+            login_info: None,
+            first_login_time: 0,
+            login_has_init: false,
+            connected: false,
+            session: false,
+            network_online: true,
+            pending_login: None,
+            keep_alive: KeepAlive::new(config.keep_alive_interval_ms, config.keep_alive_timeout_ms),
+            relogin: Relogin::new(config.relogin_interval_ms),
+            qos_send: QosSend::new(
+                config.qos_check_ms,
+                config.qos_just_now_ms,
+                config.qos_max_resends,
+            ),
+            qos_receive: QosReceive::new(config.receive_window_ms),
+            ios: VecDeque::new(),
+            events: VecDeque::new(),
+            config,
+        }
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    // ---- app commands -------------------------------------------------
+
+    /// A manual login: saves `info` (with `firstLoginTime` reset to 0), opens
+    /// a new connection and sends the login once it is open. Exactly one
+    /// `Event::LoginResult` follows.
+    pub fn login(&mut self, info: LoginInfo, now: u64) {
+        if self.pending_login.take().is_some() {
+            // Superseded: its connection is about to be replaced.
+            self.events
+                .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
+        }
+        self.warn_about_url();
+        self.keep_alive.stop();
+        self.relogin.stop();
+        self.qos_send.stop();
+        self.connected = false;
+        self.login_has_init = false;
+        self.session = false;
+        self.first_login_time = 0;
+        self.login_info = Some(info);
+        if !self.network_online {
+            self.close_connection();
+            self.events
+                .push_back(Event::LoginResult(code::LOCAL_NETWORK_NOT_WORKING));
+            return;
+        }
+        self.pending_login = Some(PendingLogin {
+            deadline: now.saturating_add(self.config.connect_timeout_ms),
+        });
+        self.open_connection();
+    }
+
+    /// Sends one data packet (type 2) from the logged-in uid. Errors are the
+    /// seed's codes: 1 not logged in, 3 not connected (or the QoS queue is
+    /// full), 4 invalid request (empty `to`, empty `fp`, frame too large).
+    pub fn send(&mut self, req: SendRequest, now: u64) -> Result<Protocal, i32> {
+        let Some(uid) = self.logged_in_uid() else {
+            return Err(code::COMMON_NO_LOGIN);
+        };
+        if !self.is_connected() {
+            return Err(code::COMMON_DATA_SEND_FAILD);
+        }
+        if req.to.is_empty() || req.fp.as_deref() == Some("") {
+            return Err(code::COMMON_INVALID_PROTOCAL);
+        }
+        let fp = match req.fp {
+            None if req.qos => Some(uuid_v4(&mut self.rng)),
+            fp => fp,
+        };
+        let mut packet = Protocal::new(
+            packet_type::COMMON_DATA,
+            Some(req.data_content),
+            &uid,
+            &req.to,
+        );
+        packet.fp = fp;
+        packet.qos = req.qos;
+        packet.typeu = req.typeu;
+        let text = packet.to_json(self.config.dialect);
+        if text.len() > MAX_FRAME_BYTES {
+            return Err(code::COMMON_INVALID_PROTOCAL);
+        }
+        if packet.qos && self.qos_send.is_full() {
+            return Err(code::COMMON_DATA_SEND_FAILD);
+        }
+        self.write_text(text);
+        if let (true, Some(fp)) = (packet.qos, packet.fp.clone()) {
+            // Cannot fail: fullness was checked above.
+            let _ = self.qos_send.insert(fp, packet.clone(), now);
+        }
+        Ok(packet)
+    }
+
+    /// The official logout: sends type 3 when logged in, then releases.
+    /// Returns 0 when the logout was written, 1 when not logged in, 3 when
+    /// logged in but not connected.
+    pub fn logout(&mut self, now: u64) -> i32 {
+        let result = match self.logged_in_uid() {
+            None => code::COMMON_NO_LOGIN,
+            Some(_) if !self.is_connected() => code::COMMON_DATA_SEND_FAILD,
+            Some(uid) => {
+                let packet = bodies::logout_packet(&uid, self.config.dialect);
+                self.write_packet(&packet);
+                code::COMMON_CODE_OK
+            }
+        };
+        self.release(now);
+        result
+    }
+
+    /// Stops every daemon, clears both QoS queues and closes the socket
+    /// whatever its state. A login still waiting gets `LoginResult(201)`.
+    pub fn release(&mut self, _now: u64) {
+        if self.pending_login.take().is_some() {
+            self.events
+                .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
+        }
+        self.close_connection();
+        self.keep_alive.stop();
+        self.relogin.stop();
+        self.qos_send.stop();
+        self.qos_send.clear();
+        self.qos_receive.clear();
+        self.connected = false;
+        self.login_has_init = false;
+        self.session = false;
+        self.login_info = None;
+        self.first_login_time = 0;
+    }
+
+    /// The host's network status changed. Offline: the link is closed,
+    /// `LinkClose(-9999)`, and no re-login until the network is back.
+    /// Online: an immediate re-login when a session was lost.
+    pub fn network_changed(&mut self, online: bool, now: u64) {
+        if online == self.network_online {
+            return;
+        }
+        self.network_online = online;
+        if online {
+            if self.session && !self.connected {
+                self.start_relogin_now(now);
+            }
+            return;
+        }
+        if self.pending_login.take().is_some() {
+            self.close_connection();
+            self.events
+                .push_back(Event::LoginResult(code::LOCAL_NETWORK_NOT_WORKING));
+        }
+        if self.session {
+            let was_connected = self.connected;
+            self.connected = false;
+            self.keep_alive.stop();
+            self.relogin.stop();
+            self.close_connection();
+            if was_connected {
+                self.events
+                    .push_back(Event::LinkClose(code::LINK_CLOSE_NETWORK_OFFLINE));
+            }
+        }
+    }
+
+    /// The app came to the foreground: check the link at once (a throttled
+    /// timer may be overdue) and re-login immediately if it is lost.
+    pub fn app_show(&mut self, now: u64) {
+        self.run_keep_alive(now);
+        if self.session && !self.connected && self.network_online {
+            self.start_relogin_now(now);
+        }
+    }
+
+    /// The app went to the background. Nothing changes: the deadlines are
+    /// absolute, so whatever a throttled timer misses is caught on wake-up.
+    pub fn app_hide(&mut self, _now: u64) {}
+
+    /// Logged in (official `loginHasInit`).
+    pub fn is_logged_in(&self) -> bool {
+        self.login_has_init
+    }
+
+    /// The current connection is open and logged in.
+    pub fn is_connected(&self) -> bool {
+        self.connected && self.conn.is_some_and(|c| c.open)
+    }
+
+    /// The uid of the saved login, if any.
+    pub fn user_id(&self) -> Option<&str> {
+        self.login_info.as_ref().map(|i| i.user_id.as_str())
+    }
+
+    // ---- driver input -------------------------------------------------
+
+    /// Socket `conn` opened: send the saved login on it.
+    pub fn handle_open(&mut self, conn: ConnId, _now: u64) {
+        let Some(c) = self.conn.as_mut().filter(|c| c.id == conn) else {
+            return;
+        };
+        c.open = true;
+        if let Some(info) = &self.login_info {
+            let body = PLoginInfo {
+                login_user_id: info.user_id.clone(),
+                login_token: info.token.clone(),
+                extra: info.extra.clone(),
+                first_login_time: self.first_login_time,
+                app: info.app.clone(),
+            };
+            let packet = bodies::login_packet(&body, self.config.dialect);
+            self.write_packet(&packet);
+        }
+    }
+
+    /// One text frame from socket `conn`.
+    pub fn handle_text(&mut self, conn: ConnId, text: &str, now: u64) {
+        if !self.is_current(conn) {
+            return;
+        }
+        self.keep_alive.heard(now);
+        match Protocal::from_json(text, self.config.dialect) {
+            Ok(packet) => self.receive(packet, now),
+            Err(e) => self.events.push_back(Event::TransError {
+                code: code::COMMON_INVALID_PROTOCAL,
+                msg: format!("unreadable packet: {e}"),
+            }),
+        }
+    }
+
+    /// A binary frame: not part of the protocol; reported, then ignored.
+    pub fn handle_binary(&mut self, conn: ConnId, data: &[u8], _now: u64) {
+        if !self.is_current(conn) {
+            return;
+        }
+        self.events.push_back(Event::TransError {
+            code: code::COMMON_INVALID_PROTOCAL,
+            msg: format!("unexpected binary frame of {} bytes", data.len()),
+        });
+    }
+
+    /// Socket `conn` closed or failed (`error`); both mean the link is gone.
+    pub fn handle_close(&mut self, conn: ConnId, _error: bool, now: u64) {
+        let Some(c) = self.conn.filter(|c| c.id == conn) else {
+            return;
+        };
+        self.conn = None;
+        if self.pending_login.take().is_some() {
+            let code = if c.open {
+                code::BREOKEN_CONNECT_TO_SERVER
+            } else {
+                code::BAD_CONNECT_TO_SERVER
+            };
+            self.events.push_back(Event::LoginResult(code));
+            return;
+        }
+        if self.connected {
+            self.link_lost(now);
+        }
+        // Otherwise a re-login is already scheduled (or nothing is wanted).
+    }
+
+    /// A timer fired: run everything that is due at `now`.
+    pub fn handle_timeout(&mut self, now: u64) {
+        if let Some(p) = self.pending_login {
+            if now >= p.deadline {
+                self.pending_login = None;
+                let opened = self.conn.is_some_and(|c| c.open);
+                self.close_connection();
+                self.events.push_back(Event::LoginResult(if opened {
+                    code::BREOKEN_CONNECT_TO_SERVER
+                } else {
+                    code::BAD_CONNECT_TO_SERVER
+                }));
+            }
+        }
+        self.run_keep_alive(now);
+        if self.relogin.poll(now) {
+            self.relogin_attempt();
+        }
+        self.run_qos_send(now);
+    }
+
+    // ---- driver output ------------------------------------------------
+
+    /// The next socket command.
+    pub fn poll_io(&mut self) -> Option<Io> {
+        self.ios.pop_front()
+    }
+
+    /// The next app notification.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call `handle_timeout` next; `None` when nothing is scheduled.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        [
+            self.pending_login.map(|p| p.deadline),
+            self.keep_alive.next_deadline(),
+            self.relogin.next_deadline(),
+            self.qos_send.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    // ---- internals ----------------------------------------------------
+
+    fn logged_in_uid(&self) -> Option<String> {
+        if !self.login_has_init {
+            return None;
+        }
+        self.user_id().map(str::to_string)
+    }
+
+    fn is_current(&self, conn: ConnId) -> bool {
+        self.conn.is_some_and(|c| c.id == conn)
+    }
+
+    fn warn_about_url(&mut self) {
+        let url = &self.config.url;
+        if self.config.dialect == Dialect::Official
+            && (!url.ends_with("/websocket") || url.contains('?'))
+        {
+            self.events.push_back(Event::Warning(format!(
+                "the official server only accepts the exact path /websocket without a query: {url}"
+            )));
+        }
+    }
+
+    fn open_connection(&mut self) {
+        self.close_connection();
+        let id = self.next_conn_id;
+        self.next_conn_id = self.next_conn_id.wrapping_add(1).max(1);
+        self.conn = Some(Connection { id, open: false });
+        self.ios.push_back(Io::Connect {
+            conn: id,
+            url: self.config.url.clone(),
+        });
+    }
+
+    fn close_connection(&mut self) {
+        if let Some(c) = self.conn.take() {
+            self.ios.push_back(Io::Close { conn: c.id });
+        }
+    }
+
+    fn write_text(&mut self, text: String) -> bool {
+        match self.conn {
+            Some(c) if c.open => {
+                self.ios.push_back(Io::Send {
+                    conn: c.id,
+                    frame: Frame::Text(text),
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn write_packet(&mut self, packet: &Protocal) -> bool {
+        self.write_text(packet.to_json(self.config.dialect))
+    }
+
+    fn run_keep_alive(&mut self, now: u64) {
+        match self.keep_alive.poll(now) {
+            Some(LivenessAction::SendPing) => {
+                if let Some(uid) = self.user_id().map(str::to_string) {
+                    self.write_packet(&bodies::keep_alive_packet(&uid));
+                }
+            }
+            Some(LivenessAction::Dead) => self.link_lost(now),
+            None => {}
+        }
+    }
+
+    fn run_qos_send(&mut self, now: u64) {
+        if let Some(check) = self.qos_send.poll(now) {
+            for packet in &check.resend {
+                // Counted even when there is no link, as in the official client.
+                self.write_packet(packet);
+            }
+            if !check.lost.is_empty() {
+                self.events.push_back(Event::MessagesLost(check.lost));
+            }
+        }
+    }
+
+    /// Heartbeat death, or the socket closed while logged in.
+    fn link_lost(&mut self, now: u64) {
+        self.connected = false;
+        self.keep_alive.stop();
+        self.close_connection();
+        self.events
+            .push_back(Event::LinkClose(code::LINK_CLOSE_LOST));
+        if self.network_online {
+            self.start_relogin_now(now);
+        }
+    }
+
+    fn start_relogin_now(&mut self, now: u64) {
+        self.relogin.start_immediate(now);
+        if self.relogin.poll(now) {
+            self.relogin_attempt();
+        }
+    }
+
+    /// One automatic re-login: a new connection, the saved login on open.
+    fn relogin_attempt(&mut self) {
+        if self.login_info.is_some() && self.network_online {
+            self.open_connection();
+        }
+    }
+
+    fn receive(&mut self, packet: Protocal, now: u64) {
+        if packet.qos && !self.is_failed_login_response(&packet) {
+            if let Some(fp) = packet.fp.clone() {
+                let fresh = self.qos_receive.record(&fp, now);
+                self.send_ack(&packet);
+                if !fresh {
+                    return;
+                }
+            }
+        }
+        let dialect = self.config.dialect;
+        match packet.type_ {
+            packet_type::COMMON_DATA => self.events.push_back(Event::TransBuffer(packet)),
+            packet_type::RECEIVED => self.on_ack(packet.data_content.as_deref()),
+            packet_type::SRT_RECEIVED if dialect == Dialect::Srt => {
+                self.on_ack(packet.data_content.as_deref())
+            }
+            packet_type::KICKOUT => self.on_kickout(&packet, now),
+            packet_type::LOGIN_RESPONSE => self.on_login_response(&packet, now),
+            packet_type::ERROR_RESPONSE => self.on_error(&packet, now),
+            // 51 was counted as heard; 53 and unknown types carry nothing for the app.
+            _ => {}
+        }
+    }
+
+    fn is_failed_login_response(&self, packet: &Protocal) -> bool {
+        packet.type_ == packet_type::LOGIN_RESPONSE
+            && packet
+                .data_content
+                .as_deref()
+                .and_then(|d| PLoginInfoResponse::from_json(d).ok())
+                .is_none_or(|r| r.code != 0)
+    }
+
+    fn send_ack(&mut self, packet: &Protocal) {
+        let own = self.user_id().unwrap_or(&packet.to).to_string();
+        let seed = self.config.dialect == Dialect::Srt && self.config.srt_seed_ack_addressing;
+        let ack = bodies::ack_packet(packet, &own, seed);
+        self.write_packet(&ack);
+    }
+
+    /// An ACK: reported only for a fingerprint still waiting, so each QoS
+    /// message ends once. ACKs for unknown fps (a second ACK after a resend,
+    /// one after the message was reported lost) are dropped silently.
+    fn on_ack(&mut self, fp: Option<&str>) {
+        if let Some(fp) = fp {
+            if self.qos_send.acknowledge(fp) {
+                self.events
+                    .push_back(Event::MessageBeReceived(fp.to_string()));
+            }
+        }
+    }
+
+    fn on_kickout(&mut self, packet: &Protocal, now: u64) {
+        let info = packet
+            .data_content
+            .as_deref()
+            .and_then(|d| PKickoutInfo::from_json(d).ok())
+            .unwrap_or_default();
+        self.release(now);
+        self.events.push_back(Event::Kickout {
+            code: info.code,
+            reason: info.reason,
+        });
+        self.events
+            .push_back(Event::LinkClose(code::LINK_CLOSE_LOST));
+    }
+
+    fn on_login_response(&mut self, packet: &Protocal, now: u64) {
+        let response = packet
+            .data_content
+            .as_deref()
+            .and_then(|d| PLoginInfoResponse::from_json(d).ok());
+        let Some(response) = response else {
+            self.events.push_back(Event::TransError {
+                code: code::COMMON_INVALID_PROTOCAL,
+                msg: "unreadable login response".into(),
+            });
+            return;
+        };
+        let pending = self.pending_login.take().is_some();
+        if response.code == code::COMMON_CODE_OK {
+            if !self.login_has_init {
+                self.first_login_time = response.first_login_time;
+            }
+            self.login_has_init = true;
+            self.session = true;
+            self.connected = true;
+            self.relogin.stop();
+            self.keep_alive.start_delayed(now);
+            self.qos_send.start(now);
+            if pending {
+                self.events
+                    .push_back(Event::LoginResult(code::COMMON_CODE_OK));
+            }
+            self.events.push_back(Event::LoginOrReloginSuccess);
+            // The first check runs at once: resend what waited while the link was down.
+            self.run_qos_send(now);
+        } else {
+            self.close_connection();
+            self.connected = false;
+            if pending {
+                self.events.push_back(Event::LoginResult(response.code));
+            }
+            self.events
+                .push_back(Event::LoginOrReloginFail(response.code));
+        }
+    }
+
+    fn on_error(&mut self, packet: &Protocal, now: u64) {
+        let error = packet
+            .data_content
+            .as_deref()
+            .and_then(|d| PErrorResponse::from_json(d).ok())
+            .unwrap_or_default();
+        if error.error_code == code::RESPONSE_FOR_UNLOGIN {
+            // The server forgot this session and closes it: log in again
+            // after one interval, on a new connection.
+            self.login_has_init = false;
+            self.connected = false;
+            self.keep_alive.stop();
+            if self.session {
+                self.relogin.start_delayed(now);
+            }
+        }
+        self.events.push_back(Event::TransError {
+            code: error.error_code,
+            msg: error.error_msg.unwrap_or_default(),
+        });
+    }
+}

@@ -1,0 +1,211 @@
+//! QoS4SendDaemon: QoS messages wait here for their ACK. Every check period
+//! each one is either reported lost (after the maximum resends), skipped
+//! (sent "just now") or resent identically (same fp). The put time is not
+//! refreshed, so after the first resend a message is resent on every check.
+//! Each message leaves exactly once: acknowledged, lost, or cleared.
+
+use super::protocal::Protocal;
+use crate::core::outbox::{Outbox, OutboxFull};
+
+/// Most messages that may wait for an ACK at once.
+pub const CAPACITY: usize = 4_096;
+
+/// What one check decided.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct QosCheck {
+    /// Write these again now (the retry is already counted).
+    pub resend: Vec<Protocal>,
+    /// Report these lost (already removed).
+    pub lost: Vec<Protocal>,
+}
+
+/// The QoS send queue and its check timer.
+#[derive(Debug, Clone)]
+pub struct QosSend {
+    queue: Outbox<String, Protocal>,
+    check_ms: u64,
+    just_now_ms: u64,
+    max_resends: u32,
+    /// The next check; `None` when stopped.
+    next_check: Option<u64>,
+}
+
+impl QosSend {
+    /// A stopped daemon with an empty queue.
+    pub fn new(check_ms: u64, just_now_ms: u64, max_resends: u32) -> Self {
+        QosSend {
+            queue: Outbox::new(CAPACITY),
+            check_ms,
+            just_now_ms,
+            max_resends,
+            next_check: None,
+        }
+    }
+
+    /// Starts (or restarts) the checks; the first runs at once, as the
+    /// official client does on every login success.
+    pub fn start(&mut self, now: u64) {
+        self.next_check = Some(now);
+    }
+
+    /// Stops the checks; queued messages stay queued.
+    pub fn stop(&mut self) {
+        self.next_check = None;
+    }
+
+    /// Drops every queued message without reporting it (release).
+    pub fn clear(&mut self) {
+        self.queue.drain();
+    }
+
+    /// True when no further QoS message can be queued.
+    pub fn is_full(&self) -> bool {
+        self.queue.len() >= CAPACITY
+    }
+
+    /// Queues a message that was just written.
+    pub fn insert(&mut self, fp: String, packet: Protocal, now: u64) -> Result<(), OutboxFull> {
+        // A long-idle timer would fire at once; the new message is "just
+        // now" anyway, so re-phase the checks from here.
+        if self.queue.is_empty() {
+            if let Some(at) = self.next_check {
+                if at < now {
+                    self.next_check = Some(now.saturating_add(self.check_ms));
+                }
+            }
+        }
+        self.queue.insert(fp, packet, now)
+    }
+
+    /// An ACK for `fp` arrived; true when it was waiting (and now leaves).
+    pub fn acknowledge(&mut self, fp: &str) -> bool {
+        self.queue.remove(&fp.to_string()).is_some()
+    }
+
+    /// Number of messages waiting for an ACK.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// True when no message waits for an ACK.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Runs the check when it is due.
+    pub fn poll(&mut self, now: u64) -> Option<QosCheck> {
+        let at = self.next_check?;
+        if now < at {
+            return None;
+        }
+        self.next_check = Some(now.saturating_add(self.check_ms));
+        let mut check = QosCheck::default();
+        let max = self.max_resends;
+        let lost_keys: Vec<String> = self
+            .queue
+            .iter()
+            .filter(|p| p.resends >= max)
+            .map(|p| p.key.clone())
+            .collect();
+        for key in lost_keys {
+            if let Some(p) = self.queue.remove(&key) {
+                check.lost.push(p.value);
+            }
+        }
+        for p in self.queue.iter_mut() {
+            if now.saturating_sub(p.first_sent) > self.just_now_ms {
+                p.resends += 1;
+                check.resend.push(p.value.clone());
+            }
+        }
+        Some(check)
+    }
+
+    /// The next check, only while something waits (an idle queue needs no timer).
+    pub fn next_deadline(&self) -> Option<u64> {
+        if self.queue.is_empty() {
+            None
+        } else {
+            self.next_check
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(fp: &str) -> Protocal {
+        let mut p = Protocal::new(2, Some("x".into()), "1", "2");
+        p.fp = Some(fp.into());
+        p.qos = true;
+        p
+    }
+
+    fn fps(list: &[Protocal]) -> Vec<&str> {
+        list.iter().filter_map(|p| p.fp.as_deref()).collect()
+    }
+
+    #[test]
+    fn official_schedule_resend_twice_then_lost() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.start(0);
+        assert_eq!(q.poll(0), Some(QosCheck::default()));
+        q.insert("a".into(), msg("a"), 1_000).unwrap();
+        assert_eq!(q.next_deadline(), Some(5_000));
+        // 4 s old: "just now" (≤ 3 s)? No, 4 > 3: resend.
+        let c = q.poll(5_000).unwrap();
+        assert_eq!(fps(&c.resend), ["a"]);
+        assert_eq!(c.resend[0], msg("a"), "identical packet");
+        assert_eq!(fps(&q.poll(10_000).unwrap().resend), ["a"]);
+        let c = q.poll(15_000).unwrap();
+        assert!(c.resend.is_empty());
+        assert_eq!(fps(&c.lost), ["a"]);
+        assert!(q.is_empty());
+        assert_eq!(q.next_deadline(), None);
+    }
+
+    #[test]
+    fn just_now_messages_are_skipped() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.start(0);
+        q.poll(0);
+        q.insert("a".into(), msg("a"), 2_000).unwrap();
+        assert_eq!(
+            q.poll(5_000),
+            Some(QosCheck::default()),
+            "3 s old is just now"
+        );
+        assert_eq!(fps(&q.poll(10_000).unwrap().resend), ["a"]);
+    }
+
+    #[test]
+    fn acknowledged_messages_leave_once() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.start(0);
+        q.insert("a".into(), msg("a"), 0).unwrap();
+        assert!(q.acknowledge("a"));
+        assert!(!q.acknowledge("a"));
+        assert_eq!(q.poll(100_000), Some(QosCheck::default()));
+    }
+
+    #[test]
+    fn stopped_daemon_does_not_check_and_restarts_immediately() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.insert("a".into(), msg("a"), 0).unwrap();
+        assert_eq!(q.poll(50_000), None);
+        q.start(60_000);
+        assert_eq!(q.next_deadline(), Some(60_000));
+        assert_eq!(fps(&q.poll(60_000).unwrap().resend), ["a"]);
+        q.clear();
+        assert_eq!(q.next_deadline(), None);
+    }
+
+    #[test]
+    fn an_idle_timer_is_rephased_on_insert() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.start(0);
+        q.insert("a".into(), msg("a"), 100_000).unwrap();
+        assert_eq!(q.next_deadline(), Some(105_000));
+    }
+}
