@@ -102,7 +102,8 @@ pub fn idle_for_sense_mode(mode: u32) -> Option<Duration> {
 }
 
 /// Usage text printed on `--help` and after a bad argument.
-pub const USAGE: &str = "usage: devserver [--host 127.0.0.1] [--port N] [--www DIR] [--static PREFIX=DIR ...]
+pub const USAGE: &str =
+    "usage: devserver [--host 127.0.0.1] [--port N] [--www DIR] [--static PREFIX=DIR ...]
   [--token TOKEN=UID ...] [--config FILE] [--exit-on-stdin-close]
   [--mim-accept-all | --mim-token UID=TOKEN ...] [--mim-sense-mode 3|5|10|15|30|60|120]
   [--gb-sync-batch N] [--gb-read-timeout-ms N] [--mim-idle-ms N] [--mim-qos-check-ms N]
@@ -127,7 +128,10 @@ impl Config {
             match flag.as_str() {
                 "--host" => cfg.host = value()?,
                 "--port" => cfg.port = parse_num(&flag, &value()?)?,
-                "--www" => cfg.mounts.push(Mount { prefix: "/".into(), dir: value()?.into() }),
+                "--www" => cfg.mounts.push(Mount {
+                    prefix: "/".into(),
+                    dir: value()?.into(),
+                }),
                 "--static" => cfg.mounts.push(parse_mount(&value()?)?),
                 "--token" => {
                     let (token, uid) = split_pair(&flag, &value()?)?;
@@ -135,7 +139,9 @@ impl Config {
                 }
                 "--config" => cfg.load_file(&value()?)?,
                 "--exit-on-stdin-close" => cfg.exit_on_stdin_close = true,
-                "--gb-sync-batch" => cfg.gb_sync_batch = parse_num::<usize>(&flag, &value()?)?.max(1),
+                "--gb-sync-batch" => {
+                    cfg.gb_sync_batch = parse_num::<usize>(&flag, &value()?)?.max(1)
+                }
                 "--gb-read-timeout-ms" => cfg.gb_read_timeout = parse_ms(&flag, &value()?)?,
                 "--mim-accept-all" => cfg.mim_accept_all = true,
                 "--mim-token" => {
@@ -176,11 +182,18 @@ impl Config {
         }
         if let Some(tokens) = v.get("tokens").and_then(|t| t.as_object()) {
             for (token, uid) in tokens {
-                let uid = uid.as_i64().ok_or_else(|| format!("{path}: uid of {token}"))?;
+                let uid = uid
+                    .as_i64()
+                    .ok_or_else(|| format!("{path}: uid of {token}"))?;
                 self.gb_tokens.insert(token.clone(), uid);
             }
         }
-        for g in v.get("groups").and_then(|g| g.as_array()).into_iter().flatten() {
+        for g in v
+            .get("groups")
+            .and_then(|g| g.as_array())
+            .into_iter()
+            .flatten()
+        {
             let ids = |key: &str| -> Vec<i64> {
                 g.get(key)
                     .and_then(|m| m.as_array())
@@ -188,7 +201,10 @@ impl Config {
                     .unwrap_or_default()
             };
             self.gb_groups.push(GroupSpec {
-                gid: g.get("gid").and_then(|x| x.as_i64()).ok_or_else(|| format!("{path}: group without gid"))?,
+                gid: g
+                    .get("gid")
+                    .and_then(|x| x.as_i64())
+                    .ok_or_else(|| format!("{path}: group without gid"))?,
                 members: ids("members"),
                 super_group: g.get("super").and_then(|x| x.as_bool()).unwrap_or(false),
                 muted: ids("muted"),
@@ -196,7 +212,9 @@ impl Config {
         }
         if let Some(tokens) = v.get("mim_tokens").and_then(|t| t.as_object()) {
             for (uid, token) in tokens {
-                let token = token.as_str().ok_or_else(|| format!("{path}: token of {uid}"))?;
+                let token = token
+                    .as_str()
+                    .ok_or_else(|| format!("{path}: token of {uid}"))?;
                 self.mim_tokens.insert(uid.clone(), token.to_string());
             }
         }
@@ -208,7 +226,8 @@ impl Config {
 }
 
 fn parse_num<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T, String> {
-    s.parse().map_err(|_| format!("{flag}: not a number: {s:?}"))
+    s.parse()
+        .map_err(|_| format!("{flag}: not a number: {s:?}"))
 }
 
 fn parse_ms(flag: &str, s: &str) -> Result<Duration, String> {
@@ -224,8 +243,15 @@ fn split_pair(flag: &str, s: &str) -> Result<(String, String), String> {
 fn parse_mount(s: &str) -> Result<Mount, String> {
     let (prefix, dir) = split_pair("--static", s)?;
     let mut prefix = prefix.trim_matches('/').to_string();
-    prefix = if prefix.is_empty() { "/".into() } else { format!("/{prefix}/") };
-    Ok(Mount { prefix, dir: dir.into() })
+    prefix = if prefix.is_empty() {
+        "/".into()
+    } else {
+        format!("/{prefix}/")
+    };
+    Ok(Mount {
+        prefix,
+        dir: dir.into(),
+    })
 }
 
 #[cfg(test)]

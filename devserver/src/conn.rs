@@ -126,7 +126,10 @@ pub async fn run(
                 hook();
             }
         }
-        let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.into(),
+        };
         if sink.send(Message::Close(Some(frame))).await.is_ok() {
             // Wait briefly for the peer's close reply so it sees a clean close.
             let _ = tokio::time::timeout(Duration::from_secs(1), async {

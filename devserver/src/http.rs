@@ -68,7 +68,12 @@ pub fn parse_head(buf: &[u8]) -> Option<Result<RequestHead, ()>> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    Some(Ok(RequestHead { method: method.into(), target: target.into(), headers, len: end }))
+    Some(Ok(RequestHead {
+        method: method.into(),
+        target: target.into(),
+        headers,
+        len: end,
+    }))
 }
 
 /// Peeks at the stream until a full request head is buffered, without
@@ -121,7 +126,11 @@ pub struct Response {
 impl Response {
     /// A JSON response.
     pub fn json(status: u16, value: &serde_json::Value) -> Response {
-        Response { status, content_type: "application/json", body: value.to_string().into_bytes() }
+        Response {
+            status,
+            content_type: "application/json",
+            body: value.to_string().into_bytes(),
+        }
     }
 
     /// A plain-text response.
@@ -174,16 +183,14 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' if plus_is_space => out.push(b' '),
             b => out.push(b),
         }

@@ -53,7 +53,11 @@ pub fn resolve(mounts: &[Mount], url_path: &str) -> Option<PathBuf> {
 /// Serves a GET/HEAD for `url_path`, or 404.
 pub fn serve(mounts: &[Mount], url_path: &str) -> Response {
     match resolve(mounts, url_path).and_then(|f| Some((std::fs::read(&f).ok()?, f))) {
-        Some((body, file)) => Response { status: 200, content_type: content_type(&file), body },
+        Some((body, file)) => Response {
+            status: 200,
+            content_type: content_type(&file),
+            body,
+        },
         None => Response::text(404, "not found"),
     }
 }
@@ -68,14 +72,20 @@ mod tests {
         std::fs::create_dir_all(dir.join("sub")).unwrap();
         std::fs::write(dir.join("index.html"), "hi").unwrap();
         std::fs::write(dir.join("sub/a.wasm"), "w").unwrap();
-        let mounts = &[Mount { prefix: "/".into(), dir: dir.clone() }];
+        let mounts = &[Mount {
+            prefix: "/".into(),
+            dir: dir.clone(),
+        }];
         assert!(resolve(mounts, "/").unwrap().ends_with("index.html"));
         assert!(resolve(mounts, "/sub/a.wasm").is_some());
         assert!(resolve(mounts, "/../etc/passwd").is_none());
         assert!(resolve(mounts, "/sub/%2e%2e/%2e%2e/etc/passwd").is_none());
         assert!(resolve(mounts, "/nope").is_none());
         assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
-        assert_eq!(content_type(Path::new("x.mjs")), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("x.mjs")),
+            "text/javascript; charset=utf-8"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -77,7 +77,14 @@ impl MimHub {
 
     /// Registers a new connection.
     pub fn open(&mut self, conn: ConnId, tx: OutTx) {
-        self.sessions.insert(conn, Session { tx, uid: None, first_login_time: 0 });
+        self.sessions.insert(
+            conn,
+            Session {
+                tx,
+                uid: None,
+                first_login_time: 0,
+            },
+        );
     }
 
     /// Forgets a finished connection.
@@ -93,11 +100,14 @@ impl MimHub {
     }
 
     fn write(&self, conn: ConnId, mut p: Protocal, hook: Option<WriteHook>) -> bool {
-        let Some(s) = self.sessions.get(&conn) else { return false };
+        let Some(s) = self.sessions.get(&conn) else {
+            return false;
+        };
         if self.server_timestamp {
             p.sm = now_ms();
         }
-        s.tx.send(Out::Frame(Message::text(p.to_json()), hook)).is_ok()
+        s.tx.send(Out::Frame(Message::text(p.to_json()), hook))
+            .is_ok()
     }
 
     fn close(&self, conn: ConnId) {
@@ -122,19 +132,31 @@ impl MimHub {
         match (p.kind, uid) {
             (types::LOGIN, _) => h.login(conn, &p),
             (types::ECHO, _) => {
-                h.write(conn, Protocal { kind: types::ECHO_RESPONSE, ..p }, None);
+                h.write(
+                    conn,
+                    Protocal {
+                        kind: types::ECHO_RESPONSE,
+                        ..p
+                    },
+                    None,
+                );
                 None
             }
             (types::LOGOUT, _) => bye(),
             (types::KEEP_ALIVE | types::DATA | types::ACK, None) => {
                 let body = protocal::error_response(RESPONSE_FOR_UNLOGIN, &p.to_json());
-                h.write(conn, Protocal::server(types::ERROR, Some(body), "0", "-1"), None);
+                h.write(
+                    conn,
+                    Protocal::server(types::ERROR, Some(body), "0", "-1"),
+                    None,
+                );
                 bye()
             }
             (types::KEEP_ALIVE, Some(uid)) => {
                 if h.answer_keep_alive {
                     let target = h.online.get(&uid).copied().unwrap_or(conn);
-                    let reply = Protocal::server(types::KEEP_ALIVE_RESPONSE, Some("{}".into()), "0", &uid);
+                    let reply =
+                        Protocal::server(types::KEEP_ALIVE_RESPONSE, Some("{}".into()), "0", &uid);
                     h.write(target, reply, None);
                 }
                 None
@@ -155,7 +177,10 @@ impl MimHub {
 
     fn login(&mut self, conn: ConnId, p: &Protocal) -> Option<Ending> {
         let bye = Some(Ending::Close(1000, "Bye".into()));
-        let info: Option<LoginInfo> = p.data_content.as_deref().and_then(|d| serde_json::from_str(d).ok());
+        let info: Option<LoginInfo> = p
+            .data_content
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
         let Some((info, uid)) = info.and_then(|i| Some((i.clone(), i.login_user_id?))) else {
             return bye;
         };
@@ -163,7 +188,11 @@ impl MimHub {
             // Repeat login on a logged-in session: success, no re-verification.
             let body = protocal::login_response(0, s.first_login_time);
             let to = s.uid.clone().unwrap_or_default();
-            self.write(conn, Protocal::server(types::LOGIN_RESPONSE, Some(body), "0", &to), None);
+            self.write(
+                conn,
+                Protocal::server(types::LOGIN_RESPONSE, Some(body), "0", &to),
+                None,
+            );
             return None;
         }
         let token = info.login_token.unwrap_or_default();
@@ -173,12 +202,21 @@ impl MimHub {
         if !ok {
             eprintln!("mim: login of {uid} refused");
             let body = protocal::login_response(LOGIN_REFUSED, -1);
-            self.write(conn, Protocal::server(types::LOGIN_RESPONSE, Some(body), "0", "-1"), None);
+            self.write(
+                conn,
+                Protocal::server(types::LOGIN_RESPONSE, Some(body), "0", "-1"),
+                None,
+            );
             return bye;
         }
         let asked = info.first_login_time;
         let flt = if asked > 0 { asked } else { now_ms() };
-        let ok_packet = Protocal::server(types::LOGIN_RESPONSE, Some(protocal::login_response(0, flt)), "0", &uid);
+        let ok_packet = Protocal::server(
+            types::LOGIN_RESPONSE,
+            Some(protocal::login_response(0, flt)),
+            "0",
+            &uid,
+        );
         let kick = Protocal::server(types::KICKOUT, Some(protocal::kickout(1)), "0", &uid);
         if let Some(old) = self.online.get(&uid).copied().filter(|&o| o != conn) {
             let old_flt = self.sessions.get(&old).map_or(0, |s| s.first_login_time);
@@ -211,11 +249,16 @@ impl MimHub {
         let sender = p.from.clone().unwrap_or_else(|| "-1".into());
         if to == "0" {
             let now = Instant::now();
-            self.c2s_seen.retain(|_, t| now.duration_since(*t) < C2S_DEDUPE_WINDOW);
+            self.c2s_seen
+                .retain(|_, t| now.duration_since(*t) < C2S_DEDUPE_WINDOW);
             if p.qos {
                 if let Some(fp) = fp {
                     let dup = self.c2s_seen.insert(fp.clone(), now).is_some();
-                    self.write(conn, Protocal::server(types::ACK, Some(fp), "0", &sender), None);
+                    self.write(
+                        conn,
+                        Protocal::server(types::ACK, Some(fp), "0", &sender),
+                        None,
+                    );
                     if dup {
                         return;
                     }
@@ -248,7 +291,14 @@ impl MimHub {
     }
 
     /// Server-originated data to `to`; returns its fp, or `None` when offline.
-    pub fn send_from_server(hub: &SharedHub, from: &str, to: &str, data: &str, qos: bool, typeu: i32) -> Option<String> {
+    pub fn send_from_server(
+        hub: &SharedHub,
+        from: &str,
+        to: &str,
+        data: &str,
+        qos: bool,
+        typeu: i32,
+    ) -> Option<String> {
         let mut h = hub.lock().unwrap_or_else(|e| e.into_inner());
         let target = h.online.get(to).copied()?;
         h.fp_counter += 1;
@@ -292,8 +342,14 @@ impl MimHub {
 
     /// Kicks a uid's session out with `54 {code}` then closes it.
     pub fn kickout(&mut self, uid: &str, code: i32) -> bool {
-        let Some(conn) = self.online.get(uid).copied() else { return false };
-        self.write(conn, Protocal::server(types::KICKOUT, Some(protocal::kickout(code)), "0", uid), None);
+        let Some(conn) = self.online.get(uid).copied() else {
+            return false;
+        };
+        self.write(
+            conn,
+            Protocal::server(types::KICKOUT, Some(protocal::kickout(code)), "0", uid),
+            None,
+        );
         self.close(conn);
         true
     }
@@ -333,7 +389,14 @@ impl MimHub {
 fn track(hub: &SharedHub, uid: String, packet: Protocal) {
     let mut h = hub.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(fp) = packet.fp.clone() {
-        h.tracked.insert((uid, fp), Tracked { packet, put: Instant::now(), resent: false });
+        h.tracked.insert(
+            (uid, fp),
+            Tracked {
+                packet,
+                put: Instant::now(),
+                resent: false,
+            },
+        );
     }
 }
 
@@ -343,9 +406,17 @@ fn track_hook(hub: SharedHub, uid: String, packet: Protocal) -> WriteHook {
 
 /// After the forwarded packet was written: proxy ACK to the sender, then
 /// S2C QoS tracking of the forwarded packet.
-fn proxy_ack_hook(hub: SharedHub, sender_conn: ConnId, ack: Protocal, uid: String, packet: Protocal) -> WriteHook {
+fn proxy_ack_hook(
+    hub: SharedHub,
+    sender_conn: ConnId,
+    ack: Protocal,
+    uid: String,
+    packet: Protocal,
+) -> WriteHook {
     Box::new(move || {
-        hub.lock().unwrap_or_else(|e| e.into_inner()).write(sender_conn, ack, None);
+        hub.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .write(sender_conn, ack, None);
         track(&hub, uid, packet);
     })
 }

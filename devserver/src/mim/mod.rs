@@ -28,7 +28,10 @@ pub async fn serve(hub: SharedHub, ws: WebSocketStream<TcpStream>, idle: Duratio
         move |incoming| match incoming {
             Incoming::Text(t) => MimHub::on_text(&handler_hub, id, &t),
             Incoming::Binary(_) => Some(bye()),
-            Incoming::TooLarge => Some(Ending::Close(1009, format!("Max frame length of {MAX_FRAME} has been exceeded"))),
+            Incoming::TooLarge => Some(Ending::Close(
+                1009,
+                format!("Max frame length of {MAX_FRAME} has been exceeded"),
+            )),
             Incoming::Gone => None,
         },
         bye(),
@@ -43,6 +46,8 @@ pub async fn qos_checker(hub: SharedHub, period: Duration, just_now: Duration) {
     tick.tick().await;
     loop {
         tick.tick().await;
-        hub.lock().unwrap_or_else(|e| e.into_inner()).qos_tick(just_now);
+        hub.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .qos_tick(just_now);
     }
 }

@@ -135,7 +135,8 @@ mod tests {
 
     #[test]
     fn reads_java_zero_values_and_ignores_unknown_keys() {
-        let p = Protocal::parse(r#"{"type":2,"Qos":true,"sendTs":5,"retryCount":1,"fp":"x"}"#).unwrap();
+        let p =
+            Protocal::parse(r#"{"type":2,"Qos":true,"sendTs":5,"retryCount":1,"fp":"x"}"#).unwrap();
         assert_eq!(p.kind, 2);
         assert!(!p.qos, "Qos (SRT spelling) is not QoS");
         assert_eq!((p.typeu, p.sm), (0, 0));
