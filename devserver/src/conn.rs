@@ -68,13 +68,16 @@ pub enum Ending {
 
 /// Runs a connection: `on_frame` handles each application frame and may
 /// return an ending; `on_idle` is called when `idle` passes without an
-/// application frame. Returns when the connection is over.
+/// application frame; `on_end` runs as soon as the connection is decided
+/// over (before the closing handshake, so statistics never count a closing
+/// connection). Returns when the connection is over.
 pub async fn run(
     ws: WebSocketStream<TcpStream>,
     mut rx: OutRx,
     idle: Duration,
     mut on_frame: impl FnMut(Incoming) -> Option<Ending>,
     idle_ending: Ending,
+    on_end: impl FnOnce(),
 ) {
     let (mut sink, mut stream) = ws.split();
     let deadline = tokio::time::sleep(idle);
@@ -115,6 +118,7 @@ pub async fn run(
             _ = &mut deadline => break idle_ending,
         }
     };
+    on_end();
     if let Ending::Close(code, reason) = ending {
         // Flush what the handler queued before deciding to close (e.g. a
         // login failure or a kick-out packet), then the close frame.

@@ -34,7 +34,7 @@ pub async fn serve(hub: SharedGb, ws: WebSocketStream<TcpStream>, read_timeout: 
             Incoming::Gone => None,
         },
         Ending::Abort,
+        move || hub.lock().unwrap_or_else(|e| e.into_inner()).closed(id),
     )
     .await;
-    hub.lock().unwrap_or_else(|e| e.into_inner()).closed(id);
 }

@@ -35,9 +35,9 @@ pub async fn serve(hub: SharedHub, ws: WebSocketStream<TcpStream>, idle: Duratio
             Incoming::Gone => None,
         },
         bye(),
+        move || hub.lock().unwrap_or_else(|e| e.into_inner()).closed(id),
     )
     .await;
-    hub.lock().unwrap_or_else(|e| e.into_inner()).closed(id);
 }
 
 /// Runs the S2C QoS checker at a fixed rate for the server's lifetime.
