@@ -145,7 +145,7 @@ impl Response {
     /// Writes the response; `head_only` omits the body (HEAD requests).
     pub async fn write(&self, stream: &mut TcpStream, head_only: bool) {
         let head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
             self.status,
             reason(self.status),
             self.content_type,
