@@ -153,6 +153,11 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
             let code = num(q, "code")?.unwrap_or(1);
             ok(json!({ "kicked": mim().kickout(uid, code) }))
         }
+        "/api/mim/raw" => {
+            let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
+            let text = q.get("text").map_or("", String::as_str);
+            ok(json!({ "sent": mim().send_raw(uid, text) }))
+        }
         "/api/mim/send" => {
             let to = q.get("to").ok_or_else(|| bad("to is required"))?;
             let from = q.get("from").map_or("0", String::as_str);

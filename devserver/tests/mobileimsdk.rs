@@ -322,6 +322,10 @@ async fn frame_rules_idle_timeout_and_faults() {
     send_text(&mut ws, &packet(1, Some("{}"), "3", "0", None, false)).await;
     assert_eq!(recv(&mut ws).await["type"], 51);
 
+    // Raw frames for the client's defensive paths.
+    server.api("/api/mim/raw?uid=3&text=%7Bbroken").await;
+    assert_eq!(recv_raw(&mut ws).await, "{broken");
+
     // Kick-out through the API.
     server.api("/api/mim/kickout?uid=3&code=2").await;
     assert_eq!(body(&recv(&mut ws).await), json!({"code": 2}));

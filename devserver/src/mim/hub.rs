@@ -366,6 +366,15 @@ impl MimHub {
         n
     }
 
+    /// Sends an arbitrary text frame (malformed JSON, SRT-dialect packets) to
+    /// a uid's current session; false when offline.
+    pub fn send_raw(&self, uid: &str, text: &str) -> bool {
+        let Some(s) = self.online.get(uid).and_then(|c| self.sessions.get(c)) else {
+            return false;
+        };
+        s.tx.send(Out::Frame(Message::text(text), None)).is_ok()
+    }
+
     /// Arms "send the next data frame to this uid twice".
     pub fn duplicate_next(&mut self, uid: &str) {
         self.duplicate_next.insert(uid.to_string());
