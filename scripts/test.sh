@@ -31,3 +31,9 @@ stage "clippy (host)" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --all-targets -- -D warnings
 stage "host tests (core, dev server)" cargo test --workspace
 stage "release build (pkg/web)" bash scripts/build.sh
+stage "build the dev server" cargo build -p imsdk-devserver
+start_devserver --www www --static /pkg/=pkg
+log "dev server at $DEVSERVER_URL"
+# The browser suites read the server's address at compile time (toolchain P14).
+export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
+stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
