@@ -16,8 +16,10 @@ start_devserver() {
   local bin="$ROOT/target/debug/devserver" out
   [ -x "$bin" ] || die "devserver is not built"
   out="$(mktemp)"
-  "$bin" --host 127.0.0.1 --port 0 --exit-on-stdin-close "$@" > "$out" < <(sleep 100000) &
-  DEVSERVER_PID=$!
+  # A coprocess reads its stdin from this shell: if the harness dies, the
+  # server sees end-of-file and exits (--exit-on-stdin-close), so none leaks.
+  coproc DEVSERVER_PROC { exec "$bin" --host 127.0.0.1 --port 0 --exit-on-stdin-close "$@" > "$out"; }
+  DEVSERVER_PID=$DEVSERVER_PROC_PID
   local deadline=$((SECONDS + 30))
   while ! grep -q 'listening on' "$out"; do
     kill -0 "$DEVSERVER_PID" 2>/dev/null || die "devserver exited early"
