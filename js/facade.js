@@ -38,7 +38,14 @@ export function createFacades(load) {
     if (!loading) {
       loading = Promise.resolve().then(load).then((g) => {
         glue = g;
-        waiting.splice(0).forEach((f) => f(g));
+        // One facade failing (say, a class missing from the wasm) must not stop the others.
+        waiting.splice(0).forEach((f) => {
+          try {
+            f(g);
+          } catch (e) {
+            report('binding to the wasm failed', e);
+          }
+        });
         return g;
       });
       loading.catch((e) => report('loading the wasm failed', e));
@@ -131,19 +138,10 @@ export function createFacades(load) {
 
   // Once loaded, copy the wasm statics (MSG_*, PLATFORM_*, ...) and forward
   // any method or accessor the lists above do not name.
-  whenReadyQuietly(() => {
+  waiting.push(() => {
     adoptRest(IMService, glue.IMService);
     adoptRest(IMClientManager, glue.IMClientManager);
   });
-  function whenReadyQuietly(f) {
-    waiting.push(() => {
-      try {
-        f();
-      } catch (e) {
-        report('adopting the wasm surface failed', e);
-      }
-    });
-  }
 
   return { IMService, IMClientManager, ready };
 }
