@@ -121,7 +121,7 @@ function echoServer() {
 async function startDevserver() {
   let bin = process.env.IMSDK_DEVSERVER;
   if (!bin) {
-    execFileSync('cargo', ['build', '-q', '-p', 'devserver'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('cargo', ['build', '-q', '-p', 'imsdk-devserver'], { cwd: ROOT, stdio: 'inherit' });
     bin = path.join(ROOT, 'target', 'debug', 'devserver');
   }
   const child = spawn(bin, ['--port', '0', '--mim-accept-all'], { stdio: ['ignore', 'pipe', VERBOSE ? 'inherit' : 'ignore'] });
