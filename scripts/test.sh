@@ -39,3 +39,4 @@ export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js
+stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
