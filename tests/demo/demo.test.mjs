@@ -23,6 +23,8 @@ const PROTOCOLS = ['gobelieve'];
 const WAIT_MS = 15_000;
 /** The GoBelieve ACK deadline (IMService default) plus slack, for the failure check. */
 const ACK_TIMEOUT_WAIT_MS = 5_000 + WAIT_MS;
+/** QoS resends (2, official timings) until handleMessageLost, plus slack. */
+const MIM_LOST_WAIT_MS = 40_000;
 /** The whole run; a hung browser or server must not hang `npm test`. */
 const RUN_LIMIT_MS = 180_000;
 
@@ -115,6 +117,16 @@ async function conversation(browser, base, protocol) {
       // IMService resets the link on an ACK timeout, then reconnects by itself.
       await steps.run(`${a} reconnects by itself after the ACK timeout`, async () => {
         await waitState(userA, 'connected');
+      });
+    }
+    if (protocol === 'mim') {
+      // Nobody is logged in as the receiver: the server never ACKs, QoS gives up.
+      await steps.run(`a message to an offline user ends as "failed" on ${a}`, async () => {
+        const lost = `nobody home (${nonce})`;
+        await userA.page.fill('#peer', String(Number(b) + 1));
+        await send(userA, lost);
+        await settled(userA, lost, 'failed', MIM_LOST_WAIT_MS);
+        await userA.page.fill('#peer', b);
       });
     }
     await steps.run('each side shows exactly the conversation', async () => {
