@@ -71,7 +71,6 @@ function goBelieveChat() {
     events.status(row, status, detail);
   };
   return {
-    path: '/ws',
     start(uid, token, url) {
       me = uid;
       im = new sdk.IMService({
@@ -79,7 +78,7 @@ function goBelieveChat() {
         handlePeerMessage: onPeerMessage,
         // The SDK hands back the very object given to sendPeerMessage.
         handleMessageACK: (m) => settle(m, 'acknowledged'),
-        handleMessageFailure: (m, why) => settle(m, 'failed', why && why.reason),
+        handleMessageFailure: (m, why) => settle(m, 'failed', failureText(why)),
       });
       im.url = url;
       im.accessToken = token;
@@ -105,6 +104,12 @@ function goBelieveChat() {
   };
 }
 
+/** `{reason, status}` as shown: "timeout", "refused 3", ... */
+function failureText(why) {
+  if (!why) return '';
+  return why.status === undefined || why.status === null ? why.reason : `${why.reason} ${why.status}`;
+}
+
 // ---- MobileIMSDK: IMClientManager, the seed API ----
 
 function mobileImChat() {
@@ -117,7 +122,6 @@ function mobileImChat() {
     events.status(row, status, detail);
   };
   return {
-    path: '/websocket',
     start(uid, token, url) {
       if (typeof sdk.IMClientManager !== 'function') {
         throw new Error('this imsdk build has no IMClientManager');
