@@ -9,9 +9,10 @@
 // No Proxy (missing on old WeChat clients), so the surface is listed here;
 // wasm methods not listed are forwarded too, once the wasm has loaded.
 
-const GB_PROPS = ['host', 'port', 'protocol', 'protocolVersion', 'accessToken', 'deviceID', 'platformID',
-  'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
-  'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
+const GB_PROPS = ['host', 'port', 'protocol', 'url', 'protocolVersion', 'accessToken', 'deviceID', 'device_id',
+  'platformID', 'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
+  'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver',
+  'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay'];
 const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
 const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendCustomerSupportMessage',
