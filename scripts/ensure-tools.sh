@@ -23,6 +23,12 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   apt_install chromium chromium-driver
 fi
 
+# tsc type-checks the npm package's hand-written .d.ts (tests/npm/pack.test.mjs).
+if [ ! -x /usr/bin/tsc ]; then
+  log "installing Debian node-typescript"
+  apt_install node-typescript
+fi
+
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
   # No --locked: the reachable registry lacks some locked versions (toolchain P2).

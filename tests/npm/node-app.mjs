@@ -59,7 +59,8 @@ async function gobelieve() {
 
 // One manager per process (a singleton): mim-recv waits for a message, mim-send sends one with QoS.
 async function mobileimsdk(role) {
-  if (!Object.getOwnPropertyNames(IMClientManager).includes('COMMON_CODE_OK')) return { skipped: 'the wasm has no IMClientManager' };
+  // The facade defines the constants itself; only a wasm class brings its accessors (adopted once loaded).
+  if (!('loggedIn' in IMClientManager.prototype)) return { skipped: 'the wasm has no IMClientManager' };
   const got = { received: [], acked: [], login: null };
   const mgr = IMClientManager.getInstance({
     wsUrl: base.replace(/^http/, 'ws') + '/websocket',
