@@ -35,7 +35,10 @@ async fn user(uid: i64) -> User {
 }
 
 fn user_with_token(uid: i64, token: String) -> User {
-    let rec = recorder(names(CALLBACKS));
+    user_with_observer(uid, token, recorder(names(CALLBACKS)))
+}
+
+fn user_with_observer(uid: i64, token: String, rec: JsValue) -> User {
     let im = ImService::new(rec.clone(), JsValue::UNDEFINED).unwrap();
     im.set_url(ws_url("/ws").into()).unwrap();
     im.set_access_token(token.into()).unwrap();
@@ -268,6 +271,33 @@ async fn when_the_server_drops_every_connection_pending_messages_fail_and_the_se
         a.called_with_same("handleMessageACK", &after)
     })
     .await;
+    a.im.stop();
+    b.im.stop();
+}
+
+#[wasm_bindgen_test]
+async fn an_observer_that_throws_is_reported_and_delivery_goes_on() {
+    let base = fresh_uid();
+    let a = user(base).await;
+    let throwing = throwing_recorder(
+        names(CALLBACKS),
+        names(&["handlePeerMessage", "saveSyncKey", "onConnectState"]),
+    );
+    let b = user_with_observer(base + 1, token(base + 1).await, throwing);
+    a.im.start();
+    b.im.start();
+    a.connected().await;
+    b.connected().await;
+    for text in ["first", "second", "third"] {
+        assert_eq!(
+            a.im.send_peer_message(message(a.uid, b.uid, text)),
+            Ok(true)
+        );
+        wait_until(text, 5000.0, || b.received("handlePeerMessage", text) == 1).await;
+    }
+    // The throwing callbacks did not stop the SDK's bookkeeping: sync keys advanced and were saved.
+    assert!(count_named(&b.rec, "saveSyncKey") > 0);
+    assert_eq!(b.im.connect_state(), 2);
     a.im.stop();
     b.im.stop();
 }

@@ -31,7 +31,7 @@ pub fn field(obj: &JsValue, name: &str, what: &str) -> Result<JsValue, JsValue> 
 pub fn id(v: &JsValue, name: &str) -> Result<i64, JsValue> {
     if let Some(n) = v.as_f64() {
         if !n.is_finite() || n.fract() != 0.0 {
-            return Err(type_error(&format!("{name} must be an integer, got {n}")));
+            return Err(type_error(&format!("{name} must be an integer")));
         }
         if n.abs() >= 9.223_372_036_854_776e18 {
             return Err(range_error(&format!("{name} is out of the 64-bit range")));
@@ -41,7 +41,7 @@ pub fn id(v: &JsValue, name: &str) -> Result<i64, JsValue> {
     if let Some(s) = v.as_string() {
         return s.trim().parse::<i64>().map_err(|_| {
             type_error(&format!(
-                "{name} must be a number or a decimal string, got {s:?}"
+                "{name} must be a number or a decimal string"
             ))
         });
     }

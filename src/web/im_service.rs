@@ -99,7 +99,8 @@ impl ImService {
     /// `new IMService(observer?, options?)`. `options` may set any property
     /// of the service (`host`, `port`, `protocol`, `url`, `accessToken`,
     /// `deviceID`, `platformID`, `syncKey`, `protocolVersion`, `ackTimeout`,
-    /// `pingInterval`, `pongTimeout`, `reconnectDelay`, `reconnectMaxDelay`).
+    /// `pingInterval`, `pongTimeout`, `reconnectDelay`, `reconnectMaxDelay`,
+    /// `connectTimeout`; times in milliseconds).
     #[wasm_bindgen(constructor)]
     pub fn new(observer: JsValue, options: JsValue) -> Result<ImService, JsValue> {
         let shared = Rc::new(Shared::default());
@@ -172,6 +173,7 @@ impl ImService {
             ("pongTimeout", Timing::Pong),
             ("reconnectDelay", Timing::ReconnectBase),
             ("reconnectMaxDelay", Timing::ReconnectCap),
+            ("connectTimeout", Timing::Connect),
         ] {
             if let Some(v) = opt(get(name)?) {
                 self.set_timing(setter, name, v)?;
@@ -324,7 +326,7 @@ impl ImService {
     #[wasm_bindgen(setter = accessToken)]
     pub fn set_access_token(&self, v: JsValue) -> Result<(), JsValue> {
         let token = convert::text(&v, "accessToken", 255)?;
-        self.rt.with(|s, _| s.set_access_token(token));
+        self.rt.with(|s, now| s.set_access_token(token, now));
         Ok(())
     }
     /// Device id sent at authentication (default: a random GUID).
@@ -439,6 +441,16 @@ impl ImService {
         self.set_timing(Timing::ReconnectCap, "reconnectMaxDelay", v)
     }
 
+    /// How long a socket may take to open before the attempt counts as failed (default 20000).
+    #[wasm_bindgen(getter = connectTimeout)]
+    pub fn connect_timeout(&self) -> f64 {
+        self.rt.read(|s| s.config().connect_timeout_ms as f64)
+    }
+    #[wasm_bindgen(setter = connectTimeout)]
+    pub fn set_connect_timeout(&self, v: JsValue) -> Result<(), JsValue> {
+        self.set_timing(Timing::Connect, "connectTimeout", v)
+    }
+
     fn set_timing(&self, which: Timing, name: &str, v: JsValue) -> Result<(), JsValue> {
         let ms = v
             .as_f64()
@@ -455,6 +467,7 @@ impl ImService {
                 Timing::Pong => c.pong_timeout_ms = ms,
                 Timing::ReconnectBase => c.backoff.base_ms = ms,
                 Timing::ReconnectCap => c.backoff.cap_ms = ms,
+                Timing::Connect => c.connect_timeout_ms = ms,
             })
         });
         Ok(())
@@ -709,6 +722,7 @@ enum Timing {
     Pong,
     ReconnectBase,
     ReconnectCap,
+    Connect,
 }
 
 fn untracked(result: Result<(), SendError>) -> Result<bool, JsValue> {

@@ -30,3 +30,16 @@ export function countNamed(rec, name) {
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Like `recorder`, but the methods named in `throwing` throw after recording. */
+export function throwingRecorder(names, throwing) {
+  const rec = recorder(names);
+  for (const n of throwing) {
+    const record = rec[n];
+    rec[n] = (a, b) => {
+      record(a, b);
+      throw new Error('observer ' + n + ' throws on purpose');
+    };
+  }
+  return rec;
+}

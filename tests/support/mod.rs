@@ -12,6 +12,9 @@ extern "C" {
     async fn post(url: &str) -> Result<JsValue, JsValue>;
     /// An object with a recording method per name; calls land in `.calls`.
     pub fn recorder(names: Array) -> JsValue;
+    /// Like `recorder`, but the methods named in `throwing` throw after recording.
+    #[wasm_bindgen(js_name = throwingRecorder)]
+    pub fn throwing_recorder(names: Array, throwing: Array) -> JsValue;
     #[wasm_bindgen(js_name = countNamed)]
     pub fn count_named(rec: &JsValue, name: &str) -> u32;
     #[wasm_bindgen(js_name = callsNamed)]

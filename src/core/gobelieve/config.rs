@@ -18,6 +18,8 @@ pub struct Config {
     pub protocol_version: u8,
     /// A tracked message not ACKed within this time fails and the link is reset.
     pub ack_timeout_ms: u64,
+    /// A socket that has not opened by then counts as a failed attempt.
+    pub connect_timeout_ms: u64,
     /// Time between PINGs.
     pub heartbeat_ms: u64,
     /// How long a PING may wait for its PONG.
@@ -40,6 +42,7 @@ impl Default for Config {
             platform_id: PLATFORM_WEB,
             protocol_version: 2,
             ack_timeout_ms: 5_000,
+            connect_timeout_ms: 20_000,
             heartbeat_ms: 180_000,
             pong_timeout_ms: 3_000,
             backoff: BackoffConfig::default(),

@@ -36,6 +36,8 @@ struct Link {
     opened: bool,
     /// Our packet counter; reset on open, pre-incremented.
     seq: i32,
+    /// A socket not open by then has failed (some transports never report).
+    open_deadline: u64,
 }
 
 /// Which callback family a tracked message belongs to.
@@ -131,13 +133,13 @@ impl Session {
 
     /// Sets the token for the next connection. After an authentication
     /// failure a different token reconnects at once.
-    pub fn set_access_token(&mut self, token: String) {
+    pub fn set_access_token(&mut self, token: String, now: u64) {
         let changed = token != self.config.access_token;
         self.config.access_token = token;
         if changed && self.auth_failed {
             self.auth_failed = false;
             self.backoff.reset();
-            self.connect();
+            self.connect(now);
         }
     }
 
@@ -188,7 +190,7 @@ impl Session {
 
     /// Starts connecting; a no-op when already started. Like im.js's
     /// `resume()`, it connects whatever background or reachability was reported.
-    pub fn start(&mut self, _now: u64) {
+    pub fn start(&mut self, now: u64) {
         if self.started {
             return;
         }
@@ -197,7 +199,7 @@ impl Session {
         self.background = false;
         self.unreachable = false;
         self.backoff.reset();
-        self.connect();
+        self.connect(now);
     }
 
     /// Closes the socket now, fails every pending message with `Stopped` and
@@ -220,17 +222,17 @@ impl Session {
     }
 
     /// The app came back: connect at once.
-    pub fn enter_foreground(&mut self, _now: u64) {
+    pub fn enter_foreground(&mut self, now: u64) {
         self.background = false;
-        self.connect();
+        self.connect(now);
     }
 
     /// The network became reachable (connect at once) or unreachable
     /// (disconnect and wait for it to come back).
-    pub fn handle_connectivity_change(&mut self, reachable: bool, _now: u64) {
+    pub fn handle_connectivity_change(&mut self, reachable: bool, now: u64) {
         if reachable {
             self.unreachable = false;
-            self.connect();
+            self.connect(now);
         } else {
             self.unreachable = true;
             self.suspend();
@@ -239,9 +241,9 @@ impl Session {
 
     /// The network is back or the page became visible: if waiting to
     /// reconnect, try at once instead of waiting out the back-off.
-    pub fn network_online(&mut self, _now: u64) {
+    pub fn network_online(&mut self, now: u64) {
         self.unreachable = false;
-        self.connect();
+        self.connect(now);
     }
 
     /// Sends a peer message, tracked until its ACK or failure.
@@ -394,9 +396,17 @@ impl Session {
 
     /// Runs whatever is due at `now`: reconnect, ACK deadlines, heartbeat.
     pub fn handle_timeout(&mut self, now: u64) {
+        if self
+            .link
+            .is_some_and(|l| !l.opened && l.open_deadline <= now)
+        {
+            self.warn("the socket did not open in time".into());
+            self.close_link(FailReason::Disconnected, ConnectState::ConnectFail);
+            self.schedule_reconnect(now);
+        }
         if self.reconnect_at.is_some_and(|t| t <= now) {
             self.reconnect_at = None;
-            self.connect();
+            self.connect(now);
         }
         let expired = self.pending.take_expired(now, self.config.ack_timeout_ms);
         if !expired.is_empty() {
@@ -427,16 +437,23 @@ impl Session {
     }
 
     /// When `handle_timeout` should run next: the earliest of the reconnect
-    /// time, the heartbeat deadline and the oldest pending ACK deadline.
+    /// time, the heartbeat deadline, the oldest pending ACK deadline and the
+    /// deadline of a socket still opening.
     pub fn poll_timeout(&self) -> Option<u64> {
         let ack = self
             .pending
             .oldest()
             .map(|t| t.saturating_add(self.config.ack_timeout_ms));
-        [self.reconnect_at, self.liveness.next_deadline(), ack]
-            .into_iter()
-            .flatten()
-            .min()
+        let opening = self.link.filter(|l| !l.opened).map(|l| l.open_deadline);
+        [
+            self.reconnect_at,
+            self.liveness.next_deadline(),
+            ack,
+            opening,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     // ---- connection lifecycle ----
@@ -446,7 +463,7 @@ impl Session {
     }
 
     /// Opens a socket now if the session should be connected and has none.
-    fn connect(&mut self) {
+    fn connect(&mut self, now: u64) {
         if !self.active() || self.link.is_some() {
             return;
         }
@@ -457,6 +474,7 @@ impl Session {
             id: conn,
             opened: false,
             seq: 0,
+            open_deadline: now.saturating_add(self.config.connect_timeout_ms),
         });
         self.io.push_back(Io::Connect {
             conn,

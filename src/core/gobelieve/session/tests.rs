@@ -808,7 +808,7 @@ fn authentication_failure_closes_and_does_not_loop() {
     h.s.network_online(h.now);
     h.s.enter_foreground(h.now);
     h.s.handle_connectivity_change(true, h.now);
-    h.s.set_access_token("token".into());
+    h.s.set_access_token("token".into(), h.now);
     h.pump();
     assert!(h.connects.is_empty(), "no reconnect with the same token");
     assert_eq!(
@@ -816,7 +816,7 @@ fn authentication_failure_closes_and_does_not_loop() {
         Err(SendError::NotConnected)
     );
     // A new token starts over at once.
-    h.s.set_access_token("better".into());
+    h.s.set_access_token("better".into(), h.now);
     h.pump();
     assert_eq!(h.connects.len(), 1);
     h.open();
@@ -1330,4 +1330,30 @@ fn unknown_groups_sync_from_zero_only_when_opted_in() {
     h.fire();
     h.open();
     assert!(!h.bodies().iter().any(|b| b.cmd() == MSG_SYNC_GROUP));
+}
+
+#[test]
+fn a_socket_that_never_opens_fails_at_the_connect_timeout_and_backs_off() {
+    let mut h = Harness::new(config());
+    h.s.start(h.now);
+    h.pump();
+    let first = h.conn.unwrap();
+    let deadline = h.now + Config::default().connect_timeout_ms;
+    assert_eq!(h.s.poll_timeout(), Some(deadline));
+    h.s.handle_timeout(deadline - 1);
+    h.pump();
+    assert!(h.closed.is_empty());
+    h.now = deadline;
+    h.s.handle_timeout(h.now);
+    h.pump();
+    assert_eq!(h.closed, [first]);
+    assert_eq!(h.s.state(), ConnectState::ConnectFail);
+    // The retry comes from the back-off, not at once.
+    assert_eq!(h.connects, [first]);
+    let retry = h.s.poll_timeout().unwrap();
+    assert!(retry >= h.now && retry <= h.now + Config::default().backoff.base_ms);
+    // A late open of the abandoned socket is ignored.
+    h.s.handle_open(first, h.now);
+    h.pump();
+    assert_eq!(h.s.state(), ConnectState::ConnectFail);
 }
