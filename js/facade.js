@@ -12,7 +12,7 @@
 const GB_PROPS = ['host', 'port', 'protocol', 'url', 'protocolVersion', 'accessToken', 'deviceID', 'device_id',
   'platformID', 'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
   'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver',
-  'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay'];
+  'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
 const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
 const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendCustomerSupportMessage',

@@ -182,6 +182,7 @@ export interface IMServiceOptions {
   pongTimeout?: number;
   reconnectDelay?: number;
   reconnectMaxDelay?: number;
+  connectTimeout?: number;
 }
 
 /** GoBelieve IM client with the im.js API. */
@@ -250,6 +251,8 @@ export class IMService {
   reconnectDelay: number;
   /** Cap of the reconnect back-off in ms (default 60000). */
   reconnectMaxDelay: number;
+  /** A socket not open within this many ms counts as failed (default 20000). */
+  connectTimeout: number;
 
   /** Sockets currently open (diagnostics). */
   readonly openSocketCount: number;
