@@ -9,14 +9,32 @@
 // No Proxy (missing on old WeChat clients), so the surface is listed here;
 // wasm methods not listed are forwarded too, once the wasm has loaded.
 
-const GB_PROPS = ['host', 'port', 'protocol', 'protocolVersion', 'accessToken', 'deviceID', 'platformID',
-  'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
-  'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
+const GB_PROPS = ['host', 'port', 'protocol', 'url', 'protocolVersion', 'accessToken', 'deviceID', 'device_id',
+  'platformID', 'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
+  'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver',
+  'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
 const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
 const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendCustomerSupportMessage',
   'sendRTMessage', 'sendRoomMessage', 'send'];
 const GB_STATES = { STATE_UNCONNECTED: 0, STATE_CONNECTING: 1, STATE_CONNECTED: 2, STATE_CONNECTFAIL: 3, STATE_AUTHENTICATION_FAIL: 4 };
+// Constants pages read before the wasm has loaded (e.g. `im.platformID = IMService.PLATFORM_ANDROID`).
+const GB_CONSTANTS = Object.assign({
+  MESSAGE_FLAG_TEXT: 1, MESSAGE_FLAG_UNPERSISTENT: 2, MESSAGE_FLAG_GROUP: 4, MESSAGE_FLAG_SELF: 8,
+  MESSAGE_FLAG_PUSH: 16, MESSAGE_FLAG_SUPER_GROUP: 32,
+  PLATFORM_IOS: 1, PLATFORM_ANDROID: 2, PLATFORM_WEB: 3, PLATFORM_WIN: 4, PLATFORM_OSX: 5,
+}, GB_STATES);
+// The seed's codes and packet types, as above.
+const MIM_CONSTANTS = {
+  COMMON_CODE_OK: 0, COMMON_NO_LOGIN: 1, COMMON_UNKNOW_ERROR: 2, COMMON_DATA_SEND_FAILD: 3, COMMON_INVALID_PROTOCAL: 4,
+  BREOKEN_CONNECT_TO_SERVER: 201, BAD_CONNECT_TO_SERVER: 202, CLIENT_SDK_NO_INITIALED: 203,
+  LOCAL_NETWORK_NOT_WORKING: 204, TO_SERVER_NET_INFO_NOT_SETUP: 205, RESPONSE_FOR_UNLOGIN: 301,
+  FROM_CLIENT_TYPE_OF_LOGIN: 0, FROM_CLIENT_TYPE_OF_KEEP$ALIVE: 1, FROM_CLIENT_TYPE_OF_COMMON$DATA: 2,
+  FROM_CLIENT_TYPE_OF_LOGOUT: 3, FROM_CLIENT_TYPE_OF_RECIVED: 4, FROM_CLIENT_TYPE_OF_ECHO: 5,
+  FROM_SERVER_TYPE_OF_RESPONSE$LOGIN: 50, FROM_SERVER_TYPE_OF_RESPONSE$KEEP$ALIVE: 51,
+  FROM_SERVER_TYPE_OF_RESPONSE$FOR$ERROR: 52, FROM_SERVER_TYPE_OF_RESPONSE$ECHO: 53,
+  FROM_SERVER_TYPE_OF_RESPONSE$RECIVED: 54, FROM_SERVER_TYPE_OF_KICKOUT: 54,
+};
 
 const MIM_QUEUED = ['login', 'logout', 'release', 'resetInitFlag'];
 const MIM_SENDS = ['send'];
@@ -96,7 +114,7 @@ export function createFacades(load) {
       });
     }
   }
-  Object.keys(GB_STATES).forEach((k) => { IMService[k] = GB_STATES[k]; });
+  Object.keys(GB_CONSTANTS).forEach((k) => { IMService[k] = GB_CONSTANTS[k]; });
   forwardProps(IMService.prototype, GB_PROPS);
   forwardCalls(IMService.prototype, GB_QUEUED, queueCall);
   forwardCalls(IMService.prototype, GB_SENDS, sendRefused);
@@ -132,6 +150,7 @@ export function createFacades(load) {
       this._real = null;
     }
   }
+  Object.keys(MIM_CONSTANTS).forEach((k) => { IMClientManager[k] = MIM_CONSTANTS[k]; });
   forwardCalls(IMClientManager.prototype, MIM_QUEUED.filter((m) => m !== 'release'), queueCall);
   forwardCalls(IMClientManager.prototype, MIM_SENDS, sendCallsBackNotOpen);
   forwardCalls(IMClientManager.prototype, MIM_LISTENERS, nothingYet);

@@ -10,3 +10,5 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section \
 # Only npm binaryen: Debian's wasm-opt 108 silently breaks wasm-bindgen output (toolchain P6).
 "$WASM_OPT" -Oz pkg/web/imsdk_bg.wasm -o pkg/web/imsdk_bg.wasm
 log "pkg/web: $(stat -c %s pkg/web/imsdk_bg.wasm) bytes wasm, $(gzip -9c pkg/web/imsdk_bg.wasm | wc -c) gzipped"
+# The npm package (dist/npm) and the <script> bundle (dist/script) from pkg/web.
+node scripts/build-npm.mjs

@@ -32,10 +32,15 @@ stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --
 stage "host tests (core, dev server)" cargo test --workspace
 stage "release build (pkg/web)" bash scripts/build.sh
 stage "build the dev server" cargo build -p imsdk-devserver
-start_devserver --www www --static /pkg/=pkg
+# /dist, /tests and /test-output: the npm and script-tag suites (tests/support/node-env.mjs STATIC_MOUNTS).
+mkdir -p dist test-output
+start_devserver --www www --static /pkg/=pkg --static /dist/=dist --static /tests/=tests --static /test-output/=test-output
 log "dev server at $DEVSERVER_URL"
 # The browser suites read the server's address at compile time (toolchain P14).
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
+stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
+stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
+stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// The npm package as a user gets it: `npm pack` dist/npm, install the tarball
+// into a scratch app in a temp dir (offline: the package has no dependencies),
+// then run tests/npm/node-app.mjs from there (Node, several loading modes,
+// and an esbuild bundle of it) against the dev server: $DEVSERVER_URL, or one
+// started here. Also checks the tarball's file list, that the hand-written
+// .d.ts declares every member wasm-bindgen generated, and compiles
+// tests/npm/consumer.ts against the package with tsc (Debian node-typescript).
+// Usage (repo root, after scripts/build.sh): node tests/npm/pack.test.mjs
+// Ends with one "N passed, N failed" line; exit 1 on any failure.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { missingMembers } from './dts-members.mjs';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const require = createRequire(path.join(ROOT, 'package.json'));
+const DIST = path.join(ROOT, 'dist', 'npm');
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imsdk-pack-'));
+const app = path.join(tmp, 'app');
+let server = null;
+let uid = 40000 + (process.pid % 1000) * 20; // distinct users per run and per test
+
+async function test(name, fn) {
+  try {
+    const note = await fn();
+    if (note && note.skipped) {
+      counts.skipped++;
+      console.log('SKIPPED ' + name + ': ' + note.skipped);
+    } else {
+      counts.passed++;
+      console.log('PASS    ' + name);
+    }
+  } catch (e) {
+    counts.failed++;
+    console.log('FAIL    ' + name + ': ' + ((e && e.message) || e));
+  }
+}
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+function sh(cmd, args, cwd) {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// Runs node-app.mjs (or its bundle) in the scratch app; resolves to its JSON line.
+function runApp(script, args, onLine) {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, DEVSERVER_URL: server.url, WS_RESOLVE_FROM: path.join(ROOT, 'package.json') };
+    const child = spawn(process.execPath, [script, ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill(), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (onLine && out.includes('READY\n')) onLine();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const last = out.trim().split('\n').pop() || '{}';
+      let result;
+      try {
+        result = JSON.parse(last);
+      } catch (_) {
+        result = { error: 'no JSON result: ' + out.slice(-300) };
+      }
+      if (code === 0 && !result.error) resolve(result);
+      else reject(new Error(result.error || 'exit ' + code));
+    });
+  });
+}
+
+async function startServer() {
+  if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
+  const bin = path.join(ROOT, 'target', 'debug', 'devserver');
+  check(fs.existsSync(bin), 'target/debug/devserver is not built (cargo build -p imsdk-devserver)');
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--mim-accept-all'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error('devserver exited early')));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+async function main() {
+  check(fs.existsSync(path.join(DIST, 'index.js')), 'dist/npm is not built: run scripts/build.sh');
+  server = await startServer();
+  let tarball = null;
+
+  await test('npm pack: the tarball holds exactly the package files', () => {
+    const name = sh('npm', ['pack', DIST, '--pack-destination', tmp, '--silent'], ROOT).trim().split('\n').pop();
+    tarball = path.join(tmp, name);
+    const files = sh('tar', ['tzf', tarball]).trim().split('\n').sort();
+    const want = ['README.md', 'imsdk.d.ts', 'imsdk_bg.wasm', 'index.js', 'package.json'].map((f) => 'package/' + f);
+    check(JSON.stringify(files) === JSON.stringify(want), 'tarball lists ' + files.join(', '));
+  });
+
+  await test('the tarball installs offline into a scratch app', () => {
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
+    sh('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], app);
+    const pkg = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'imsdk', 'package.json'), 'utf8'));
+    check(pkg.name === 'imsdk' && pkg.type === 'module' && pkg.exports['.'].types, 'installed package.json lacks name/type/exports');
+    fs.copyFileSync(path.join(ROOT, 'tests', 'npm', 'node-app.mjs'), path.join(app, 'node-app.mjs'));
+  });
+
+  for (const mode of ['bytes', 'fileurl', 'default', 'lazy']) {
+    await test('Node: init(' + mode + '), two IMService exchange a peer message', async () => {
+      const r = await runApp('node-app.mjs', [mode, String(uid++), String(uid++)]);
+      check(r.received === 'hello from ' + mode, 'received ' + JSON.stringify(r));
+      check(r.states[0] === 1 && r.states.includes(2), 'states ' + r.states);
+    });
+  }
+
+  await test('esbuild bundle of the app (wasm copied next to it) runs the exchange', async () => {
+    const out = path.join(tmp, 'bundle', 'app.mjs');
+    await require('esbuild').build({
+      entryPoints: [path.join(app, 'node-app.mjs')], bundle: true, format: 'esm', platform: 'node',
+      outfile: out, logLevel: 'error',
+    });
+    check(!fs.readFileSync(out, 'utf8').includes("from 'imsdk'"), 'imsdk was not bundled');
+    fs.copyFileSync(path.join(app, 'node_modules', 'imsdk', 'imsdk_bg.wasm'), path.join(tmp, 'bundle', 'imsdk_bg.wasm'));
+    const r = await runApp(out, ['default', String(uid++), String(uid++)]);
+    check(r.received === 'hello from default', 'received ' + JSON.stringify(r));
+  });
+
+  await test('Node: two IMClientManager processes exchange a QoS message', async () => {
+    const [a, b] = [String(uid++), String(uid++)];
+    let startSender;
+    const senderGo = new Promise((r) => { startSender = r; });
+    const recv = runApp('node-app.mjs', ['mim-recv', a, b], () => startSender());
+    const first = await Promise.race([recv, senderGo]);
+    if (first && first.skipped) return first;
+    const sent = await runApp('node-app.mjs', ['mim-send', a, b]);
+    const got = await recv;
+    check(got.received.includes('hi ' + b), 'receiver got ' + JSON.stringify(got));
+    check(sent.acked.includes('fp-' + a), 'sender acks ' + JSON.stringify(sent));
+  });
+
+  await test('imsdk.d.ts declares every member of the generated classes', () => {
+    const missing = missingMembers(fs.readFileSync(path.join(ROOT, 'pkg', 'web', 'imsdk.d.ts'), 'utf8'),
+      fs.readFileSync(path.join(app, 'node_modules', 'imsdk', 'imsdk.d.ts'), 'utf8'));
+    check(missing.length === 0, 'missing from the hand-written .d.ts: ' + missing.join(', '));
+  });
+
+  await test('tsc --strict compiles a consumer against the installed package', () => {
+    const tsc = ['/usr/bin/tsc', path.join(ROOT, 'node_modules', '.bin', 'tsc')].find((f) => fs.existsSync(f));
+    if (!tsc) return { skipped: 'no tsc (apt-get install node-typescript)' };
+    fs.copyFileSync(path.join(ROOT, 'tests', 'npm', 'consumer.ts'), path.join(app, 'consumer.ts'));
+    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', target: 'es2020',
+        lib: ['es2020', 'dom'], types: [], skipLibCheck: false },
+      files: ['consumer.ts'],
+    }));
+    try {
+      sh(tsc, ['-p', app], app);
+    } catch (e) {
+      throw new Error('tsc: ' + (e.stdout || e.message));
+    }
+  });
+}
+
+main()
+  .catch((e) => {
+    counts.failed++;
+    console.log('FAIL    setup: ' + ((e && e.message) || e));
+  })
+  .finally(() => {
+    if (server) server.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const skipped = counts.skipped ? ', ' + counts.skipped + ' skipped' : '';
+    console.log(counts.passed + ' passed, ' + counts.failed + ' failed' + skipped);
+    process.exit(counts.failed ? 1 : 0);
+  });

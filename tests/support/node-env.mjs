@@ -1,0 +1,76 @@
+// Helpers for the Node-driven browser suites (tests/script-tag, tests/npm):
+// a dev server ($DEVSERVER_URL, or one started here and killed on stop) and
+// Debian's Chromium through playwright-core with the no-network flags.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const require = createRequire(path.join(ROOT, 'package.json'));
+
+/** The mounts the browser suites need; scripts/test.sh starts its server with the same. */
+export const STATIC_MOUNTS = ['--static', '/dist/=dist', '--static', '/tests/=tests', '--static', '/test-output/=test-output'];
+
+/** Resolves to `{url, stop()}`. */
+export async function devserver() {
+  if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
+  const bin = path.join(ROOT, 'target', 'debug', 'devserver');
+  if (!fs.existsSync(bin)) throw new Error('target/debug/devserver is not built (cargo build -p imsdk-devserver)');
+  const args = ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--mim-accept-all', ...STATIC_MOUNTS];
+  // stdin is a pipe from us: if this process dies, the server sees EOF and exits.
+  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error('devserver exited early')));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+/** Headless Debian Chromium (toolchain §10); never a downloaded browser. */
+export function launchChromium() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** POST /api/token?uid=U on the dev server. */
+export async function mintToken(base, uid) {
+  const res = await fetch(base + '/api/token?uid=' + uid, { method: 'POST' });
+  if (!res.ok) throw new Error('token: HTTP ' + res.status);
+  return (await res.json()).token;
+}
+
+/** A tiny runner: `test(name, fn)`, then `summary()` prints "N passed, N failed" and returns the exit code. */
+export function runner() {
+  const counts = { passed: 0, failed: 0 };
+  return {
+    async test(name, fn) {
+      try {
+        await fn();
+        counts.passed++;
+        console.log('PASS    ' + name);
+      } catch (e) {
+        counts.failed++;
+        console.log('FAIL    ' + name + ': ' + ((e && e.message) || e));
+      }
+    },
+    summary() {
+      console.log(counts.passed + ' passed, ' + counts.failed + ' failed');
+      return counts.failed ? 1 : 0;
+    },
+  };
+}
+
+export function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
