@@ -5,7 +5,8 @@
 // Elements carry stable ids and data attributes for the Playwright test:
 // #app[data-ready], #state[data-state], li.msg[data-dir][data-status].
 
-import * as sdk from '/pkg/web/imsdk.js';
+// The npm package (dist/npm, built by `npm run build`), imported without a bundler.
+import * as sdk from '/dist/npm/index.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -296,7 +297,7 @@ window.addEventListener('pagehide', logOut);
 
 prefill();
 try {
-  await sdk.default();
+  await sdk.init(); // loads imsdk_bg.wasm next to index.js
   ui.app.dataset.ready = '1';
   ui.login.disabled = false;
 } catch (e) {

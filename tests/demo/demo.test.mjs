@@ -3,8 +3,8 @@
 // sees it; one screenshot per side under test-output/demo/.
 //
 // Server: $DEVSERVER_URL when set (scripts/test.sh starts one serving www/
-// and /pkg/), else a dev server started here on port 0 and always stopped.
-// Needs pkg/web (npm run build) and, without $DEVSERVER_URL, a built dev
+// and /dist/), else a dev server started here on port 0 and always stopped.
+// Needs dist/npm (npm run build) and, without $DEVSERVER_URL, a built dev
 // server (cargo build -p imsdk-devserver).
 //
 // Usage: node tests/demo/demo.test.mjs   (DEVSERVER_LOG=1 shows the server log)
@@ -38,8 +38,8 @@ async function main() {
   watchdog.unref();
 
   mkdirSync(OUT, { recursive: true });
-  if (!existsSync(join(ROOT, 'pkg/web/imsdk.js'))) {
-    throw new Error('pkg/web/imsdk.js is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist/npm/index.js'))) {
+    throw new Error('dist/npm/index.js is missing: run `npm run build` first');
   }
   const server = await devServer();
   let browser = null;
@@ -307,7 +307,7 @@ async function devServer() {
   const bin = ['debug', 'release'].map((p) => join(ROOT, 'target', p, 'devserver')).find(existsSync);
   if (!bin) throw new Error('no dev server binary: run `cargo build -p imsdk-devserver`');
   const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close',
-    '--www', 'www', '--static', '/pkg/=pkg'], {
+    '--www', 'www', '--static', '/dist/=dist'], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', process.env.DEVSERVER_LOG ? 'inherit' : 'ignore'],
   });
