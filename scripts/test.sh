@@ -44,3 +44,4 @@ stage "script tag: the seed's example page (headless Chromium)" node tests/scrip
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js
+stage "size budget of every shipped build" node scripts/check-size.mjs
