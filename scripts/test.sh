@@ -45,3 +45,4 @@ stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
+stage "size budget of every shipped build" node scripts/check-size.mjs

@@ -39,11 +39,10 @@ pub fn id(v: &JsValue, name: &str) -> Result<i64, JsValue> {
         return Ok(n as i64);
     }
     if let Some(s) = v.as_string() {
-        return s.trim().parse::<i64>().map_err(|_| {
-            type_error(&format!(
-                "{name} must be a number or a decimal string"
-            ))
-        });
+        return s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| type_error(&format!("{name} must be a number or a decimal string")));
     }
     if let Some(b) = v.dyn_ref::<BigInt>() {
         let text: String = b.to_string(10).map(String::from).unwrap_or_default();
