@@ -32,7 +32,7 @@ stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --
 stage "host tests (core, dev server)" cargo test --workspace
 stage "release build (pkg/web)" bash scripts/build.sh
 stage "build the dev server" cargo build -p imsdk-devserver
-start_devserver --www www --static /pkg/=pkg
+start_devserver --www www --static /pkg/=pkg --mim-accept-all
 log "dev server at $DEVSERVER_URL"
 # The browser suites read the server's address at compile time (toolchain P14).
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
