@@ -6,9 +6,13 @@
 
 mod convert;
 mod host;
+mod im_client_manager;
 mod im_service;
+mod mim_options;
 mod observer;
+mod protocal_object;
 mod runtime;
 mod transport;
 
+pub use im_client_manager::ImClientManager;
 pub use im_service::ImService;

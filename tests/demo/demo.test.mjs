@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = join(ROOT, 'test-output/demo');
 // MobileIMSDK joins once IMClientManager is in the build (it must fail, not skip, without it).
-const PROTOCOLS = ['gobelieve'];
+const PROTOCOLS = ['gobelieve', 'mim'];
 /** Upper bound of any single wait in the page. */
 const WAIT_MS = 15_000;
 /** The GoBelieve ACK deadline (IMService default) plus slack, for the failure check. */
