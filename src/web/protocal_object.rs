@@ -1,10 +1,10 @@
-//! Bindings to `js/protocal.js`: the MobileIMSDK objects handed to apps.
+//! Bindings to `js/observer.js`: the MobileIMSDK objects handed to apps.
 
 use wasm_bindgen::prelude::*;
 
 use crate::core::mobileimsdk::Protocal;
 
-#[wasm_bindgen(module = "/js/protocal.js")]
+#[wasm_bindgen(module = "/js/observer.js")]
 extern "C" {
     #[wasm_bindgen(js_name = mimProtocal)]
     #[allow(clippy::too_many_arguments)]
