@@ -442,10 +442,12 @@ fn on_signal(c: &mut Client, signal: Signal, now: u64) {
 /// A uid: a non-empty string, or a number (written in decimal).
 fn uid(v: &JsValue, name: &str) -> Result<String, JsValue> {
     if let Some(n) = v.as_f64() {
-        if n.is_finite() && n.fract() == 0.0 {
-            return Ok(format!("{n}"));
+        if n.is_finite() && n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+            return Ok((n as i64).to_string());
         }
-        return Err(type_error(&format!("{name} must be an integer, got {n}")));
+        return Err(type_error(&format!(
+            "{name} must be an integer below 2^53 or a string"
+        )));
     }
     if v.is_undefined() || v.is_null() {
         return Err(type_error(&format!("{name} is required")));
@@ -537,7 +539,7 @@ fn describe(v: &JsValue) -> String {
     if v.is_undefined() {
         "undefined".into()
     } else if let Some(s) = v.as_string() {
-        format!("{s:?}")
+        format!("\"{s}\"")
     } else {
         v.js_typeof().as_string().unwrap_or_default()
     }

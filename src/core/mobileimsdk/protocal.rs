@@ -166,10 +166,12 @@ pub(crate) fn read_string(v: &Value, key: &'static str) -> Result<Option<String>
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(Value::Bool(b)) => Ok(Some(b.to_string())),
-        Some(Value::Number(n)) => Ok(Some(match n.int {
-            Some(i) => i.to_string(),
-            None => n.float.to_string(),
-        })),
+        // Integral numbers only: printing arbitrary floats would pull the
+        // float formatter (~17 KB) into the wasm for a case no server sends.
+        Some(Value::Number(n)) => n
+            .int
+            .map(|i| Some(i.to_string()))
+            .ok_or(ProtocalError::BadField(key)),
         Some(_) => Err(ProtocalError::BadField(key)),
     }
 }
