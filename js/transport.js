@@ -49,11 +49,26 @@ function ownedBuffer(view) {
   return view.slice().buffer;
 }
 
-class WebSocketTransport {
-  constructor(Impl, url, conn, binary, onEvent) {
+/** What both transports share: one callback, silenced after the first close. */
+class Transport {
+  constructor(conn, onEvent) {
     this.onEvent = onEvent;
     this.conn = conn;
     this.live = true;
+  }
+  emit(kind, data) {
+    if (this.live) this.onEvent(this.conn, kind, data);
+  }
+  finish(info) {
+    if (!this.live) return;
+    this.emit(EVENT_CLOSED, info);
+    this.close();
+  }
+}
+
+class WebSocketTransport extends Transport {
+  constructor(Impl, url, conn, binary, onEvent) {
+    super(conn, onEvent);
     const ws = new Impl(url);
     this.ws = ws;
     if (binary) ws.binaryType = 'arraybuffer';
@@ -66,14 +81,6 @@ class WebSocketTransport {
     };
     ws.onerror = () => this.finish({ code: 1006, reason: 'error', error: true });
     ws.onclose = (ev) => this.finish({ code: ev && ev.code || 1005, reason: ev && ev.reason || '', error: false });
-  }
-  emit(kind, data) {
-    if (this.live) this.onEvent(this.conn, kind, data);
-  }
-  finish(info) {
-    if (!this.live) return;
-    this.emit(EVENT_CLOSED, info);
-    this.close();
   }
   sendBytes(view) {
     this.ws.send(ownedBuffer(view));
@@ -95,11 +102,9 @@ class WebSocketTransport {
   }
 }
 
-class WxTransport {
+class WxTransport extends Transport {
   constructor(w, url, conn, onEvent) {
-    this.onEvent = onEvent;
-    this.conn = conn;
-    this.live = true;
+    super(conn, onEvent);
     this.task = w.connectSocket({
       url,
       fail: (res) => this.finish({ code: 1006, reason: (res && res.errMsg) || 'connect failed', error: true }),
@@ -116,14 +121,6 @@ class WxTransport {
     });
     t.onError((res) => this.finish({ code: 1006, reason: (res && res.errMsg) || 'error', error: true }));
     t.onClose((res) => this.finish({ code: (res && res.code) || 1000, reason: (res && res.reason) || '', error: false }));
-  }
-  emit(kind, data) {
-    if (this.live) this.onEvent(this.conn, kind, data);
-  }
-  finish(info) {
-    if (!this.live) return;
-    this.emit(EVENT_CLOSED, info);
-    this.close();
   }
   sendBytes(view) {
     // SocketTask accepts only a string or an ArrayBuffer, never a view.

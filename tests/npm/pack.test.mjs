@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { missingMembers } from './dts-members.mjs';
+import { devserver } from '../support/node-env.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -72,26 +73,9 @@ function runApp(script, args, onLine) {
   });
 }
 
-async function startServer() {
-  if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
-  const bin = path.join(ROOT, 'target', 'debug', 'devserver');
-  check(fs.existsSync(bin), 'target/debug/devserver is not built (cargo build -p imsdk-devserver)');
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--mim-accept-all'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error('devserver exited early')));
-  });
-  return { url, stop: () => child.kill() };
-}
-
 async function main() {
   check(fs.existsSync(path.join(DIST, 'index.js')), 'dist/npm is not built: run scripts/build.sh');
-  server = await startServer();
+  server = await devserver();
   let tarball = null;
 
   await test('npm pack: the tarball holds exactly the package files', () => {
