@@ -36,6 +36,9 @@ const MIM_CONSTANTS = {
   FROM_SERVER_TYPE_OF_RESPONSE$RECIVED: 54, FROM_SERVER_TYPE_OF_KICKOUT: 54,
 };
 
+/** The properties the IMService facade remembers before the wasm is ready (checked against the class by tests). */
+export const FACADE_PROPERTIES = { IMService: GB_PROPS };
+
 const MIM_QUEUED = ['login', 'logout', 'release', 'resetInitFlag'];
 const MIM_SENDS = ['send'];
 const MIM_LISTENERS = ['getBaseEventListener', 'getTransDataListener', 'getMessageQoSListener'];

@@ -54,3 +54,11 @@ export function missingMembers(generated, hand) {
   }
   return missing;
 }
+
+/** Names with a setter (`set name(`) in `class cls` of a generated .d.ts. */
+export function setterNames(source, cls) {
+  const open = source.search(new RegExp('\\bclass\\s+' + cls + '\\b[^{]*\\{'));
+  if (open < 0) return [];
+  const body = matchBraces(source, source.indexOf('{', open));
+  return [...body.matchAll(/^\s*set\s+([\w$]+)\s*\(/gm)].map((m) => m[1]);
+}

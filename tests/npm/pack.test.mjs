@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { missingMembers } from './dts-members.mjs';
+import { missingMembers, setterNames } from './dts-members.mjs';
+import { FACADE_PROPERTIES } from '../../js/facade.js';
 import { devserver } from '../support/node-env.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -132,6 +133,14 @@ async function main() {
     const missing = missingMembers(fs.readFileSync(path.join(ROOT, 'pkg', 'web', 'imsdk.d.ts'), 'utf8'),
       fs.readFileSync(path.join(app, 'node_modules', 'imsdk', 'imsdk.d.ts'), 'utf8'));
     check(missing.length === 0, 'missing from the hand-written .d.ts: ' + missing.join(', '));
+  });
+
+  await test('the ready facade remembers every writable IMService property set before the wasm loads', () => {
+    const generated = fs.readFileSync(path.join(ROOT, 'pkg', 'web', 'imsdk.d.ts'), 'utf8');
+    const setters = setterNames(generated, 'IMService');
+    check(setters.length > 10, 'found the generated setters: ' + setters.join(', '));
+    const missing = setters.filter((n) => !FACADE_PROPERTIES.IMService.includes(n));
+    check(missing.length === 0, 'missing from js/facade.js GB_PROPS: ' + missing.join(', '));
   });
 
   await test('tsc --strict compiles a consumer against the installed package', () => {
