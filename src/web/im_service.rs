@@ -182,65 +182,6 @@ impl ImService {
         Ok(())
     }
 
-    /// The era-E observer (all callbacks) and, in era F, `onConnectState`,
-    /// `saveSyncKey`, `saveSuperGroupSyncKey`, `handleSyncEnd`, `handleNotification`.
-    #[wasm_bindgen(getter)]
-    pub fn observer(&self) -> JsValue {
-        self.shared.observers.borrow().observer.clone()
-    }
-    #[wasm_bindgen(setter)]
-    pub fn set_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().observer = v;
-    }
-    #[wasm_bindgen(getter = peerMessageObserver)]
-    pub fn peer_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().peer.clone()
-    }
-    #[wasm_bindgen(setter = peerMessageObserver)]
-    pub fn set_peer_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().peer = v;
-    }
-    #[wasm_bindgen(getter = groupMessageObserver)]
-    pub fn group_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().group.clone()
-    }
-    #[wasm_bindgen(setter = groupMessageObserver)]
-    pub fn set_group_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().group = v;
-    }
-    #[wasm_bindgen(getter = customerMessageObserver)]
-    pub fn customer_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().customer.clone()
-    }
-    #[wasm_bindgen(setter = customerMessageObserver)]
-    pub fn set_customer_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().customer = v;
-    }
-    #[wasm_bindgen(getter = rtMessageObserver)]
-    pub fn rt_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().rt.clone()
-    }
-    #[wasm_bindgen(setter = rtMessageObserver)]
-    pub fn set_rt_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().rt = v;
-    }
-    #[wasm_bindgen(getter = systemMessageObserver)]
-    pub fn system_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().system.clone()
-    }
-    #[wasm_bindgen(setter = systemMessageObserver)]
-    pub fn set_system_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().system = v;
-    }
-    #[wasm_bindgen(getter = roomMessageObserver)]
-    pub fn room_message_observer(&self) -> JsValue {
-        self.shared.observers.borrow().room.clone()
-    }
-    #[wasm_bindgen(setter = roomMessageObserver)]
-    pub fn set_room_message_observer(&self, v: JsValue) {
-        self.shared.observers.borrow_mut().room = v;
-    }
-
     /// Server host name (default `imnode2.gobelieve.io`).
     #[wasm_bindgen(getter)]
     pub fn host(&self) -> String {
@@ -705,6 +646,68 @@ impl ImService {
         Ok(ok)
     }
 }
+
+/// One observer property (getter and setter) of `IMService`.
+macro_rules! observer_property {
+    ($doc:literal, $js:ident, $get:ident, $set:ident, $field:ident) => {
+        #[wasm_bindgen(js_class = IMService)]
+        impl ImService {
+            #[doc = $doc]
+            #[wasm_bindgen(getter = $js)]
+            pub fn $get(&self) -> JsValue {
+                self.shared.observers.borrow().$field.clone()
+            }
+            #[wasm_bindgen(setter = $js)]
+            pub fn $set(&self, v: JsValue) {
+                self.shared.observers.borrow_mut().$field = v;
+            }
+        }
+    };
+}
+
+observer_property!(
+    "The era-E observer (all callbacks) and, in era F, `onConnectState`, `saveSyncKey`, `saveSuperGroupSyncKey`, `handleSyncEnd`, `handleNotification`.",
+    observer, observer, set_observer, observer
+);
+observer_property!(
+    "Era F: `handlePeerMessage`, `handlePeerMessageACK`, `handlePeerMessageFailure`.",
+    peerMessageObserver,
+    peer_message_observer,
+    set_peer_message_observer,
+    peer
+);
+observer_property!(
+    "Era F: `handleGroupMessage`, `handleGroupMessageACK`, `handleGroupMessageFailure`, `handleGroupNotification`.",
+    groupMessageObserver, group_message_observer, set_group_message_observer, group
+);
+observer_property!(
+    "Era F: `handleCustomerMessage`, `handleCustomerMessageACK`, `handleCustomerMessageFailure`.",
+    customerMessageObserver,
+    customer_message_observer,
+    set_customer_message_observer,
+    customer
+);
+observer_property!(
+    "Era F: `handleRTMessage`.",
+    rtMessageObserver,
+    rt_message_observer,
+    set_rt_message_observer,
+    rt
+);
+observer_property!(
+    "Era F: `handleSystemMessage`.",
+    systemMessageObserver,
+    system_message_observer,
+    set_system_message_observer,
+    system
+);
+observer_property!(
+    "Era F: `handleRoomMessage`.",
+    roomMessageObserver,
+    room_message_observer,
+    set_room_message_observer,
+    room
+);
 
 impl Drop for ImService {
     fn drop(&mut self) {
