@@ -4,6 +4,7 @@
 use super::protocal::{self, types, LoginInfo, Protocal};
 use crate::clock::now_ms;
 use crate::conn::{ConnId, Ending, Out, OutTx, WriteHook};
+use imsdk::core::mobileimsdk::constants::code::RESPONSE_FOR_UNLOGIN;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,8 +12,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// Login code the server returns for a refused login (observed value).
 pub const LOGIN_REFUSED: i32 = 1025;
-/// Error code for a packet that needs a login.
-pub const RESPONSE_FOR_UNLOGIN: i32 = 301;
 /// How long a C2S fingerprint is remembered for dedupe.
 const C2S_DEDUPE_WINDOW: Duration = Duration::from_secs(600);
 
@@ -143,11 +142,11 @@ impl MimHub {
                 None
             }
             (types::LOGOUT, _) => bye(),
-            (types::KEEP_ALIVE | types::DATA | types::ACK, None) => {
+            (types::KEEP_ALIVE | types::COMMON_DATA | types::RECEIVED, None) => {
                 let body = protocal::error_response(RESPONSE_FOR_UNLOGIN, &p.to_json());
                 h.write(
                     conn,
-                    Protocal::server(types::ERROR, Some(body), "0", "-1"),
+                    Protocal::server(types::ERROR_RESPONSE, Some(body), "0", "-1"),
                     None,
                 );
                 bye()
@@ -161,13 +160,13 @@ impl MimHub {
                 }
                 None
             }
-            (types::ACK, Some(uid)) => {
+            (types::RECEIVED, Some(uid)) => {
                 if let Some(fp) = p.data_content {
                     h.tracked.remove(&(uid, fp));
                 }
                 None
             }
-            (types::DATA, Some(_)) => {
+            (types::COMMON_DATA, Some(_)) => {
                 h.data(hub, conn, p);
                 None
             }
@@ -256,7 +255,7 @@ impl MimHub {
                     let dup = self.c2s_seen.insert(fp.clone(), now).is_some();
                     self.write(
                         conn,
-                        Protocal::server(types::ACK, Some(fp), "0", &sender),
+                        Protocal::server(types::RECEIVED, Some(fp), "0", &sender),
                         None,
                     );
                     if dup {
@@ -270,13 +269,17 @@ impl MimHub {
         match self.online.get(&to).copied() {
             Some(target) => {
                 let hook = p.qos.then(|| {
-                    let ack = Protocal::server(types::ACK, fp.clone(), &to, &sender);
+                    let ack = Protocal::server(types::RECEIVED, fp.clone(), &to, &sender);
                     proxy_ack_hook(hub.clone(), conn, ack, to.clone(), p.clone())
                 });
                 self.deliver(target, &to, p, hook);
             }
             None if p.qos && self.offline_ack => {
-                self.write(conn, Protocal::server(types::ACK, fp, &to, &sender), None);
+                self.write(
+                    conn,
+                    Protocal::server(types::RECEIVED, fp, &to, &sender),
+                    None,
+                );
             }
             None => eprintln!("mim: {to} offline, C2C from {sender} not delivered"),
         }
@@ -303,7 +306,7 @@ impl MimHub {
         let target = h.online.get(to).copied()?;
         h.fp_counter += 1;
         let fp = format!("srv-{}-{}", now_ms(), h.fp_counter);
-        let mut p = Protocal::server(types::DATA, Some(data.into()), from, to);
+        let mut p = Protocal::server(types::COMMON_DATA, Some(data.into()), from, to);
         p.fp = Some(fp.clone());
         p.qos = qos;
         p.typeu = typeu;

@@ -5,31 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Packet types (official v6 names in the comments).
-pub mod types {
-    /// FROM_CLIENT_TYPE_OF_LOGIN
-    pub const LOGIN: i32 = 0;
-    /// FROM_CLIENT_TYPE_OF_KEEP$ALIVE
-    pub const KEEP_ALIVE: i32 = 1;
-    /// FROM_CLIENT_TYPE_OF_COMMON$DATA
-    pub const DATA: i32 = 2;
-    /// FROM_CLIENT_TYPE_OF_LOGOUT
-    pub const LOGOUT: i32 = 3;
-    /// FROM_CLIENT_TYPE_OF_RECIVED (the ACK)
-    pub const ACK: i32 = 4;
-    /// FROM_CLIENT_TYPE_OF_ECHO
-    pub const ECHO: i32 = 5;
-    /// FROM_SERVER_TYPE_OF_RESPONSE$LOGIN
-    pub const LOGIN_RESPONSE: i32 = 50;
-    /// FROM_SERVER_TYPE_OF_RESPONSE$KEEP$ALIVE
-    pub const KEEP_ALIVE_RESPONSE: i32 = 51;
-    /// FROM_SERVER_TYPE_OF_RESPONSE$FOR$ERROR
-    pub const ERROR: i32 = 52;
-    /// FROM_SERVER_TYPE_OF_RESPONSE$ECHO
-    pub const ECHO_RESPONSE: i32 = 53;
-    /// FROM_SERVER_TYPE_OF_KICKOUT
-    pub const KICKOUT: i32 = 54;
-}
+/// Packet types: the core's constants, so client and server cannot disagree.
+pub use imsdk::core::mobileimsdk::constants::packet_type as types;
 
 /// One packet. Field order is the wire order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
