@@ -143,40 +143,25 @@ impl ImService {
                     .ok_or_else(|| type_error("options.host must be a string"))?,
             );
         }
-        if let Some(v) = opt(get("port")?) {
-            self.set_port(v)?;
-        }
-        if let Some(v) = opt(get("protocol")?) {
-            self.set_protocol(v)?;
-        }
-        if let Some(v) = opt(get("url")?) {
-            self.set_url(v)?;
-        }
-        if let Some(v) = opt(get("accessToken")?) {
-            self.set_access_token(v)?;
-        }
-        if let Some(v) = opt(get("deviceID")?) {
-            self.set_device_id(v)?;
-        }
-        if let Some(v) = opt(get("platformID")?) {
-            self.set_platform_id(v)?;
-        }
-        if let Some(v) = opt(get("syncKey")?) {
-            self.set_sync_key(v)?;
-        }
-        if let Some(v) = opt(get("protocolVersion")?) {
-            self.set_protocol_version(v)?;
-        }
-        for (name, setter) in [
-            ("ackTimeout", Timing::Ack),
-            ("pingInterval", Timing::Ping),
-            ("pongTimeout", Timing::Pong),
-            ("reconnectDelay", Timing::ReconnectBase),
-            ("reconnectMaxDelay", Timing::ReconnectCap),
-            ("connectTimeout", Timing::Connect),
-        ] {
+        let setters: [(&str, Setter); 14] = [
+            ("port", Self::set_port),
+            ("protocol", Self::set_protocol),
+            ("url", Self::set_url),
+            ("accessToken", Self::set_access_token),
+            ("deviceID", Self::set_device_id),
+            ("platformID", Self::set_platform_id),
+            ("syncKey", Self::set_sync_key),
+            ("protocolVersion", Self::set_protocol_version),
+            ("ackTimeout", Self::set_ack_timeout),
+            ("pingInterval", Self::set_ping_interval),
+            ("pongTimeout", Self::set_pong_timeout),
+            ("reconnectDelay", Self::set_reconnect_delay),
+            ("reconnectMaxDelay", Self::set_reconnect_max_delay),
+            ("connectTimeout", Self::set_connect_timeout),
+        ];
+        for (name, set) in setters {
             if let Some(v) = opt(get(name)?) {
-                self.set_timing(setter, name, v)?;
+                set(self, v)?;
             }
         }
         Ok(())
@@ -334,84 +319,6 @@ impl ImService {
     #[wasm_bindgen(getter = connectState)]
     pub fn connect_state(&self) -> u8 {
         self.rt.read(|s| s.state() as u8)
-    }
-
-    /// ACK deadline per message in ms (default 5000).
-    #[wasm_bindgen(getter = ackTimeout)]
-    pub fn ack_timeout(&self) -> f64 {
-        self.rt.read(|s| s.config().ack_timeout_ms as f64)
-    }
-    #[wasm_bindgen(setter = ackTimeout)]
-    pub fn set_ack_timeout(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::Ack, "ackTimeout", v)
-    }
-    /// Time between PINGs in ms (default 180000).
-    #[wasm_bindgen(getter = pingInterval)]
-    pub fn ping_interval(&self) -> f64 {
-        self.rt.read(|s| s.config().heartbeat_ms as f64)
-    }
-    #[wasm_bindgen(setter = pingInterval)]
-    pub fn set_ping_interval(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::Ping, "pingInterval", v)
-    }
-    /// PONG deadline in ms (default 3000).
-    #[wasm_bindgen(getter = pongTimeout)]
-    pub fn pong_timeout(&self) -> f64 {
-        self.rt.read(|s| s.config().pong_timeout_ms as f64)
-    }
-    #[wasm_bindgen(setter = pongTimeout)]
-    pub fn set_pong_timeout(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::Pong, "pongTimeout", v)
-    }
-    /// Base of the exponential reconnect back-off in ms (default 1000).
-    #[wasm_bindgen(getter = reconnectDelay)]
-    pub fn reconnect_delay(&self) -> f64 {
-        self.rt.read(|s| s.config().backoff.base_ms as f64)
-    }
-    #[wasm_bindgen(setter = reconnectDelay)]
-    pub fn set_reconnect_delay(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::ReconnectBase, "reconnectDelay", v)
-    }
-    /// Cap of the reconnect back-off in ms (default 60000).
-    #[wasm_bindgen(getter = reconnectMaxDelay)]
-    pub fn reconnect_max_delay(&self) -> f64 {
-        self.rt.read(|s| s.config().backoff.cap_ms as f64)
-    }
-    #[wasm_bindgen(setter = reconnectMaxDelay)]
-    pub fn set_reconnect_max_delay(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::ReconnectCap, "reconnectMaxDelay", v)
-    }
-
-    /// How long a socket may take to open before the attempt counts as failed (default 20000).
-    #[wasm_bindgen(getter = connectTimeout)]
-    pub fn connect_timeout(&self) -> f64 {
-        self.rt.read(|s| s.config().connect_timeout_ms as f64)
-    }
-    #[wasm_bindgen(setter = connectTimeout)]
-    pub fn set_connect_timeout(&self, v: JsValue) -> Result<(), JsValue> {
-        self.set_timing(Timing::Connect, "connectTimeout", v)
-    }
-
-    fn set_timing(&self, which: Timing, name: &str, v: JsValue) -> Result<(), JsValue> {
-        let ms = v
-            .as_f64()
-            .filter(|x| x.is_finite() && *x >= 1.0 && *x <= 86_400_000.0);
-        let ms = ms.ok_or_else(|| {
-            range_error(&format!(
-                "{name} must be a number of milliseconds from 1 to 86400000"
-            ))
-        })? as u64;
-        self.rt.with(|s, _| {
-            s.update_config(|c| match which {
-                Timing::Ack => c.ack_timeout_ms = ms,
-                Timing::Ping => c.heartbeat_ms = ms,
-                Timing::Pong => c.pong_timeout_ms = ms,
-                Timing::ReconnectBase => c.backoff.base_ms = ms,
-                Timing::ReconnectCap => c.backoff.cap_ms = ms,
-                Timing::Connect => c.connect_timeout_ms = ms,
-            })
-        });
-        Ok(())
     }
 
     fn secure(&self) -> bool {
@@ -647,6 +554,79 @@ impl ImService {
     }
 }
 
+/// A setter of `IMService` that takes the JS value as given.
+type Setter = fn(&ImService, JsValue) -> Result<(), JsValue>;
+
+/// A timing option in milliseconds from 1 ms to one day.
+fn milliseconds(v: &JsValue, name: &str) -> Result<u64, JsValue> {
+    let ms = v
+        .as_f64()
+        .filter(|x| x.is_finite() && *x >= 1.0 && *x <= 86_400_000.0);
+    ms.map(|x| x as u64).ok_or_else(|| {
+        range_error(&format!(
+            "{name} must be a number of milliseconds from 1 to 86400000"
+        ))
+    })
+}
+
+/// One timing property (getter and setter, in ms) of `IMService`, backed by
+/// a field of the session's `Config`; changes apply at once.
+macro_rules! timing_property {
+    ($doc:literal, $js:ident, $get:ident, $set:ident, $($field:ident).+) => {
+        #[wasm_bindgen(js_class = IMService)]
+        impl ImService {
+            #[doc = $doc]
+            #[wasm_bindgen(getter = $js)]
+            pub fn $get(&self) -> f64 {
+                self.rt.read(|s| s.config().$($field).+ as f64)
+            }
+            #[wasm_bindgen(setter = $js)]
+            pub fn $set(&self, v: JsValue) -> Result<(), JsValue> {
+                let ms = milliseconds(&v, stringify!($js))?;
+                self.rt.with(|s, _| s.update_config(|c| c.$($field).+ = ms));
+                Ok(())
+            }
+        }
+    };
+}
+
+timing_property!(
+    "ACK deadline per message in ms (default 5000).",
+    ackTimeout,
+    ack_timeout,
+    set_ack_timeout,
+    ack_timeout_ms
+);
+timing_property!(
+    "Time between PINGs in ms (default 180000).",
+    pingInterval,
+    ping_interval,
+    set_ping_interval,
+    heartbeat_ms
+);
+timing_property!(
+    "PONG deadline in ms (default 3000).",
+    pongTimeout,
+    pong_timeout,
+    set_pong_timeout,
+    pong_timeout_ms
+);
+timing_property!(
+    "Base of the exponential reconnect back-off in ms (default 1000).",
+    reconnectDelay,
+    reconnect_delay,
+    set_reconnect_delay,
+    backoff.base_ms
+);
+timing_property!(
+    "Cap of the reconnect back-off in ms (default 60000).",
+    reconnectMaxDelay,
+    reconnect_max_delay,
+    set_reconnect_max_delay,
+    backoff.cap_ms
+);
+timing_property!("How long a socket may take to open before the attempt counts as failed, in ms (default 20000).", connectTimeout, connect_timeout, set_connect_timeout, connect_timeout_ms);
+
 /// One observer property (getter and setter) of `IMService`.
 macro_rules! observer_property {
     ($doc:literal, $js:ident, $get:ident, $set:ident, $field:ident) => {
@@ -716,16 +696,6 @@ impl Drop for ImService {
         }
         self.rt.with(|s, now| s.stop(now));
     }
-}
-
-#[derive(Clone, Copy)]
-enum Timing {
-    Ack,
-    Ping,
-    Pong,
-    ReconnectBase,
-    ReconnectCap,
-    Connect,
 }
 
 fn untracked(result: Result<(), SendError>) -> Result<bool, JsValue> {
