@@ -14,8 +14,8 @@ use super::observer::{customer_message, failure, im_message, notify, relay_messa
 use super::runtime::{Machine, Runtime};
 use crate::core::gobelieve::command::MAX_BODY_LEN;
 use crate::core::gobelieve::{
-    Config, ConnectState, Event, FailReason, InCustomerMessage, InMessage, MsgToken,
-    OutCustomerMessage, OutMessage, SendError, Session,
+    Config, ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage,
+    MsgToken, OutCustomerMessage, OutMessage, SendError, Session,
 };
 use crate::core::io::{ConnId, Io};
 
@@ -776,6 +776,17 @@ fn in_message(m: &InMessage) -> JsValue {
     )
 }
 
+fn in_relay(m: &InRelayMessage) -> JsValue {
+    relay_message(
+        m.seq,
+        m.cmd,
+        m.flag,
+        id_to_js(m.sender),
+        id_to_js(m.receiver),
+        &m.content,
+    )
+}
+
 fn in_customer(m: &InCustomerMessage) -> JsValue {
     customer_message(
         m.seq,
@@ -852,14 +863,7 @@ fn dispatch(shared: &Shared, event: Event) {
             );
         }
         Event::RtMessage(m) => {
-            let msg = relay_message(
-                m.seq,
-                m.cmd,
-                m.flag,
-                id_to_js(m.sender),
-                id_to_js(m.receiver),
-                &m.content,
-            );
+            let msg = in_relay(&m);
             notify(
                 &o.rt,
                 "handleRTMessage",
@@ -870,14 +874,7 @@ fn dispatch(shared: &Shared, event: Event) {
             );
         }
         Event::RoomMessage(m) => {
-            let msg = relay_message(
-                m.seq,
-                m.cmd,
-                m.flag,
-                id_to_js(m.sender),
-                id_to_js(m.receiver),
-                &m.content,
-            );
+            let msg = in_relay(&m);
             notify(
                 &o.room,
                 "handleRoomMessage",
