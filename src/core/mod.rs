@@ -5,6 +5,7 @@
 //! queues (see [`io`]). The shared pieces below are used by both protocols.
 
 pub mod backoff;
+pub mod clock;
 pub mod dedupe;
 pub mod io;
 pub mod liveness;

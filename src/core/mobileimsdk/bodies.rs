@@ -1,9 +1,12 @@
 //! The framework bodies carried as JSON strings in `dataContent`, and the
 //! framework packets built from them.
 
+use std::fmt;
+
 use super::constants::packet_type;
 use super::json::{self, ObjectWriter, Value};
 use super::protocal::{read_i32, read_i64, read_string, Dialect, Protocal, ProtocalError};
+use super::redact::Secret;
 
 fn parse_object(text: &str) -> Result<Value, ProtocalError> {
     let v = json::parse(text)?;
@@ -13,8 +16,9 @@ fn parse_object(text: &str) -> Result<Value, ProtocalError> {
     }
 }
 
-/// PLoginInfo, the body of a type-0 login.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// PLoginInfo, the body of a type-0 login. Its `Debug` hides the token and
+/// the verifier's extra data.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct PLoginInfo {
     /// The user id to log in as (wire `loginUserId`).
     pub login_user_id: String,
@@ -26,6 +30,18 @@ pub struct PLoginInfo {
     pub first_login_time: i64,
     /// SRT only: the application name.
     pub app: Option<String>,
+}
+
+impl fmt::Debug for PLoginInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PLoginInfo")
+            .field("login_user_id", &self.login_user_id)
+            .field("login_token", &Secret(&self.login_token))
+            .field("extra", &self.extra.as_deref().map(Secret))
+            .field("first_login_time", &self.first_login_time)
+            .field("app", &self.app)
+            .finish()
+    }
 }
 
 impl PLoginInfo {

@@ -6,6 +6,7 @@
 //! late socket events can never race each other.
 
 use std::collections::VecDeque;
+use std::fmt;
 
 use super::bodies::{self, PErrorResponse, PKickoutInfo, PLoginInfo, PLoginInfoResponse};
 use super::config::Config;
@@ -16,10 +17,14 @@ use super::keepalive::KeepAlive;
 use super::protocal::{Dialect, Protocal};
 use super::qos_receive::QosReceive;
 use super::qos_send::QosSend;
-use super::relogin::Relogin;
+use super::redact::redact_url;
+use super::relogin::{Relogin, ReloginAction};
 use super::request::{LoginInfo, SendRequest};
+use crate::core::backoff::BackoffConfig;
+use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
 use crate::core::liveness::LivenessAction;
+use crate::core::outbox::InsertError;
 use crate::core::rng::Rng;
 
 /// The server closes the connection on a larger frame (1009).
@@ -39,9 +44,15 @@ struct PendingLogin {
 }
 
 /// The `IMClientManager` core: login, re-login, keep-alive and both QoS daemons.
-#[derive(Debug)]
+///
+/// Every accepted QoS send ends in exactly one `MessageBeReceived` or
+/// `MessagesLost`, also on logout, kick-out and release. Times passed in
+/// are wall-clock milliseconds; the machine runs on a [`MonoClock`] so a
+/// clock stepped back cannot freeze its timers. Its `Debug` shows the state,
+/// never a token or a queued frame (a login frame carries the token).
 pub struct Client {
     config: Config,
+    clock: MonoClock,
     rng: Rng,
     next_conn_id: ConnId,
     conn: Option<Connection>,
@@ -54,7 +65,8 @@ pub struct Client {
     /// Official `connectedToServer`: the current connection is logged in.
     connected: bool,
     /// Logged in at least once since the last manual login, so link losses
-    /// are repaired by re-login (cleared by release, logout and kick-out).
+    /// are repaired by re-login (cleared by release, logout, kick-out and a
+    /// refused re-login).
     session: bool,
     /// The local network is up (as far as the host knows).
     network_online: bool,
@@ -67,10 +79,37 @@ pub struct Client {
     events: VecDeque<Event>,
 }
 
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .field("conn", &self.conn)
+            .field("login_info", &self.login_info)
+            .field("first_login_time", &self.first_login_time)
+            .field("login_has_init", &self.login_has_init)
+            .field("connected", &self.connected)
+            .field("session", &self.session)
+            .field("network_online", &self.network_online)
+            .field("pending_login", &self.pending_login)
+            .field("keep_alive", &self.keep_alive)
+            .field("relogin", &self.relogin)
+            .field("qos_pending", &self.qos_send.len())
+            .field("qos_seen", &self.qos_receive.len())
+            .field("queued_ios", &self.ios.len())
+            .field("queued_events", &self.events.len())
+            .finish()
+    }
+}
+
 impl Client {
     /// A released client; `seed` feeds the fingerprint generator.
     pub fn new(config: Config, seed: u64) -> Self {
+        let relogin_backoff = BackoffConfig {
+            base_ms: config.relogin_interval_ms,
+            cap_ms: config.relogin_max_interval_ms,
+        };
         Client {
+            clock: MonoClock::new(),
             rng: Rng::new(seed),
             next_conn_id: 1,
             conn: None,
@@ -82,7 +121,11 @@ impl Client {
             network_online: true,
             pending_login: None,
             keep_alive: KeepAlive::new(config.keep_alive_interval_ms, config.keep_alive_timeout_ms),
-            relogin: Relogin::new(config.relogin_interval_ms),
+            relogin: Relogin::new(
+                relogin_backoff,
+                config.connect_timeout_ms,
+                Rng::new(seed.rotate_left(32) ^ 0x5851_F42D_4C95_7F2D),
+            ),
             qos_send: QosSend::new(
                 config.qos_check_ms,
                 config.qos_just_now_ms,
@@ -106,6 +149,7 @@ impl Client {
     /// a new connection and sends the login once it is open. Exactly one
     /// `Event::LoginResult` follows.
     pub fn login(&mut self, info: LoginInfo, now: u64) {
+        let now = self.clock.observe(now);
         if self.pending_login.take().is_some() {
             // Superseded: its connection is about to be replaced.
             self.events
@@ -113,8 +157,10 @@ impl Client {
         }
         self.warn_about_url();
         self.keep_alive.stop();
-        self.relogin.stop();
-        self.qos_send.stop();
+        // The app acted: a refusal or past failures no longer hold back re-logins.
+        self.relogin.stop(true);
+        // The QoS checks go on, so messages still waiting get their outcome
+        // even if this login fails.
         self.connected = false;
         self.login_has_init = false;
         self.session = false;
@@ -134,8 +180,11 @@ impl Client {
 
     /// Sends one data packet (type 2) from the logged-in uid. Errors are the
     /// seed's codes: 1 not logged in, 3 not connected (or the QoS queue is
-    /// full), 4 invalid request (empty `to`, empty `fp`, frame too large).
+    /// full), 4 invalid request (empty `to`, empty `fp`, frame too large),
+    /// and 206 ([`code::FINGER_PRINT_IN_USE`]) for a QoS send whose `fp` is
+    /// still waiting for its ACK (it would share that message's outcome).
     pub fn send(&mut self, req: SendRequest, now: u64) -> Result<Protocal, i32> {
+        let now = self.clock.observe(now);
         let Some(uid) = self.logged_in_uid() else {
             return Err(code::COMMON_NO_LOGIN);
         };
@@ -162,14 +211,15 @@ impl Client {
         if text.len() > MAX_FRAME_BYTES {
             return Err(code::COMMON_INVALID_PROTOCAL);
         }
-        if packet.qos && self.qos_send.is_full() {
-            return Err(code::COMMON_DATA_SEND_FAILD);
+        if let (true, Some(fp)) = (packet.qos, packet.fp.clone()) {
+            // Queued before the write, so a refusal sends nothing.
+            match self.qos_send.insert(fp, packet.clone(), now) {
+                Ok(()) => {}
+                Err(InsertError::Full) => return Err(code::COMMON_DATA_SEND_FAILD),
+                Err(InsertError::DuplicateKey) => return Err(code::FINGER_PRINT_IN_USE),
+            }
         }
         self.write_text(text);
-        if let (true, Some(fp)) = (packet.qos, packet.fp.clone()) {
-            // Cannot fail: fullness was checked above.
-            let _ = self.qos_send.insert(fp, packet.clone(), now);
-        }
         Ok(packet)
     }
 
@@ -177,6 +227,7 @@ impl Client {
     /// Returns 0 when the logout was written, 1 when not logged in, 3 when
     /// logged in but not connected.
     pub fn logout(&mut self, now: u64) -> i32 {
+        let now = self.clock.observe(now);
         let result = match self.logged_in_uid() {
             None => code::COMMON_NO_LOGIN,
             Some(_) if !self.is_connected() => code::COMMON_DATA_SEND_FAILD,
@@ -186,22 +237,32 @@ impl Client {
                 code::COMMON_CODE_OK
             }
         };
-        self.release(now);
+        self.release_at(now);
         result
     }
 
     /// Stops every daemon, clears both QoS queues and closes the socket
-    /// whatever its state. A login still waiting gets `LoginResult(201)`.
-    pub fn release(&mut self, _now: u64) {
+    /// whatever its state. A login still waiting gets `LoginResult(201)`;
+    /// QoS messages still waiting for an ACK are reported in one
+    /// `MessagesLost` (no ACK can reach them any more).
+    pub fn release(&mut self, now: u64) {
+        let now = self.clock.observe(now);
+        self.release_at(now);
+    }
+
+    fn release_at(&mut self, _now: u64) {
         if self.pending_login.take().is_some() {
             self.events
                 .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
         }
         self.close_connection();
         self.keep_alive.stop();
-        self.relogin.stop();
+        self.relogin.stop(true);
         self.qos_send.stop();
-        self.qos_send.clear();
+        let lost = self.qos_send.take_all();
+        if !lost.is_empty() {
+            self.events.push_back(Event::MessagesLost(lost));
+        }
         self.qos_receive.clear();
         self.connected = false;
         self.login_has_init = false;
@@ -214,13 +275,14 @@ impl Client {
     /// `LinkClose(-9999)`, and no re-login until the network is back.
     /// Online: an immediate re-login when a session was lost.
     pub fn network_changed(&mut self, online: bool, now: u64) {
+        let now = self.clock.observe(now);
         if online == self.network_online {
             return;
         }
         self.network_online = online;
         if online {
             if self.session && !self.connected {
-                self.start_relogin_now(now);
+                self.relogin_now(now);
             }
             return;
         }
@@ -233,7 +295,7 @@ impl Client {
             let was_connected = self.connected;
             self.connected = false;
             self.keep_alive.stop();
-            self.relogin.stop();
+            self.relogin.stop(false);
             self.close_connection();
             if was_connected {
                 self.events
@@ -245,15 +307,18 @@ impl Client {
     /// The app came to the foreground: check the link at once (a throttled
     /// timer may be overdue) and re-login immediately if it is lost.
     pub fn app_show(&mut self, now: u64) {
+        let now = self.clock.observe(now);
         self.run_keep_alive(now);
         if self.session && !self.connected && self.network_online {
-            self.start_relogin_now(now);
+            self.relogin_now(now);
         }
     }
 
     /// The app went to the background. Nothing changes: the deadlines are
     /// absolute, so whatever a throttled timer misses is caught on wake-up.
-    pub fn app_hide(&mut self, _now: u64) {}
+    pub fn app_hide(&mut self, now: u64) {
+        self.clock.observe(now);
+    }
 
     /// Logged in (official `loginHasInit`).
     pub fn is_logged_in(&self) -> bool {
@@ -273,7 +338,8 @@ impl Client {
     // ---- driver input -------------------------------------------------
 
     /// Socket `conn` opened: send the saved login on it.
-    pub fn handle_open(&mut self, conn: ConnId, _now: u64) {
+    pub fn handle_open(&mut self, conn: ConnId, now: u64) {
+        self.clock.observe(now);
         let Some(c) = self.conn.as_mut().filter(|c| c.id == conn) else {
             return;
         };
@@ -293,6 +359,7 @@ impl Client {
 
     /// One text frame from socket `conn`.
     pub fn handle_text(&mut self, conn: ConnId, text: &str, now: u64) {
+        let now = self.clock.observe(now);
         if !self.is_current(conn) {
             return;
         }
@@ -307,7 +374,8 @@ impl Client {
     }
 
     /// A binary frame: not part of the protocol; reported, then ignored.
-    pub fn handle_binary(&mut self, conn: ConnId, data: &[u8], _now: u64) {
+    pub fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64) {
+        self.clock.observe(now);
         if !self.is_current(conn) {
             return;
         }
@@ -319,6 +387,7 @@ impl Client {
 
     /// Socket `conn` closed or failed (`error`); both mean the link is gone.
     pub fn handle_close(&mut self, conn: ConnId, _error: bool, now: u64) {
+        let now = self.clock.observe(now);
         let Some(c) = self.conn.filter(|c| c.id == conn) else {
             return;
         };
@@ -334,12 +403,15 @@ impl Client {
         }
         if self.connected {
             self.link_lost(now);
+        } else if self.relogin.in_attempt() {
+            self.relogin.failed(now);
         }
         // Otherwise a re-login is already scheduled (or nothing is wanted).
     }
 
     /// A timer fired: run everything that is due at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
+        let now = self.clock.observe(now);
         if let Some(p) = self.pending_login {
             if now >= p.deadline {
                 self.pending_login = None;
@@ -353,8 +425,13 @@ impl Client {
             }
         }
         self.run_keep_alive(now);
-        if self.relogin.poll(now) {
-            self.relogin_attempt();
+        match self.relogin.poll(now) {
+            Some(ReloginAction::Attempt) => self.relogin_attempt(now),
+            Some(ReloginAction::GiveUp) => {
+                self.close_connection();
+                self.relogin.failed(now);
+            }
+            None => {}
         }
         self.run_qos_send(now);
     }
@@ -371,9 +448,10 @@ impl Client {
         self.events.pop_front()
     }
 
-    /// When to call `handle_timeout` next; `None` when nothing is scheduled.
+    /// When to call `handle_timeout` next (wall-clock ms); `None` when
+    /// nothing is scheduled.
     pub fn poll_timeout(&self) -> Option<u64> {
-        [
+        let next = [
             self.pending_login.map(|p| p.deadline),
             self.keep_alive.next_deadline(),
             self.relogin.next_deadline(),
@@ -381,7 +459,8 @@ impl Client {
         ]
         .into_iter()
         .flatten()
-        .min()
+        .min();
+        next.map(|t| self.clock.to_wall(t))
     }
 
     // ---- internals ----------------------------------------------------
@@ -402,8 +481,10 @@ impl Client {
         if self.config.dialect == Dialect::Official
             && (!url.ends_with("/websocket") || url.contains('?'))
         {
+            // Never the query itself: that is where `?token=` deployments put the token.
             self.events.push_back(Event::Warning(format!(
-                "the official server only accepts the exact path /websocket without a query: {url}"
+                "the official server only accepts the exact path /websocket without a query: {}",
+                redact_url(url)
             )));
         }
     }
@@ -474,21 +555,28 @@ impl Client {
         self.events
             .push_back(Event::LinkClose(code::LINK_CLOSE_LOST));
         if self.network_online {
-            self.start_relogin_now(now);
+            self.relogin.link_lost(now);
+            self.run_relogin(now);
         }
     }
 
-    fn start_relogin_now(&mut self, now: u64) {
-        self.relogin.start_immediate(now);
-        if self.relogin.poll(now) {
-            self.relogin_attempt();
+    /// An immediate attempt (network back, app shown), unless one runs.
+    fn relogin_now(&mut self, now: u64) {
+        self.relogin.retry_now(now);
+        self.run_relogin(now);
+    }
+
+    fn run_relogin(&mut self, now: u64) {
+        if self.relogin.poll(now) == Some(ReloginAction::Attempt) {
+            self.relogin_attempt(now);
         }
     }
 
     /// One automatic re-login: a new connection, the saved login on open.
-    fn relogin_attempt(&mut self) {
+    fn relogin_attempt(&mut self, now: u64) {
         if self.login_info.is_some() && self.network_online {
             self.open_connection();
+            self.relogin.attempt_started(now);
         }
     }
 
@@ -512,7 +600,9 @@ impl Client {
             packet_type::KICKOUT => self.on_kickout(&packet, now),
             packet_type::LOGIN_RESPONSE => self.on_login_response(&packet, now),
             packet_type::ERROR_RESPONSE => self.on_error(&packet, now),
-            // 51 was counted as heard; 53 and unknown types carry nothing for the app.
+            // A logged-in link that answers keep-alives has proved healthy.
+            packet_type::KEEP_ALIVE_RESPONSE if self.connected => self.relogin.link_healthy(),
+            // 53 and unknown types carry nothing for the app.
             _ => {}
         }
     }
@@ -551,7 +641,7 @@ impl Client {
             .as_deref()
             .and_then(|d| PKickoutInfo::from_json(d).ok())
             .unwrap_or_default();
-        self.release(now);
+        self.release_at(now);
         self.events.push_back(Event::Kickout {
             code: info.code,
             reason: info.reason,
@@ -580,7 +670,7 @@ impl Client {
             self.login_has_init = true;
             self.session = true;
             self.connected = true;
-            self.relogin.stop();
+            self.relogin.succeeded();
             self.keep_alive.start_delayed(now);
             self.qos_send.start(now);
             if pending {
@@ -591,8 +681,12 @@ impl Client {
             // The first check runs at once: resend what waited while the link was down.
             self.run_qos_send(now);
         } else {
+            // A refusal: no automatic re-login until the app logs in again
+            // (retrying a refused token would only repeat the refusal).
             self.close_connection();
             self.connected = false;
+            self.session = false;
+            self.relogin.stop(false);
             if pending {
                 self.events.push_back(Event::LoginResult(response.code));
             }
@@ -614,7 +708,7 @@ impl Client {
             self.connected = false;
             self.keep_alive.stop();
             if self.session {
-                self.relogin.start_delayed(now);
+                self.relogin.failed(now);
             }
         }
         self.events.push_back(Event::TransError {

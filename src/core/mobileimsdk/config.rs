@@ -1,6 +1,9 @@
 //! Client settings, with the official MobileIMSDK timings as defaults.
 
+use std::fmt;
+
 use super::protocal::Dialect;
+use super::redact::SafeUrl;
 
 /// The server's "sense mode": how quickly each side notices a dead peer.
 /// Client and server must use the same mode.
@@ -51,8 +54,9 @@ impl SenseMode {
     }
 }
 
-/// Everything the client machine can be tuned with (times in ms).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything the client machine can be tuned with (times in ms). Its
+/// `Debug` hides the URL's query and credentials.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// The WebSocket URL, used verbatim (officially `ws(s)://host:3000/websocket`).
     pub url: String,
@@ -62,8 +66,11 @@ pub struct Config {
     pub keep_alive_interval_ms: u64,
     /// Silence after which the link is dead (MODE_5S: 8000).
     pub keep_alive_timeout_ms: u64,
-    /// Time between automatic re-login attempts.
+    /// The first automatic re-login back-off ceiling (official interval:
+    /// 3000); each failure doubles it, up to `relogin_max_interval_ms`.
     pub relogin_interval_ms: u64,
+    /// The cap of the re-login back-off.
+    pub relogin_max_interval_ms: u64,
     /// QoS send check period.
     pub qos_check_ms: u64,
     /// A queued message this young is not resent yet.
@@ -95,6 +102,7 @@ impl Default for Config {
             keep_alive_interval_ms: interval,
             keep_alive_timeout_ms: timeout,
             relogin_interval_ms: 3_000,
+            relogin_max_interval_ms: 60_000,
             qos_check_ms: 5_000,
             qos_just_now_ms: 3_000,
             qos_max_resends: 2,
@@ -102,6 +110,25 @@ impl Default for Config {
             connect_timeout_ms: 60_000,
             srt_seed_ack_addressing: false,
         }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("url", &SafeUrl(&self.url))
+            .field("dialect", &self.dialect)
+            .field("keep_alive_interval_ms", &self.keep_alive_interval_ms)
+            .field("keep_alive_timeout_ms", &self.keep_alive_timeout_ms)
+            .field("relogin_interval_ms", &self.relogin_interval_ms)
+            .field("relogin_max_interval_ms", &self.relogin_max_interval_ms)
+            .field("qos_check_ms", &self.qos_check_ms)
+            .field("qos_just_now_ms", &self.qos_just_now_ms)
+            .field("qos_max_resends", &self.qos_max_resends)
+            .field("receive_window_ms", &self.receive_window_ms)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("srt_seed_ack_addressing", &self.srt_seed_ack_addressing)
+            .finish()
     }
 }
 
@@ -136,7 +163,10 @@ mod tests {
             (c.keep_alive_interval_ms, c.keep_alive_timeout_ms),
             (5_000, 8_000)
         );
-        assert_eq!(c.relogin_interval_ms, 3_000);
+        assert_eq!(
+            (c.relogin_interval_ms, c.relogin_max_interval_ms),
+            (3_000, 60_000)
+        );
         assert_eq!(
             (c.qos_check_ms, c.qos_just_now_ms, c.qos_max_resends),
             (5_000, 3_000, 2)

@@ -51,6 +51,10 @@ pub mod code {
     pub const LOCAL_NETWORK_NOT_WORKING: i32 = 204;
     /// No server address configured.
     pub const TO_SERVER_NET_INFO_NOT_SETUP: i32 = 205;
+    /// Not a seed code: a QoS `send` reused the fingerprint of a message
+    /// still waiting for its ACK, and was refused (the two would share one
+    /// outcome). Next in the seed's client range 201–205.
+    pub const FINGER_PRINT_IN_USE: i32 = 206;
     /// Server: the packet needs a login first.
     pub const RESPONSE_FOR_UNLOGIN: i32 = 301;
     /// The link-close code for a lost link (heartbeat, close, error, kick-out).
@@ -148,6 +152,10 @@ mod tests {
             ("RESPONSE_FOR_UNLOGIN", 301),
         ];
         assert_eq!(CODE_NAMES, expected);
+        assert_eq!(code::FINGER_PRINT_IN_USE, 206);
+        assert!(CODE_NAMES
+            .iter()
+            .all(|(_, c)| *c != code::FINGER_PRINT_IN_USE));
         assert_eq!(code::LINK_CLOSE_LOST, -1);
         assert_eq!(code::LINK_CLOSE_NETWORK_OFFLINE, -9999);
     }

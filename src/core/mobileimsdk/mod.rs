@@ -16,8 +16,10 @@ pub mod keepalive;
 pub mod protocal;
 pub mod qos_receive;
 pub mod qos_send;
+pub mod redact;
 pub mod relogin;
 pub mod request;
+pub mod wakeup;
 
 #[cfg(test)]
 mod client_tests;

@@ -2,10 +2,16 @@
 //! each one is either reported lost (after the maximum resends), skipped
 //! (sent "just now") or resent identically (same fp). The put time is not
 //! refreshed, so after the first resend a message is resent on every check.
-//! Each message leaves exactly once: acknowledged, lost, or cleared.
+//! Each message leaves exactly once: acknowledged, lost, or taken back by
+//! [`QosSend::take_all`] to be reported lost by the client.
+//!
+//! A check that runs late (see [`super::wakeup`]) reports nothing lost: the
+//! ACK of the last resend may be queued behind the timer. Such a message
+//! gets one more on-time check before its verdict.
 
 use super::protocal::Protocal;
-use crate::core::outbox::{Outbox, OutboxFull};
+use super::wakeup::woke_late;
+use crate::core::outbox::{InsertError, Outbox};
 
 /// Most messages that may wait for an ACK at once.
 pub const CAPACITY: usize = 4_096;
@@ -19,10 +25,18 @@ pub struct QosCheck {
     pub lost: Vec<Protocal>,
 }
 
+/// One message waiting for its ACK.
+#[derive(Debug, Clone)]
+struct Queued {
+    packet: Protocal,
+    /// Its verdict was put off once by a late check.
+    deferred: bool,
+}
+
 /// The QoS send queue and its check timer.
 #[derive(Debug, Clone)]
 pub struct QosSend {
-    queue: Outbox<String, Protocal>,
+    queue: Outbox<String, Queued>,
     check_ms: u64,
     just_now_ms: u64,
     max_resends: u32,
@@ -53,9 +67,14 @@ impl QosSend {
         self.next_check = None;
     }
 
-    /// Drops every queued message without reporting it (release).
-    pub fn clear(&mut self) {
-        self.queue.drain();
+    /// Removes every queued message, oldest first, for the caller to report
+    /// lost (logout, kick-out, release: they will never be resent).
+    pub fn take_all(&mut self) -> Vec<Protocal> {
+        self.queue
+            .drain()
+            .into_iter()
+            .map(|p| p.value.packet)
+            .collect()
     }
 
     /// True when no further QoS message can be queued.
@@ -63,8 +82,14 @@ impl QosSend {
         self.queue.len() >= CAPACITY
     }
 
-    /// Queues a message that was just written.
-    pub fn insert(&mut self, fp: String, packet: Protocal, now: u64) -> Result<(), OutboxFull> {
+    /// True while a message with this fingerprint waits for its ACK.
+    pub fn is_pending(&self, fp: &str) -> bool {
+        self.queue.contains(&fp.to_string())
+    }
+
+    /// Queues a message that was just written; a fingerprint still pending
+    /// is refused (two sends cannot share one outcome).
+    pub fn insert(&mut self, fp: String, packet: Protocal, now: u64) -> Result<(), InsertError> {
         // A long-idle timer would fire at once; the new message is "just
         // now" anyway, so re-phase the checks from here.
         if self.queue.is_empty() {
@@ -74,7 +99,11 @@ impl QosSend {
                 }
             }
         }
-        self.queue.insert(fp, packet, now)
+        let queued = Queued {
+            packet,
+            deferred: false,
+        };
+        self.queue.insert(fp, queued, now)
     }
 
     /// An ACK for `fp` arrived; true when it was waiting (and now leaves).
@@ -98,24 +127,26 @@ impl QosSend {
         if now < at {
             return None;
         }
+        let late = !self.queue.is_empty() && woke_late(at, now);
         self.next_check = Some(now.saturating_add(self.check_ms));
         let mut check = QosCheck::default();
         let max = self.max_resends;
-        let lost_keys: Vec<String> = self
-            .queue
-            .iter()
-            .filter(|p| p.resends >= max)
-            .map(|p| p.key.clone())
-            .collect();
-        for key in lost_keys {
-            if let Some(p) = self.queue.remove(&key) {
-                check.lost.push(p.value);
+        let mut lost_keys = Vec::new();
+        for p in self.queue.iter_mut() {
+            if p.resends < max {
+                if now.saturating_sub(p.first_sent) > self.just_now_ms {
+                    p.resends += 1;
+                    check.resend.push(p.value.packet.clone());
+                }
+            } else if late && !p.value.deferred {
+                p.value.deferred = true;
+            } else {
+                lost_keys.push(p.key.clone());
             }
         }
-        for p in self.queue.iter_mut() {
-            if now.saturating_sub(p.first_sent) > self.just_now_ms {
-                p.resends += 1;
-                check.resend.push(p.value.clone());
+        for key in lost_keys {
+            if let Some(p) = self.queue.remove(&key) {
+                check.lost.push(p.value.packet);
             }
         }
         Some(check)
@@ -197,7 +228,7 @@ mod tests {
         q.start(60_000);
         assert_eq!(q.next_deadline(), Some(60_000));
         assert_eq!(fps(&q.poll(60_000).unwrap().resend), ["a"]);
-        q.clear();
+        assert_eq!(q.take_all(), [msg("a")]);
         assert_eq!(q.next_deadline(), None);
     }
 
@@ -207,5 +238,43 @@ mod tests {
         q.start(0);
         q.insert("a".into(), msg("a"), 100_000).unwrap();
         assert_eq!(q.next_deadline(), Some(105_000));
+    }
+
+    #[test]
+    fn a_pending_fingerprint_is_refused() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.insert("a".into(), msg("a"), 0).unwrap();
+        assert_eq!(
+            q.insert("a".into(), msg("a"), 10),
+            Err(InsertError::DuplicateKey)
+        );
+        assert!(q.is_pending("a"));
+        assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn a_late_check_defers_the_verdict_once() {
+        let mut q = QosSend::new(5_000, 3_000, 2);
+        q.start(0);
+        q.poll(0);
+        q.insert("a".into(), msg("a"), 1_000).unwrap();
+        assert_eq!(fps(&q.poll(5_000).unwrap().resend), ["a"]);
+        assert_eq!(fps(&q.poll(10_000).unwrap().resend), ["a"]);
+        // The tab slept 60 s: the ACK of the last resend may be queued.
+        let c = q.poll(75_000).unwrap();
+        assert!(c.lost.is_empty() && c.resend.is_empty(), "{c:?}");
+        assert!(q.acknowledge("a"), "still waiting for its ACK");
+
+        // Without an ACK, the next on-time check reports it; a second late
+        // check does too (the verdict is put off only once).
+        for next in [80_000, 200_000] {
+            let mut q = QosSend::new(5_000, 3_000, 2);
+            q.start(0);
+            q.insert("a".into(), msg("a"), 0).unwrap();
+            q.poll(5_000);
+            q.poll(10_000);
+            assert!(q.poll(75_000).unwrap().lost.is_empty());
+            assert_eq!(fps(&q.poll(next).unwrap().lost), ["a"]);
+        }
     }
 }

@@ -1,7 +1,12 @@
 //! The app's inputs to `login()` and `send()`.
 
-/// The credentials of a manual login; saved for automatic re-logins.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+use std::fmt;
+
+use super::redact::Secret;
+
+/// The credentials of a manual login; saved for automatic re-logins. Its
+/// `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct LoginInfo {
     /// The uid to log in as.
     pub user_id: String,
@@ -11,6 +16,17 @@ pub struct LoginInfo {
     pub extra: Option<String>,
     /// SRT dialect only: the application name sent in the login body.
     pub app: Option<String>,
+}
+
+impl fmt::Debug for LoginInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginInfo")
+            .field("user_id", &self.user_id)
+            .field("token", &Secret(&self.token))
+            .field("extra", &self.extra.as_deref().map(Secret))
+            .field("app", &self.app)
+            .finish()
+    }
 }
 
 /// One data message (type 2) to send.
