@@ -22,7 +22,11 @@ pub mod request;
 pub mod wakeup;
 
 #[cfg(test)]
+mod client_guarantee_tests;
+#[cfg(test)]
 mod client_tests;
+#[cfg(test)]
+mod test_harness;
 
 pub use client::Client;
 pub use config::{Config, SenseMode};
