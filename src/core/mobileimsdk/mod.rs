@@ -24,6 +24,8 @@ pub mod wakeup;
 #[cfg(test)]
 mod client_guarantee_tests;
 #[cfg(test)]
+mod client_property_tests;
+#[cfg(test)]
 mod client_tests;
 #[cfg(test)]
 mod test_harness;
