@@ -338,6 +338,11 @@ async fn logout_and_release_leave_no_timer_and_no_socket() {
     assert_eq!(a.codes("logoutCB"), [0], "the logout packet was written");
     assert!(a.nothing_running(), "logout leaves no timer or socket");
     assert!(!a.m.logged_in());
+    // The pending message ends in exactly one outcome: lost at logout.
+    wait_until("handleMessageLost after logout", 2000.0, || {
+        a.count("handleMessageLost") == 1
+    })
+    .await;
     wait_for_server_sessions(&a.uid, 0, 3000.0).await;
 
     // The same instance can log in again, and release stops everything.
@@ -354,8 +359,8 @@ async fn logout_and_release_leave_no_timer_and_no_socket() {
     assert!(a.nothing_running());
     assert_eq!(
         a.count("handleMessageLost"),
-        0,
-        "release clears the QoS queue"
+        2,
+        "each pending message is reported lost once (logout, then release)"
     );
     assert_eq!(a.count("onLinkCloseMessageCB"), 0);
     assert_eq!(a.count("onLoginOrReloginSuccessCB"), 2);
