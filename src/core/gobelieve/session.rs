@@ -10,6 +10,7 @@ use super::codec::{self, Body, Customer, Im, Packet, Relay};
 use super::command::*;
 use super::config::Config;
 use super::event::*;
+use super::identity::{Identities, Queue, StoredId};
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
@@ -26,8 +27,8 @@ mod tests;
 
 /// How long a delivered message is remembered to drop a second copy.
 const DEDUPE_WINDOW_MS: u64 = 10 * 60_000;
-/// How many delivered messages are remembered.
-const DEDUPE_CAPACITY: usize = 2_000;
+/// How many message identities are remembered (a message has two or three).
+const DEDUPE_CAPACITY: usize = 6_000;
 
 /// The socket currently in use.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +87,8 @@ pub struct Session {
     sync: SyncState,
     pending: Outbox<i32, Tracked>,
     last_token: MsgToken,
-    seen: Dedupe<u64>,
+    identities: Identities,
+    seen: Dedupe<StoredId>,
     io: VecDeque<Io>,
     events: VecDeque<Event>,
 }
@@ -111,6 +113,7 @@ impl Session {
             sync: SyncState::default(),
             pending: Outbox::new(config.max_pending),
             last_token: 0,
+            identities: Identities::default(),
             seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
             io: VecDeque::new(),
             events: VecDeque::new(),
@@ -329,6 +332,7 @@ impl Session {
             return;
         }
         self.liveness.start(now);
+        self.identities.on_open(conn);
         if self.room != 0 {
             self.send(Body::EnterRoom { room_id: self.room });
         }
@@ -507,6 +511,7 @@ impl Session {
         }
         self.liveness.stop();
         self.sync.on_close();
+        self.identities.on_close();
         for p in self.pending.drain() {
             self.fail(p.value, reason);
         }
@@ -606,7 +611,16 @@ impl Session {
     fn apply(&mut self, out: Vec<SyncOutput>) {
         for o in out {
             match o {
-                SyncOutput::Send(body) => self.send(body),
+                SyncOutput::Send(body) => {
+                    match body {
+                        Body::Sync { sync_key } => self.identities.requested(Queue::Peer, sync_key),
+                        Body::SyncGroup { group_id, sync_key } => {
+                            self.identities.requested(Queue::Group(group_id), sync_key)
+                        }
+                        _ => {}
+                    }
+                    self.send(body)
+                }
                 SyncOutput::Emit(event) => self.events.push_back(event),
             }
         }
@@ -667,21 +681,31 @@ impl Session {
             }
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
-            Body::Pong | Body::SyncBegin { .. } | Body::SyncGroupBegin { .. } => {}
+            Body::Pong => {}
+            Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
+            Body::SyncGroupBegin { group_id, .. } => {
+                self.identities.batch_begin(Queue::Group(group_id), seq)
+            }
             Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
-            Body::SyncEnd { sync_key } => self.sync.on_sync_end(sync_key, now, &mut out),
+            Body::SyncEnd { sync_key } => {
+                self.identities.batch_end(Queue::Peer, seq);
+                self.sync.on_sync_end(sync_key, now, &mut out)
+            }
             Body::SyncGroupNotify { group_id, sync_key } => self.sync.on_group_notify(
                 group_id,
                 sync_key,
                 self.config.sync_unknown_groups,
                 &mut out,
             ),
-            Body::SyncGroupEnd { group_id, sync_key } => self.sync.on_group_end(
-                group_id,
-                sync_key,
-                self.config.sync_unknown_groups,
-                &mut out,
-            ),
+            Body::SyncGroupEnd { group_id, sync_key } => {
+                self.identities.batch_end(Queue::Group(group_id), seq);
+                self.sync.on_group_end(
+                    group_id,
+                    sync_key,
+                    self.config.sync_unknown_groups,
+                    &mut out,
+                )
+            }
             other => self.warn(format!(
                 "ignored command {} (not sent by servers)",
                 other.cmd()
@@ -711,12 +735,21 @@ impl Session {
                 .filter(|t| t.kind == Kind::Group)
                 .map(|t| t.receiver)
         });
+        // Our own stored message: the server told us what follows `prev`.
+        let queue = match super_group_gid {
+            None => Some(Queue::Peer),
+            Some(gid) => gid.map(Queue::Group),
+        };
+        if let (Some(m), Some(q)) = (meta, queue) {
+            self.identities.learn_link(q, m.prev_sync_key, m.sync_key);
+        }
         self.sync.on_ack(meta, super_group_gid, out);
     }
 
     /// A stored message (peer, group, customer): a PUSH must pass the
-    /// METADATA checks; every processed one is ACKed; a copy already
-    /// delivered (push then sync) is ACKed but not delivered again.
+    /// METADATA checks; every processed one is ACKed; a copy of a stored
+    /// message already delivered (push and sync, a re-sent sync page, see
+    /// [`Identities`]) is ACKed but not delivered again.
     fn on_stored(
         &mut self,
         seq: i32,
@@ -727,6 +760,8 @@ impl Session {
         out: &mut Vec<SyncOutput>,
     ) {
         let mut adopt = None;
+        let content = msg.content_hash();
+        let ids;
         if flag & MESSAGE_FLAG_PUSH != 0 {
             let target = if flag & MESSAGE_FLAG_SUPER_GROUP != 0 {
                 match &msg {
@@ -744,13 +779,32 @@ impl Session {
             if target == KeyTarget::Peer && self.sync.is_syncing() {
                 return;
             }
-            match self.sync.check_push(meta, target) {
-                Some(key) => adopt = Some((target, key)),
+            let (Some(key), Some(m)) = (self.sync.check_push(meta, target), meta) else {
                 // Not contiguous: the SYNC_NOTIFY that follows brings it by sync.
-                None => return,
-            }
+                return;
+            };
+            adopt = Some((target, key));
+            let queue = match target {
+                KeyTarget::Peer => Queue::Peer,
+                KeyTarget::Group(gid) => Queue::Group(gid),
+            };
+            self.identities
+                .learn_link(queue, m.prev_sync_key, m.sync_key);
+            ids = self
+                .identities
+                .of_push(queue, m.prev_sync_key, seq, content);
+        } else {
+            let group = match &msg {
+                Stored::Group(m) => Some(m.receiver),
+                _ => None,
+            };
+            ids = self.identities.of_synced(group, seq, content);
         }
-        if self.seen.insert(msg.fingerprint(), now) {
+        let copy = ids.iter().any(|id| self.seen.contains(id, now));
+        for id in ids {
+            self.seen.insert(id, now);
+        }
+        if !copy {
             self.events.push_back(msg.into_event(seq, flag));
         }
         self.send(Body::Ack { seq, status: None });
@@ -768,9 +822,11 @@ enum Stored {
 }
 
 impl Stored {
-    /// Identity for the dedupe window: the same stored message has the same
-    /// fields whether it came by push or by sync (flags differ, so they are left out).
-    fn fingerprint(&self) -> u64 {
+    /// A hash of the fields, part of every identity: the same stored message
+    /// has the same fields whether it came by push or by sync (flags differ,
+    /// so they are left out). Alone it is no identity: two messages "ok" in
+    /// one second are different messages.
+    fn content_hash(&self) -> u64 {
         let mut h = DefaultHasher::new();
         match self {
             Stored::Peer(m) | Stored::Group(m) => {

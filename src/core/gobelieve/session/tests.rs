@@ -1357,3 +1357,5 @@ fn a_socket_that_never_opens_fails_at_the_connect_timeout_and_backs_off() {
     h.pump();
     assert_eq!(h.s.state(), ConnectState::ConnectFail);
 }
+
+mod stored_identity;
