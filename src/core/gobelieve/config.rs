@@ -26,6 +26,10 @@ pub struct Config {
     pub pong_timeout_ms: u64,
     /// Reconnect schedule.
     pub backoff: BackoffConfig,
+    /// An authenticated link that stays up this long (or gets a PONG) has
+    /// proved healthy and resets the back-off; one that authenticates and
+    /// then drops sooner counts as a failure.
+    pub healthy_link_ms: u64,
     /// Sync a super group the app never registered when the server notifies
     /// about it (from key 0). Off by default: such notifies are ignored.
     pub sync_unknown_groups: bool,
@@ -46,6 +50,7 @@ impl Default for Config {
             heartbeat_ms: 180_000,
             pong_timeout_ms: 3_000,
             backoff: BackoffConfig::default(),
+            healthy_link_ms: 30_000,
             sync_unknown_groups: false,
             max_pending: 1_000,
         }

@@ -39,6 +39,8 @@ struct Link {
     seq: i32,
     /// A socket not open by then has failed (some transports never report).
     open_deadline: u64,
+    /// When AUTH_STATUS 0 arrived.
+    authed_at: Option<u64>,
 }
 
 /// Which callback family a tracked message belongs to.
@@ -394,6 +396,7 @@ impl Session {
         } else {
             ConnectState::ConnectFail
         };
+        self.note_health(false, now);
         self.close_link(FailReason::Disconnected, state);
         self.schedule_reconnect(now);
     }
@@ -479,6 +482,7 @@ impl Session {
             opened: false,
             seq: 0,
             open_deadline: now.saturating_add(self.config.connect_timeout_ms),
+            authed_at: None,
         });
         self.io.push_back(Io::Connect {
             conn,
@@ -498,6 +502,7 @@ impl Session {
     /// We judged the link dead: close it and reconnect through the back-off.
     fn drop_connection(&mut self, now: u64) {
         if self.link.is_some() {
+            self.note_health(false, now);
             self.close_link(FailReason::Disconnected, ConnectState::Unconnected);
             self.schedule_reconnect(now);
         }
@@ -518,7 +523,19 @@ impl Session {
         self.set_state(state);
     }
 
-    /// Every connection that ends counts as a failure; only AUTH_STATUS 0 resets.
+    /// The link proved healthy (authenticated, then a PONG or
+    /// `healthy_link_ms` of uptime): past failures are forgiven.
+    fn note_health(&mut self, pong: bool, now: u64) {
+        let Some(authed) = self.link.and_then(|l| l.authed_at) else {
+            return;
+        };
+        if pong || now.saturating_sub(authed) >= self.config.healthy_link_ms {
+            self.backoff.reset();
+        }
+    }
+
+    /// Every connection that ends counts as a failure unless it proved
+    /// healthy first ([`Session::note_health`], run before the close).
     fn schedule_reconnect(&mut self, now: u64) {
         if self.active() && self.link.is_none() {
             let delay = self.backoff.next_delay(&mut self.rng);
@@ -655,7 +672,12 @@ impl Session {
         let (seq, flag) = (p.seq, p.flag);
         let mut out = Vec::new();
         match p.body {
-            Body::AuthStatus { status: 0 } => self.backoff.reset(),
+            // Not yet proof of health: a proxy may authenticate and drop.
+            Body::AuthStatus { status: 0 } => {
+                if let Some(link) = self.link.as_mut() {
+                    link.authed_at.get_or_insert(now);
+                }
+            }
             Body::AuthStatus { status } => {
                 self.warn(format!("authentication refused (status {status})"));
                 self.auth_failed = true;
@@ -681,7 +703,7 @@ impl Session {
             }
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
-            Body::Pong => {}
+            Body::Pong => self.note_health(true, now),
             Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
             Body::SyncGroupBegin { group_id, .. } => {
                 self.identities.batch_begin(Queue::Group(group_id), seq)
