@@ -15,7 +15,7 @@ use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
 use crate::core::io::{ConnId, Frame, Io};
-use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
+use crate::core::liveness::{is_late, Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
 use std::collections::hash_map::DefaultHasher;
@@ -41,6 +41,9 @@ struct Link {
     open_deadline: u64,
     /// When AUTH_STATUS 0 arrived.
     authed_at: Option<u64>,
+    /// PINGs written and PONGs read; the server answers every PING, in order.
+    pings: u32,
+    pongs: u32,
 }
 
 /// Which callback family a tracked message belongs to.
@@ -88,6 +91,10 @@ pub struct Session {
     room: i64,
     sync: SyncState,
     pending: Outbox<i32, Tracked>,
+    /// Seqs whose ACK deadline was found late, awaiting the probe's PONG.
+    overdue: Vec<i32>,
+    /// The PONG count that answers the probe sent for `overdue`.
+    ack_probe: Option<u32>,
     last_token: MsgToken,
     identities: Identities,
     seen: Dedupe<StoredId>,
@@ -98,7 +105,8 @@ pub struct Session {
 impl Session {
     /// A stopped session; `seed` drives the reconnect jitter.
     pub fn new(config: Config, seed: u64) -> Self {
-        let liveness = Liveness::new(liveness_config(&config));
+        let mut liveness = Liveness::new(liveness_config(&config));
+        liveness.probe_late_wake_ups(true);
         Session {
             rng: Rng::new(seed),
             backoff: Backoff::new(config.backoff),
@@ -114,6 +122,8 @@ impl Session {
             room: 0,
             sync: SyncState::default(),
             pending: Outbox::new(config.max_pending),
+            overdue: Vec::new(),
+            ack_probe: None,
             last_token: 0,
             identities: Identities::default(),
             seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
@@ -415,16 +425,9 @@ impl Session {
             self.reconnect_at = None;
             self.connect(now);
         }
-        let expired = self.pending.take_expired(now, self.config.ack_timeout_ms);
-        if !expired.is_empty() {
-            for p in expired {
-                self.fail(p.value, FailReason::Timeout);
-            }
-            self.warn("ACK timeout: resetting the connection".into());
-            self.drop_connection(now);
-        }
+        self.check_ack_deadlines(now);
         match self.liveness.poll(now) {
-            Some(LivenessAction::SendPing) => self.send(Body::Ping),
+            Some(LivenessAction::SendPing) => self.send_ping(),
             Some(LivenessAction::Dead) => {
                 self.warn("no PONG in time: resetting the connection".into());
                 self.drop_connection(now);
@@ -449,8 +452,10 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<u64> {
         let ack = self
             .pending
-            .oldest()
-            .map(|t| t.saturating_add(self.config.ack_timeout_ms));
+            .iter()
+            .filter(|p| !self.overdue.contains(&p.key))
+            .map(|p| p.first_sent.saturating_add(self.config.ack_timeout_ms))
+            .min();
         let opening = self.link.filter(|l| !l.opened).map(|l| l.open_deadline);
         [
             self.reconnect_at,
@@ -461,6 +466,74 @@ impl Session {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    // ---- deadlines ----
+
+    /// Messages past their ACK deadline fail with `Timeout` and the link is
+    /// reset. A check that ran late is only a hint (the ACK may be queued
+    /// behind the frozen timer): a PING goes out at once and, since the
+    /// server answers in order, its PONG settles it ([`Session::on_pong`]);
+    /// no PONG in time and the link is dead.
+    fn check_ack_deadlines(&mut self, now: u64) {
+        let timeout = self.config.ack_timeout_ms;
+        let due: Vec<(i32, u64)> = self
+            .pending
+            .iter()
+            .filter(|p| !self.overdue.contains(&p.key))
+            .map(|p| (p.key, p.first_sent.saturating_add(timeout)))
+            .filter(|&(_, deadline)| deadline <= now)
+            .collect();
+        let Some(earliest) = due.iter().map(|&(_, d)| d).min() else {
+            return;
+        };
+        if is_late(now, earliest) && self.can_send() {
+            self.overdue.extend(due.iter().map(|&(seq, _)| seq));
+            if self.liveness.probe(now) {
+                self.send_ping();
+                self.ack_probe = self.link.map(|l| l.pings);
+            }
+            return;
+        }
+        for (seq, _) in due {
+            if let Some(p) = self.pending.remove(&seq) {
+                self.fail(p.value, FailReason::Timeout);
+            }
+        }
+        self.warn("ACK timeout: resetting the connection".into());
+        self.drop_connection(now);
+    }
+
+    fn send_ping(&mut self) {
+        self.send(Body::Ping);
+        if let Some(link) = self.link.as_mut() {
+            link.pings = link.pings.wrapping_add(1);
+        }
+    }
+
+    /// A PONG proves the link; if it answers the probe for late ACK
+    /// deadlines, whatever is still unacknowledged will not be.
+    fn on_pong(&mut self, now: u64) {
+        self.note_health(true, now);
+        let Some(link) = self.link.as_mut() else {
+            return;
+        };
+        link.pongs = link.pongs.wrapping_add(1);
+        if self.ack_probe.is_none_or(|n| link.pongs < n) {
+            return;
+        }
+        self.ack_probe = None;
+        let mut failed = false;
+        for seq in std::mem::take(&mut self.overdue) {
+            if let Some(p) = self.pending.remove(&seq) {
+                self.fail(p.value, FailReason::Timeout);
+                failed = true;
+            }
+        }
+        if failed {
+            self.warn("ACK timeout: resetting the connection".into());
+            self.drop_connection(now);
+        }
     }
 
     // ---- connection lifecycle ----
@@ -483,6 +556,8 @@ impl Session {
             seq: 0,
             open_deadline: now.saturating_add(self.config.connect_timeout_ms),
             authed_at: None,
+            pings: 0,
+            pongs: 0,
         });
         self.io.push_back(Io::Connect {
             conn,
@@ -517,6 +592,8 @@ impl Session {
         self.liveness.stop();
         self.sync.on_close();
         self.identities.on_close();
+        self.overdue.clear();
+        self.ack_probe = None;
         for p in self.pending.drain() {
             self.fail(p.value, reason);
         }
@@ -703,7 +780,7 @@ impl Session {
             }
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
-            Body::Pong => self.note_health(true, now),
+            Body::Pong => self.on_pong(now),
             Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
             Body::SyncGroupBegin { group_id, .. } => {
                 self.identities.batch_begin(Queue::Group(group_id), seq)

@@ -905,18 +905,6 @@ fn heartbeat_pings_and_a_missing_pong_resets_the_link() {
     assert!(h.sent.is_empty());
 }
 
-#[test]
-fn a_late_wake_up_declares_the_link_dead_at_once() {
-    let mut h = Harness::connected(config());
-    h.advance(600_000);
-    assert!(
-        h.sent.is_empty(),
-        "no ping first, the silence is proof enough"
-    );
-    assert_eq!(h.s.state(), ConnectState::Unconnected);
-    assert_eq!(h.closed.len(), 1);
-}
-
 // ---- receiving ----
 
 #[test]
@@ -1359,5 +1347,6 @@ fn a_socket_that_never_opens_fails_at_the_connect_timeout_and_backs_off() {
     assert_eq!(h.s.state(), ConnectState::ConnectFail);
 }
 
+mod late_timers;
 mod stored_identity;
 mod storm;
