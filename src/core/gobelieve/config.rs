@@ -1,10 +1,12 @@
 //! Settings of an `IMService` session, with the im.js defaults.
 
 use super::command::PLATFORM_WEB;
+use super::secret::redacted;
 use crate::core::backoff::BackoffConfig;
+use std::fmt;
 
-/// Session settings. Times are milliseconds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Session settings. Times are milliseconds. `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Full WebSocket URL, e.g. `wss://imnode2.gobelieve.io:14891/ws`.
     pub url: String,
@@ -54,5 +56,41 @@ impl Default for Config {
             sync_unknown_groups: false,
             max_pending: 1_000,
         }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured so a new field cannot be forgotten here.
+        let Config {
+            url,
+            access_token,
+            device_id,
+            platform_id,
+            protocol_version,
+            ack_timeout_ms,
+            connect_timeout_ms,
+            heartbeat_ms,
+            pong_timeout_ms,
+            backoff,
+            healthy_link_ms,
+            sync_unknown_groups,
+            max_pending,
+        } = self;
+        f.debug_struct("Config")
+            .field("url", url)
+            .field("access_token", &redacted(access_token))
+            .field("device_id", device_id)
+            .field("platform_id", platform_id)
+            .field("protocol_version", protocol_version)
+            .field("ack_timeout_ms", ack_timeout_ms)
+            .field("connect_timeout_ms", connect_timeout_ms)
+            .field("heartbeat_ms", heartbeat_ms)
+            .field("pong_timeout_ms", pong_timeout_ms)
+            .field("backoff", backoff)
+            .field("healthy_link_ms", healthy_link_ms)
+            .field("sync_unknown_groups", sync_unknown_groups)
+            .field("max_pending", max_pending)
+            .finish()
     }
 }

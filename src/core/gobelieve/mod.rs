@@ -5,6 +5,7 @@ pub mod command;
 pub mod config;
 pub mod event;
 pub mod identity;
+pub mod secret;
 pub mod session;
 pub mod sync;
 

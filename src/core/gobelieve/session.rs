@@ -73,7 +73,6 @@ fn liveness_config(config: &Config) -> LivenessConfig {
 }
 
 /// One GoBelieve client connection, across reconnects.
-#[derive(Debug)]
 pub struct Session {
     config: Config,
     rng: Rng,
@@ -334,7 +333,7 @@ impl Session {
         }
         let auth = Body::AuthToken {
             platform_id: self.config.platform_id,
-            token: self.config.access_token.clone(),
+            token: self.config.access_token.clone().into(),
             device_id: self.config.device_id.clone(),
         };
         if let Err(e) = self.try_send(auth, 0) {
@@ -910,6 +909,26 @@ impl Session {
         if let Some((target, key)) = adopt {
             self.sync.adopt(target, key, out);
         }
+    }
+}
+
+/// A summary without credentials: queued frames (the AUTH frame holds the
+/// token) are counted, not shown.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("state", &self.state)
+            .field("started", &self.started)
+            .field("auth_failed", &self.auth_failed)
+            .field("link", &self.link)
+            .field("reconnect_at", &self.reconnect_at)
+            .field("backoff_failures", &self.backoff.failures())
+            .field("sync_key", &self.sync.sync_key)
+            .field("pending", &self.pending.len())
+            .field("queued_io", &self.io.len())
+            .field("queued_events", &self.events.len())
+            .finish_non_exhaustive()
     }
 }
 
