@@ -109,13 +109,15 @@ impl Identities {
     }
 
     /// We sent `SYNC(start)` or `SYNC_GROUP(gid, start)`. Key 0 asks for
-    /// the server's stored key, which we do not know. A request while an
-    /// earlier one for another key is unanswered makes both unknown: an
-    /// unanswered group sync (not a member) would else shift the pairing.
+    /// the server's stored key, which we do not know. The server answers
+    /// every SYNC in order, but not a SYNC_GROUP for a group the user is
+    /// not in: a group request while an earlier one for another key is
+    /// unanswered makes both unknown, as the pairing could shift.
     pub fn requested(&mut self, queue: Queue, start: i64) {
         let pending = self.requests.entry(queue).or_default();
         let start = (start != 0).then_some(start);
-        if pending.iter().any(|&p| p != start) {
+        let ambiguous = queue != Queue::Peer && pending.iter().any(|&p| p != start);
+        if ambiguous {
             pending.iter_mut().for_each(|p| *p = None);
             pending.push_back(None);
         } else {

@@ -25,8 +25,10 @@ use std::hash::{Hash, Hasher};
 #[cfg(test)]
 mod tests;
 
-/// How long a delivered message is remembered to drop a second copy.
-const DEDUPE_WINDOW_MS: u64 = 10 * 60_000;
+/// Identities are not forgotten by age: a sync page cut off and re-sent
+/// after a long time offline is still the same messages. Only the count
+/// bound evicts (least recently seen first).
+const DEDUPE_WINDOW_MS: u64 = u64::MAX;
 /// How many message identities are remembered (a message has two or three).
 const DEDUPE_CAPACITY: usize = 6_000;
 

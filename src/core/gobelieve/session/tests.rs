@@ -1348,6 +1348,7 @@ fn a_socket_that_never_opens_fails_at_the_connect_timeout_and_backs_off() {
 }
 
 mod late_timers;
+mod property;
 mod redaction;
 mod stored_identity;
 mod storm;

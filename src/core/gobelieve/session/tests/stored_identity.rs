@@ -157,3 +157,41 @@ fn a_duplicated_frame_is_delivered_once_and_acked_again() {
         .count();
     assert_eq!(acks, 2);
 }
+
+#[test]
+fn a_page_resent_after_a_long_time_offline_is_still_delivered_once() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.close(false);
+    h.advance(3_600_000); // an hour offline
+    h.s.network_online(h.now);
+    h.pump();
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.server(0, Body::SyncEnd { sync_key: 12 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2"]);
+}
+
+#[test]
+fn peer_syncs_from_different_keys_keep_their_pairing() {
+    // Two SYNCs out at once (the 4 s guard expired), then a third from the
+    // key the first one ended at: each answer is placed after its own key.
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 11 });
+    h.advance(4_000);
+    h.server(0, Body::SyncNotify { sync_key: 11 });
+    assert_eq!(h.bodies().len(), 2, "two SYNC(10)");
+    h.server(0, Body::SyncBegin { sync_key: 11 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::SyncEnd { sync_key: 11 });
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 11 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::SyncEnd { sync_key: 11 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1"]);
+}
