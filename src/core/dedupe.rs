@@ -1,36 +1,146 @@
-//! Inbox dedupe: remembers message ids for a time window so a message that
-//! arrives twice (a server resend, push and sync) reaches the app once.
+//! Inbox dedupe: remembers message identities for a time window so a message
+//! that arrives twice (a server resend, push and sync) reaches the app once.
+//!
+//! Memory is bounded by count and by bytes whatever the peer sends: every
+//! entry has a fixed size (see [`DedupeKey`]: a long key such as a
+//! MobileIMSDK fingerprint is remembered as a 128-bit keyed digest, a small
+//! exact identity is kept as is), and a repeat refreshes its entry in place
+//! instead of adding one.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::Hash;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
 
-/// A time-windowed set of seen ids, bounded in size.
+/// Fixed-size secret-keyed digests, so a long key costs 16 bytes and a peer
+/// cannot aim collisions at known hash keys.
 #[derive(Debug, Clone)]
-pub struct Dedupe<K: Hash + Eq + Clone> {
-    window_ms: u64,
-    capacity: usize,
-    seen: HashMap<K, u64>,
-    order: VecDeque<(K, u64)>,
+pub struct Digester(RandomState, RandomState);
+
+impl Default for Digester {
+    fn default() -> Self {
+        Digester(RandomState::new(), RandomState::new())
+    }
 }
 
-impl<K: Hash + Eq + Clone> Dedupe<K> {
-    /// Ids are kept `window_ms` after they were last seen; at most `capacity`
-    /// ids are kept (the oldest go first).
+impl Digester {
+    /// 128 bits from two independently keyed SipHash runs over `value`.
+    pub fn digest<T: Hash + ?Sized>(&self, value: &T) -> u128 {
+        (u128::from(self.0.hash_one(value)) << 64) | u128::from(self.1.hash_one(value))
+    }
+}
+
+/// How a key is remembered: as a fixed-size value ([`DedupeKey::Id`]).
+///
+/// Exact identities (integers, small structs) remember themselves, so two
+/// different keys can never be merged. Strings are remembered as a 128-bit
+/// digest: their length is chosen by the peer, and a collision needs about
+/// 2^64 distinct keys.
+pub trait DedupeKey {
+    /// What is stored; its size is the size of an entry.
+    type Id: Hash + Eq + Copy;
+    /// The stored form of `self`.
+    fn id(&self, digester: &Digester) -> Self::Id;
+}
+
+macro_rules! exact_key {
+    ($($t:ty),*) => {$(
+        impl DedupeKey for $t {
+            type Id = $t;
+            fn id(&self, _: &Digester) -> $t {
+                *self
+            }
+        }
+    )*};
+}
+exact_key!(u32, u64, u128, i32, i64);
+
+impl DedupeKey for String {
+    type Id = u128;
+    fn id(&self, digester: &Digester) -> u128 {
+        digester.digest(self.as_str())
+    }
+}
+
+impl DedupeKey for &str {
+    type Id = u128;
+    fn id(&self, digester: &Digester) -> u128 {
+        digester.digest(*self)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sighting {
+    /// When the key was last seen.
+    at: u64,
+    /// Its position in `order` (a counter, so time jumps cannot reorder it).
+    tick: u64,
+}
+
+/// A time-windowed set of seen keys, bounded in count and bytes.
+#[derive(Debug, Clone)]
+pub struct Dedupe<K: DedupeKey> {
+    window_ms: u64,
+    capacity: usize,
+    digester: Digester,
+    seen: HashMap<K::Id, Sighting>,
+    /// Keys from least to most recently seen.
+    order: BTreeMap<u64, K::Id>,
+    next_tick: u64,
+}
+
+impl<K: DedupeKey> Dedupe<K> {
+    /// Keys are kept `window_ms` after they were last seen; at most
+    /// `capacity` keys are kept (the least recently seen go first).
     pub fn new(window_ms: u64, capacity: usize) -> Self {
         Dedupe {
             window_ms,
             capacity: capacity.max(1),
+            digester: Digester::default(),
             seen: HashMap::new(),
-            order: VecDeque::new(),
+            order: BTreeMap::new(),
+            next_tick: 0,
         }
     }
 
+    /// Like [`Dedupe::new`], with the count also capped so that the
+    /// entries take at most `max_bytes` (see [`Dedupe::entry_bytes`]).
+    pub fn with_byte_limit(window_ms: u64, capacity: usize, max_bytes: usize) -> Self {
+        Self::new(window_ms, capacity.min(max_bytes / Self::entry_bytes()))
+    }
+
+    /// An upper estimate of the bytes one entry takes: the id twice (map and
+    /// order), the sighting, the tick and the collections' per-entry overhead.
+    pub fn entry_bytes() -> usize {
+        const OVERHEAD: usize = 32;
+        2 * std::mem::size_of::<K::Id>() + std::mem::size_of::<Sighting>() + 8 + OVERHEAD
+    }
+
+    /// Estimated bytes held by the entries now (at most `capacity` of them).
+    pub fn bytes(&self) -> usize {
+        self.seen.len().max(self.order.len()) * Self::entry_bytes()
+    }
+
+    /// The most keys remembered at once.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Records `key` at `now`; true when it was not seen within the window.
-    /// A repeat refreshes the id's time, as the official QoS receiver does.
+    /// A repeat refreshes the key's time in place, as the official QoS
+    /// receiver does.
     pub fn insert(&mut self, key: K, now: u64) -> bool {
         self.expire(now);
-        let fresh = self.seen.insert(key.clone(), now).is_none();
-        self.order.push_back((key, now));
+        let id = key.id(&self.digester);
+        let tick = self.next_tick;
+        self.next_tick += 1;
+        let fresh = match self.seen.insert(id, Sighting { at: now, tick }) {
+            Some(old) => {
+                self.order.remove(&old.tick);
+                false
+            }
+            None => true,
+        };
+        self.order.insert(tick, id);
         while self.seen.len() > self.capacity {
             self.pop_oldest();
         }
@@ -40,40 +150,44 @@ impl<K: Hash + Eq + Clone> Dedupe<K> {
     /// True when `key` was seen within the window (does not record it).
     pub fn contains(&self, key: &K, now: u64) -> bool {
         self.seen
-            .get(key)
-            .is_some_and(|&t| now.saturating_sub(t) < self.window_ms)
+            .get(&key.id(&self.digester))
+            .is_some_and(|s| self.live(s.at, now))
     }
 
-    /// Number of ids remembered.
+    /// Number of keys remembered.
     pub fn len(&self) -> usize {
         self.seen.len()
     }
 
+    /// True when nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.seen.is_empty()
     }
 
+    /// Forgets everything.
     pub fn clear(&mut self) {
         self.seen.clear();
         self.order.clear();
     }
 
-    /// Forgets ids older than the window.
+    /// Forgets keys last seen a window or more before `now`. A clock that
+    /// went back makes entries look recent: they stay until the count bound.
     pub fn expire(&mut self, now: u64) {
-        while let Some((_, t)) = self.order.front() {
-            if now.saturating_sub(*t) < self.window_ms {
-                break;
+        while let Some((_, id)) = self.order.first_key_value() {
+            match self.seen.get(id) {
+                Some(s) if self.live(s.at, now) => break,
+                _ => self.pop_oldest(),
             }
-            self.pop_oldest();
         }
     }
 
+    fn live(&self, at: u64, now: u64) -> bool {
+        now.saturating_sub(at) < self.window_ms
+    }
+
     fn pop_oldest(&mut self) {
-        if let Some((k, t)) = self.order.pop_front() {
-            // Only the newest record of a refreshed id removes it.
-            if self.seen.get(&k) == Some(&t) {
-                self.seen.remove(&k);
-            }
+        if let Some((_, id)) = self.order.pop_first() {
+            self.seen.remove(&id);
         }
     }
 }
@@ -94,7 +208,7 @@ mod tests {
     #[test]
     fn ids_expire_after_the_window_counted_from_the_last_sighting() {
         let mut d = Dedupe::new(10_000, 100);
-        d.insert(1, 0);
+        d.insert(1u64, 0);
         d.insert(1, 8_000);
         assert!(!d.insert(1, 15_000), "refreshed at 8 s, still inside");
         assert!(d.insert(1, 26_000));
@@ -105,11 +219,52 @@ mod tests {
     #[test]
     fn capacity_bounds_memory() {
         let mut d = Dedupe::new(u64::MAX, 3);
-        for i in 0..10 {
+        for i in 0..10u64 {
             d.insert(i, i);
         }
         assert_eq!(d.len(), 3);
         assert!(d.insert(0, 11));
         assert!(!d.insert(9, 12));
+    }
+
+    #[test]
+    fn a_repeated_key_refreshes_in_place() {
+        let mut d = Dedupe::new(600_000, 20_000);
+        for i in 0..200_000u64 {
+            d.insert("same fingerprint".to_string(), i);
+        }
+        assert_eq!((d.len(), d.order.len()), (1, 1));
+        assert_eq!(d.bytes(), Dedupe::<String>::entry_bytes());
+        // The refresh moved it to the back: it outlives a newer key's eviction.
+        let mut d = Dedupe::new(u64::MAX, 2);
+        d.insert(1u64, 0);
+        d.insert(2, 1);
+        d.insert(1, 2);
+        d.insert(3, 3);
+        assert!(d.contains(&1, 4) && !d.contains(&2, 4));
+    }
+
+    #[test]
+    fn huge_keys_cost_a_fixed_size_and_the_byte_limit_holds() {
+        const LIMIT: usize = 16 * 1024;
+        let mut d = Dedupe::<String>::with_byte_limit(u64::MAX, 20_000, LIMIT);
+        let big = "x".repeat(64 * 1024);
+        for i in 0..500 {
+            assert!(d.insert(format!("{i}{big}"), i));
+            assert!(d.bytes() <= LIMIT, "{} bytes after {i}", d.bytes());
+        }
+        assert_eq!(d.len(), LIMIT / Dedupe::<String>::entry_bytes());
+        assert!(!d.insert(format!("499{big}"), 600), "the newest is kept");
+    }
+
+    #[test]
+    fn a_clock_that_goes_back_neither_forgets_nor_grows() {
+        let mut d = Dedupe::new(10_000, 4);
+        d.insert(1u64, 50_000);
+        assert!(!d.insert(1, 1_000), "still a repeat after the jump back");
+        for i in 2..100u64 {
+            d.insert(i, 1_000 - i);
+        }
+        assert_eq!(d.len(), 4);
     }
 }

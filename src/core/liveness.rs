@@ -6,6 +6,22 @@
 //! - nothing at all was heard for `silence_limit` (this is what catches a
 //!   timer that fired minutes late in a background tab or a suspended
 //!   mini-program: the check runs once, sees the gap and reports at once).
+//!
+//! With [`Liveness::probe_late_wake_ups`] a late check is a hint, not a
+//! verdict: the answer may be waiting behind the frozen timer, so a check
+//! that runs more than [`LATE_SLACK_MS`] after its deadline sends a probe
+//! ping at once instead, and only a probe unanswered for `answer_timeout`
+//! (judged by a check at most one `interval` late, so a throttled tab whose
+//! timers all run a minute late still gets a verdict) declares the link
+//! dead. Silence alone then only triggers a probe.
+
+/// A check this long after its deadline ran late (throttled or frozen timers).
+pub const LATE_SLACK_MS: u64 = 2_000;
+
+/// True when a check at `now` for something due at `due` ran late.
+pub fn is_late(now: u64, due: u64) -> bool {
+    now > due.saturating_add(LATE_SLACK_MS)
+}
 
 /// Heartbeat settings in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +50,9 @@ pub struct Liveness {
     last_heard: u64,
     next_ping: u64,
     unanswered_since: Option<u64>,
+    /// The unanswered ping was sent at a late wake-up.
+    probing: bool,
+    probe_late: bool,
 }
 
 impl Liveness {
@@ -44,7 +63,26 @@ impl Liveness {
             last_heard: 0,
             next_ping: 0,
             unanswered_since: None,
+            probing: false,
+            probe_late: false,
         }
+    }
+
+    /// Judges late checks as hints (see the module notes); off by default.
+    pub fn probe_late_wake_ups(&mut self, on: bool) {
+        self.probe_late = on;
+    }
+
+    /// Sends a probe now (the caller writes the ping): an unanswered probe
+    /// is judged as a fresh ping. False when not watching a link.
+    pub fn probe(&mut self, now: u64) -> bool {
+        if !self.active {
+            return false;
+        }
+        self.unanswered_since = Some(now);
+        self.probing = true;
+        self.next_ping = now.saturating_add(self.config.interval);
+        true
     }
 
     /// Replaces the settings; the current connection's state is kept.
@@ -58,11 +96,13 @@ impl Liveness {
         self.last_heard = now;
         self.next_ping = now.saturating_add(self.config.interval);
         self.unanswered_since = None;
+        self.probing = false;
     }
 
     pub fn stop(&mut self) {
         self.active = false;
         self.unanswered_since = None;
+        self.probing = false;
     }
 
     pub fn is_active(&self) -> bool {
@@ -73,12 +113,16 @@ impl Liveness {
     pub fn heard(&mut self, now: u64) {
         self.last_heard = self.last_heard.max(now);
         self.unanswered_since = None;
+        self.probing = false;
     }
 
     /// Runs the checks at `now`. After `Dead` the watcher stops itself.
     pub fn poll(&mut self, now: u64) -> Option<LivenessAction> {
         if !self.active {
             return None;
+        }
+        if self.probe_late {
+            return self.poll_probing(now);
         }
         let silent_too_long = now.saturating_sub(self.last_heard) >= self.config.silence_limit;
         let ping_expired = self
@@ -96,6 +140,35 @@ impl Liveness {
         None
     }
 
+    fn poll_probing(&mut self, now: u64) -> Option<LivenessAction> {
+        if let Some(sent) = self.unanswered_since {
+            let due = sent.saturating_add(self.config.answer_timeout);
+            if now >= due {
+                let judged =
+                    !is_late(now, due) || (self.probing && now - due <= self.config.interval);
+                if judged {
+                    self.stop();
+                    return Some(LivenessAction::Dead);
+                }
+                self.probe(now);
+                return Some(LivenessAction::SendPing);
+            }
+            return None;
+        }
+        let silence_due = self.last_heard.saturating_add(self.config.silence_limit);
+        if now >= self.next_ping || now >= silence_due {
+            let due = self.next_ping.min(silence_due);
+            if is_late(now, due) {
+                self.probe(now);
+            } else {
+                self.next_ping = now.saturating_add(self.config.interval);
+                self.unanswered_since = Some(now);
+            }
+            return Some(LivenessAction::SendPing);
+        }
+        None
+    }
+
     /// The earliest time `poll` has something to do.
     pub fn next_deadline(&self) -> Option<u64> {
         if !self.active {
@@ -105,6 +178,10 @@ impl Liveness {
         let answer = self
             .unanswered_since
             .map_or(u64::MAX, |s| s.saturating_add(self.config.answer_timeout));
+        if self.probe_late && answer != u64::MAX {
+            // Only the answer deadline matters while a ping is out.
+            return Some(answer);
+        }
         Some(self.next_ping.min(silence).min(answer))
     }
 }
@@ -149,6 +226,38 @@ mod tests {
         l.start(0);
         // The timer should have fired at 180 s but the tab was throttled.
         assert_eq!(l.poll(600_000), Some(LivenessAction::Dead));
+    }
+
+    fn probing() -> Liveness {
+        let mut l = Liveness::new(CFG);
+        l.probe_late_wake_ups(true);
+        l.start(0);
+        l
+    }
+
+    #[test]
+    fn probing_keeps_the_on_time_rules() {
+        let mut l = probing();
+        assert_eq!(l.poll(180_000), Some(LivenessAction::SendPing));
+        l.heard(180_050);
+        assert_eq!(l.poll(360_000), Some(LivenessAction::SendPing));
+        assert_eq!(l.poll(362_999), None);
+        assert_eq!(l.poll(363_000), Some(LivenessAction::Dead));
+    }
+
+    #[test]
+    fn a_late_wake_up_probes_and_only_an_unanswered_probe_is_dead() {
+        let mut l = probing();
+        // Woken long after the ping was due: probe instead of a verdict.
+        assert_eq!(l.poll(600_000), Some(LivenessAction::SendPing));
+        assert_eq!(l.next_deadline(), Some(603_000));
+        l.heard(600_040);
+        assert_eq!(l.poll(603_000), None, "answered: alive");
+        // A ping sent on time, then frozen past its deadline: probe again.
+        assert_eq!(l.poll(780_040), Some(LivenessAction::SendPing));
+        assert_eq!(l.poll(900_000), Some(LivenessAction::SendPing));
+        // The probe's check also runs a minute late: still a verdict.
+        assert_eq!(l.poll(963_000), Some(LivenessAction::Dead));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! to a bad byte.
 
 use super::command::*;
+use super::secret::Secret;
 use std::fmt;
 
 #[cfg(test)]
@@ -78,10 +79,10 @@ pub enum Body {
     Ping,
     /// 14: empty.
     Pong,
-    /// 15: platform, token (≤ 255 bytes), device id (≤ 255 bytes).
+    /// 15: platform, token (≤ 255 bytes; redacted in `Debug`), device id (≤ 255 bytes).
     AuthToken {
         platform_id: u8,
-        token: String,
+        token: Secret,
         device_id: String,
     },
     /// 17: real-time message.
@@ -535,7 +536,7 @@ impl<'a> Reader<'a> {
         let device_id = String::from_utf8_lossy(self.bytes(device_len.into())?).into_owned();
         Some(Body::AuthToken {
             platform_id,
-            token,
+            token: token.into(),
             device_id,
         })
     }

@@ -4,6 +4,8 @@ pub mod codec;
 pub mod command;
 pub mod config;
 pub mod event;
+pub mod identity;
+pub mod secret;
 pub mod session;
 pub mod sync;
 

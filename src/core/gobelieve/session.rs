@@ -10,11 +10,12 @@ use super::codec::{self, Body, Customer, Im, Packet, Relay};
 use super::command::*;
 use super::config::Config;
 use super::event::*;
+use super::identity::{Identities, Queue, StoredId};
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
 use crate::core::io::{ConnId, Frame, Io};
-use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
+use crate::core::liveness::{is_late, Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
 use std::collections::hash_map::DefaultHasher;
@@ -24,10 +25,12 @@ use std::hash::{Hash, Hasher};
 #[cfg(test)]
 mod tests;
 
-/// How long a delivered message is remembered to drop a second copy.
-const DEDUPE_WINDOW_MS: u64 = 10 * 60_000;
-/// How many delivered messages are remembered.
-const DEDUPE_CAPACITY: usize = 2_000;
+/// Identities are not forgotten by age: a sync page cut off and re-sent
+/// after a long time offline is still the same messages. Only the count
+/// bound evicts (least recently seen first).
+const DEDUPE_WINDOW_MS: u64 = u64::MAX;
+/// How many message identities are remembered (a message has two or three).
+const DEDUPE_CAPACITY: usize = 6_000;
 
 /// The socket currently in use.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +41,11 @@ struct Link {
     seq: i32,
     /// A socket not open by then has failed (some transports never report).
     open_deadline: u64,
+    /// When AUTH_STATUS 0 arrived.
+    authed_at: Option<u64>,
+    /// PINGs written and PONGs read; the server answers every PING, in order.
+    pings: u32,
+    pongs: u32,
 }
 
 /// Which callback family a tracked message belongs to.
@@ -67,7 +75,6 @@ fn liveness_config(config: &Config) -> LivenessConfig {
 }
 
 /// One GoBelieve client connection, across reconnects.
-#[derive(Debug)]
 pub struct Session {
     config: Config,
     rng: Rng,
@@ -85,8 +92,13 @@ pub struct Session {
     room: i64,
     sync: SyncState,
     pending: Outbox<i32, Tracked>,
+    /// Seqs whose ACK deadline was found late, awaiting the probe's PONG.
+    overdue: Vec<i32>,
+    /// The PONG count that answers the probe sent for `overdue`.
+    ack_probe: Option<u32>,
     last_token: MsgToken,
-    seen: Dedupe<u64>,
+    identities: Identities,
+    seen: Dedupe<StoredId>,
     io: VecDeque<Io>,
     events: VecDeque<Event>,
 }
@@ -94,7 +106,8 @@ pub struct Session {
 impl Session {
     /// A stopped session; `seed` drives the reconnect jitter.
     pub fn new(config: Config, seed: u64) -> Self {
-        let liveness = Liveness::new(liveness_config(&config));
+        let mut liveness = Liveness::new(liveness_config(&config));
+        liveness.probe_late_wake_ups(true);
         Session {
             rng: Rng::new(seed),
             backoff: Backoff::new(config.backoff),
@@ -110,7 +123,10 @@ impl Session {
             room: 0,
             sync: SyncState::default(),
             pending: Outbox::new(config.max_pending),
+            overdue: Vec::new(),
+            ack_probe: None,
             last_token: 0,
+            identities: Identities::default(),
             seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
             io: VecDeque::new(),
             events: VecDeque::new(),
@@ -319,7 +335,7 @@ impl Session {
         }
         let auth = Body::AuthToken {
             platform_id: self.config.platform_id,
-            token: self.config.access_token.clone(),
+            token: self.config.access_token.clone().into(),
             device_id: self.config.device_id.clone(),
         };
         if let Err(e) = self.try_send(auth, 0) {
@@ -329,6 +345,7 @@ impl Session {
             return;
         }
         self.liveness.start(now);
+        self.identities.on_open(conn);
         if self.room != 0 {
             self.send(Body::EnterRoom { room_id: self.room });
         }
@@ -390,6 +407,7 @@ impl Session {
         } else {
             ConnectState::ConnectFail
         };
+        self.note_health(false, now);
         self.close_link(FailReason::Disconnected, state);
         self.schedule_reconnect(now);
     }
@@ -408,16 +426,9 @@ impl Session {
             self.reconnect_at = None;
             self.connect(now);
         }
-        let expired = self.pending.take_expired(now, self.config.ack_timeout_ms);
-        if !expired.is_empty() {
-            for p in expired {
-                self.fail(p.value, FailReason::Timeout);
-            }
-            self.warn("ACK timeout: resetting the connection".into());
-            self.drop_connection(now);
-        }
+        self.check_ack_deadlines(now);
         match self.liveness.poll(now) {
-            Some(LivenessAction::SendPing) => self.send(Body::Ping),
+            Some(LivenessAction::SendPing) => self.send_ping(),
             Some(LivenessAction::Dead) => {
                 self.warn("no PONG in time: resetting the connection".into());
                 self.drop_connection(now);
@@ -442,8 +453,10 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<u64> {
         let ack = self
             .pending
-            .oldest()
-            .map(|t| t.saturating_add(self.config.ack_timeout_ms));
+            .iter()
+            .filter(|p| !self.overdue.contains(&p.key))
+            .map(|p| p.first_sent.saturating_add(self.config.ack_timeout_ms))
+            .min();
         let opening = self.link.filter(|l| !l.opened).map(|l| l.open_deadline);
         [
             self.reconnect_at,
@@ -454,6 +467,74 @@ impl Session {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    // ---- deadlines ----
+
+    /// Messages past their ACK deadline fail with `Timeout` and the link is
+    /// reset. A check that ran late is only a hint (the ACK may be queued
+    /// behind the frozen timer): a PING goes out at once and, since the
+    /// server answers in order, its PONG settles it ([`Session::on_pong`]);
+    /// no PONG in time and the link is dead.
+    fn check_ack_deadlines(&mut self, now: u64) {
+        let timeout = self.config.ack_timeout_ms;
+        let due: Vec<(i32, u64)> = self
+            .pending
+            .iter()
+            .filter(|p| !self.overdue.contains(&p.key))
+            .map(|p| (p.key, p.first_sent.saturating_add(timeout)))
+            .filter(|&(_, deadline)| deadline <= now)
+            .collect();
+        let Some(earliest) = due.iter().map(|&(_, d)| d).min() else {
+            return;
+        };
+        if is_late(now, earliest) && self.can_send() {
+            self.overdue.extend(due.iter().map(|&(seq, _)| seq));
+            if self.liveness.probe(now) {
+                self.send_ping();
+                self.ack_probe = self.link.map(|l| l.pings);
+            }
+            return;
+        }
+        for (seq, _) in due {
+            if let Some(p) = self.pending.remove(&seq) {
+                self.fail(p.value, FailReason::Timeout);
+            }
+        }
+        self.warn("ACK timeout: resetting the connection".into());
+        self.drop_connection(now);
+    }
+
+    fn send_ping(&mut self) {
+        self.send(Body::Ping);
+        if let Some(link) = self.link.as_mut() {
+            link.pings = link.pings.wrapping_add(1);
+        }
+    }
+
+    /// A PONG proves the link; if it answers the probe for late ACK
+    /// deadlines, whatever is still unacknowledged will not be.
+    fn on_pong(&mut self, now: u64) {
+        self.note_health(true, now);
+        let Some(link) = self.link.as_mut() else {
+            return;
+        };
+        link.pongs = link.pongs.wrapping_add(1);
+        if self.ack_probe.is_none_or(|n| link.pongs < n) {
+            return;
+        }
+        self.ack_probe = None;
+        let mut failed = false;
+        for seq in std::mem::take(&mut self.overdue) {
+            if let Some(p) = self.pending.remove(&seq) {
+                self.fail(p.value, FailReason::Timeout);
+                failed = true;
+            }
+        }
+        if failed {
+            self.warn("ACK timeout: resetting the connection".into());
+            self.drop_connection(now);
+        }
     }
 
     // ---- connection lifecycle ----
@@ -475,6 +556,9 @@ impl Session {
             opened: false,
             seq: 0,
             open_deadline: now.saturating_add(self.config.connect_timeout_ms),
+            authed_at: None,
+            pings: 0,
+            pongs: 0,
         });
         self.io.push_back(Io::Connect {
             conn,
@@ -494,6 +578,7 @@ impl Session {
     /// We judged the link dead: close it and reconnect through the back-off.
     fn drop_connection(&mut self, now: u64) {
         if self.link.is_some() {
+            self.note_health(false, now);
             self.close_link(FailReason::Disconnected, ConnectState::Unconnected);
             self.schedule_reconnect(now);
         }
@@ -507,13 +592,28 @@ impl Session {
         }
         self.liveness.stop();
         self.sync.on_close();
+        self.identities.on_close();
+        self.overdue.clear();
+        self.ack_probe = None;
         for p in self.pending.drain() {
             self.fail(p.value, reason);
         }
         self.set_state(state);
     }
 
-    /// Every connection that ends counts as a failure; only AUTH_STATUS 0 resets.
+    /// The link proved healthy (authenticated, then a PONG or
+    /// `healthy_link_ms` of uptime): past failures are forgiven.
+    fn note_health(&mut self, pong: bool, now: u64) {
+        let Some(authed) = self.link.and_then(|l| l.authed_at) else {
+            return;
+        };
+        if pong || now.saturating_sub(authed) >= self.config.healthy_link_ms {
+            self.backoff.reset();
+        }
+    }
+
+    /// Every connection that ends counts as a failure unless it proved
+    /// healthy first ([`Session::note_health`], run before the close).
     fn schedule_reconnect(&mut self, now: u64) {
         if self.active() && self.link.is_none() {
             let delay = self.backoff.next_delay(&mut self.rng);
@@ -606,7 +706,16 @@ impl Session {
     fn apply(&mut self, out: Vec<SyncOutput>) {
         for o in out {
             match o {
-                SyncOutput::Send(body) => self.send(body),
+                SyncOutput::Send(body) => {
+                    match body {
+                        Body::Sync { sync_key } => self.identities.requested(Queue::Peer, sync_key),
+                        Body::SyncGroup { group_id, sync_key } => {
+                            self.identities.requested(Queue::Group(group_id), sync_key)
+                        }
+                        _ => {}
+                    }
+                    self.send(body)
+                }
                 SyncOutput::Emit(event) => self.events.push_back(event),
             }
         }
@@ -641,7 +750,12 @@ impl Session {
         let (seq, flag) = (p.seq, p.flag);
         let mut out = Vec::new();
         match p.body {
-            Body::AuthStatus { status: 0 } => self.backoff.reset(),
+            // Not yet proof of health: a proxy may authenticate and drop.
+            Body::AuthStatus { status: 0 } => {
+                if let Some(link) = self.link.as_mut() {
+                    link.authed_at.get_or_insert(now);
+                }
+            }
             Body::AuthStatus { status } => {
                 self.warn(format!("authentication refused (status {status})"));
                 self.auth_failed = true;
@@ -667,21 +781,31 @@ impl Session {
             }
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
-            Body::Pong | Body::SyncBegin { .. } | Body::SyncGroupBegin { .. } => {}
+            Body::Pong => self.on_pong(now),
+            Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
+            Body::SyncGroupBegin { group_id, .. } => {
+                self.identities.batch_begin(Queue::Group(group_id), seq)
+            }
             Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
-            Body::SyncEnd { sync_key } => self.sync.on_sync_end(sync_key, now, &mut out),
+            Body::SyncEnd { sync_key } => {
+                self.identities.batch_end(Queue::Peer, seq);
+                self.sync.on_sync_end(sync_key, now, &mut out)
+            }
             Body::SyncGroupNotify { group_id, sync_key } => self.sync.on_group_notify(
                 group_id,
                 sync_key,
                 self.config.sync_unknown_groups,
                 &mut out,
             ),
-            Body::SyncGroupEnd { group_id, sync_key } => self.sync.on_group_end(
-                group_id,
-                sync_key,
-                self.config.sync_unknown_groups,
-                &mut out,
-            ),
+            Body::SyncGroupEnd { group_id, sync_key } => {
+                self.identities.batch_end(Queue::Group(group_id), seq);
+                self.sync.on_group_end(
+                    group_id,
+                    sync_key,
+                    self.config.sync_unknown_groups,
+                    &mut out,
+                )
+            }
             other => self.warn(format!(
                 "ignored command {} (not sent by servers)",
                 other.cmd()
@@ -711,12 +835,21 @@ impl Session {
                 .filter(|t| t.kind == Kind::Group)
                 .map(|t| t.receiver)
         });
+        // Our own stored message: the server told us what follows `prev`.
+        let queue = match super_group_gid {
+            None => Some(Queue::Peer),
+            Some(gid) => gid.map(Queue::Group),
+        };
+        if let (Some(m), Some(q)) = (meta, queue) {
+            self.identities.learn_link(q, m.prev_sync_key, m.sync_key);
+        }
         self.sync.on_ack(meta, super_group_gid, out);
     }
 
     /// A stored message (peer, group, customer): a PUSH must pass the
-    /// METADATA checks; every processed one is ACKed; a copy already
-    /// delivered (push then sync) is ACKed but not delivered again.
+    /// METADATA checks; every processed one is ACKed; a copy of a stored
+    /// message already delivered (push and sync, a re-sent sync page, see
+    /// [`Identities`]) is ACKed but not delivered again.
     fn on_stored(
         &mut self,
         seq: i32,
@@ -727,6 +860,8 @@ impl Session {
         out: &mut Vec<SyncOutput>,
     ) {
         let mut adopt = None;
+        let content = msg.content_hash();
+        let ids;
         if flag & MESSAGE_FLAG_PUSH != 0 {
             let target = if flag & MESSAGE_FLAG_SUPER_GROUP != 0 {
                 match &msg {
@@ -744,19 +879,58 @@ impl Session {
             if target == KeyTarget::Peer && self.sync.is_syncing() {
                 return;
             }
-            match self.sync.check_push(meta, target) {
-                Some(key) => adopt = Some((target, key)),
+            let (Some(key), Some(m)) = (self.sync.check_push(meta, target), meta) else {
                 // Not contiguous: the SYNC_NOTIFY that follows brings it by sync.
-                None => return,
-            }
+                return;
+            };
+            adopt = Some((target, key));
+            let queue = match target {
+                KeyTarget::Peer => Queue::Peer,
+                KeyTarget::Group(gid) => Queue::Group(gid),
+            };
+            self.identities
+                .learn_link(queue, m.prev_sync_key, m.sync_key);
+            ids = self
+                .identities
+                .of_push(queue, m.prev_sync_key, seq, content);
+        } else {
+            let group = match &msg {
+                Stored::Group(m) => Some(m.receiver),
+                _ => None,
+            };
+            ids = self.identities.of_synced(group, seq, content);
         }
-        if self.seen.insert(msg.fingerprint(), now) {
+        let copy = ids.iter().any(|id| self.seen.contains(id, now));
+        for id in ids {
+            self.seen.insert(id, now);
+        }
+        if !copy {
             self.events.push_back(msg.into_event(seq, flag));
         }
         self.send(Body::Ack { seq, status: None });
         if let Some((target, key)) = adopt {
             self.sync.adopt(target, key, out);
         }
+    }
+}
+
+/// A summary without credentials: queued frames (the AUTH frame holds the
+/// token) are counted, not shown.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("state", &self.state)
+            .field("started", &self.started)
+            .field("auth_failed", &self.auth_failed)
+            .field("link", &self.link)
+            .field("reconnect_at", &self.reconnect_at)
+            .field("backoff_failures", &self.backoff.failures())
+            .field("sync_key", &self.sync.sync_key)
+            .field("pending", &self.pending.len())
+            .field("queued_io", &self.io.len())
+            .field("queued_events", &self.events.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -768,9 +942,11 @@ enum Stored {
 }
 
 impl Stored {
-    /// Identity for the dedupe window: the same stored message has the same
-    /// fields whether it came by push or by sync (flags differ, so they are left out).
-    fn fingerprint(&self) -> u64 {
+    /// A hash of the fields, part of every identity: the same stored message
+    /// has the same fields whether it came by push or by sync (flags differ,
+    /// so they are left out). Alone it is no identity: two messages "ok" in
+    /// one second are different messages.
+    fn content_hash(&self) -> u64 {
         let mut h = DefaultHasher::new();
         match self {
             Stored::Peer(m) | Stored::Group(m) => {

@@ -193,7 +193,7 @@ fn auth_token_layout_and_limits() {
         2,
         Body::AuthToken {
             platform_id: 3,
-            token: "x".repeat(256),
+            token: "x".repeat(256).into(),
             device_id: String::new(),
         },
     );
@@ -203,7 +203,7 @@ fn auth_token_layout_and_limits() {
         2,
         Body::AuthToken {
             platform_id: 3,
-            token: "x".repeat(255),
+            token: "x".repeat(255).into(),
             device_id: "é".repeat(128),
         },
     );

@@ -1,0 +1,331 @@
+//! Which stored message a received frame carries, as far as the server says.
+//!
+//! The server numbers the messages of each queue (the user's peer queue, or a
+//! super group's queue) with increasing keys, and its queues only grow. What
+//! it tells the client about a message's place differs by path (spec §4.2,
+//! §5.2, §5.3, §5.5):
+//! - a PUSH comes right after `METADATA{key, prev}`: it is *the message after
+//!   `prev`* in its queue;
+//! - a synced message has no METADATA, but a sync answers `SYNC(k)` with the
+//!   messages after `k`, oldest first, between BEGIN and END: the n-th one
+//!   (counted by server seq from BEGIN) is *the n-th message after `k`*;
+//! - every packet of one connection has its own server seq.
+//!
+//! A message gets every identity that can be derived for it ([`StoredId`]),
+//! and two frames are copies of one message when they share one. Anything
+//! not known (a sync from key 0, which means "the server's stored key", or
+//! overlapping requests with different keys) yields no queue identity, so
+//! such a frame is delivered rather than guessed about. Each identity also
+//! holds a hash of the message's fields, so even a wrong position (a server
+//! that dropped or interleaved frames) merges only identical messages.
+
+use crate::core::dedupe::{DedupeKey, Digester};
+use crate::core::io::ConnId;
+use std::collections::{HashMap, VecDeque};
+
+/// Most server key links remembered (from pushes and ACKs).
+const LINK_CAPACITY: usize = 1_024;
+/// Most sync requests awaiting their answer per queue on one connection.
+const REQUEST_CAPACITY: usize = 8;
+/// Most recent sync batches kept to place late frames.
+const BATCH_CAPACITY: usize = 4;
+
+/// A server-side message queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Queue {
+    /// The user's peer queue (ordinary groups and customer messages too).
+    Peer,
+    /// A super group's queue.
+    Group(i64),
+}
+
+/// One identity of a stored message; `content` hashes its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoredId {
+    /// The message `offset + 1` places after key `after` in `queue`.
+    InQueue {
+        queue: Queue,
+        after: i64,
+        offset: u32,
+        content: u64,
+    },
+    /// The packet with server seq `seq` on our connection `conn`.
+    Packet {
+        conn: ConnId,
+        seq: i32,
+        content: u64,
+    },
+}
+
+impl DedupeKey for StoredId {
+    type Id = StoredId;
+    /// Exact: a collision here would cost a message.
+    fn id(&self, _: &Digester) -> StoredId {
+        *self
+    }
+}
+
+/// One sync answer on the current connection.
+#[derive(Debug, Clone, Copy)]
+struct Batch {
+    queue: Queue,
+    /// The key the sync started after; `None` when unknown.
+    after: Option<i64>,
+    begin_seq: i32,
+    end_seq: Option<i32>,
+}
+
+impl Batch {
+    fn holds(&self, seq: i32) -> bool {
+        seq > self.begin_seq && self.end_seq.is_none_or(|end| seq < end)
+    }
+}
+
+/// Derives identities; per-connection state is reset on open and close.
+#[derive(Debug, Clone, Default)]
+pub struct Identities {
+    conn: ConnId,
+    /// `(queue, prev) → key`: what the server told us follows `prev`.
+    links: HashMap<(Queue, i64), i64>,
+    link_order: VecDeque<(Queue, i64)>,
+    /// Start keys of sync requests not answered yet, in request order.
+    requests: HashMap<Queue, VecDeque<Option<i64>>>,
+    batches: VecDeque<Batch>,
+}
+
+impl Identities {
+    /// A new connection: forget the previous one's requests and batches
+    /// (links are facts about the server's queues and are kept).
+    pub fn on_open(&mut self, conn: ConnId) {
+        self.conn = conn;
+        self.requests.clear();
+        self.batches.clear();
+    }
+
+    /// The connection ended.
+    pub fn on_close(&mut self) {
+        self.requests.clear();
+        self.batches.clear();
+    }
+
+    /// We sent `SYNC(start)` or `SYNC_GROUP(gid, start)`. Key 0 asks for
+    /// the server's stored key, which we do not know. The server answers
+    /// every SYNC in order, but not a SYNC_GROUP for a group the user is
+    /// not in: a group request while an earlier one for another key is
+    /// unanswered makes both unknown, as the pairing could shift.
+    pub fn requested(&mut self, queue: Queue, start: i64) {
+        let pending = self.requests.entry(queue).or_default();
+        let start = (start != 0).then_some(start);
+        let ambiguous = queue != Queue::Peer && pending.iter().any(|&p| p != start);
+        if ambiguous {
+            pending.iter_mut().for_each(|p| *p = None);
+            pending.push_back(None);
+        } else {
+            pending.push_back(start);
+        }
+        while pending.len() > REQUEST_CAPACITY {
+            pending.pop_front();
+        }
+    }
+
+    /// SYNC_BEGIN or SYNC_GROUP_BEGIN with server seq `seq`.
+    pub fn batch_begin(&mut self, queue: Queue, seq: i32) {
+        if self.batches.iter().any(|b| b.begin_seq == seq) {
+            return; // a copy of a BEGIN already seen
+        }
+        let after = self
+            .requests
+            .get_mut(&queue)
+            .and_then(|r| r.pop_front())
+            .flatten();
+        self.open_batch(queue, after, seq);
+    }
+
+    /// SYNC_END or SYNC_GROUP_END with server seq `seq`: closes the latest
+    /// batch of `queue` that began before it.
+    pub fn batch_end(&mut self, queue: Queue, seq: i32) {
+        let batch = self
+            .batches
+            .iter_mut()
+            .rev()
+            .find(|b| b.queue == queue && b.begin_seq < seq);
+        match batch {
+            Some(b) if b.end_seq.is_none() => b.end_seq = Some(seq),
+            Some(_) => {}
+            // An empty answer without BEGIN: it used up its request.
+            None => {
+                if let Some(r) = self.requests.get_mut(&queue) {
+                    r.pop_front();
+                }
+            }
+        }
+    }
+
+    /// The server said the message after `prev` in `queue` has key `key`.
+    pub fn learn_link(&mut self, queue: Queue, prev: i64, key: i64) {
+        if prev == 0 || key == 0 {
+            return;
+        }
+        if self.links.insert((queue, prev), key).is_none() {
+            self.link_order.push_back((queue, prev));
+        }
+        while self.link_order.len() > LINK_CAPACITY {
+            if let Some(old) = self.link_order.pop_front() {
+                self.links.remove(&old);
+            }
+        }
+    }
+
+    /// Identities of an accepted PUSH (METADATA `prev` in `queue`).
+    pub fn of_push(&self, queue: Queue, prev: i64, seq: i32, content: u64) -> Vec<StoredId> {
+        let mut ids = vec![self.packet(seq, content)];
+        if prev != 0 {
+            ids.push(StoredId::InQueue {
+                queue,
+                after: prev,
+                offset: 0,
+                content,
+            });
+        }
+        ids
+    }
+
+    /// Identities of a stored message that came without PUSH (by sync).
+    /// `group` is the group id of a group message (it may be in a super
+    /// group's batch); other kinds belong to the peer queue only.
+    pub fn of_synced(&mut self, group: Option<i64>, seq: i32, content: u64) -> Vec<StoredId> {
+        let mut ids = vec![self.packet(seq, content)];
+        let batch = self.batch_for(seq);
+        let Some(b) = batch else { return ids };
+        let fits = match b.queue {
+            Queue::Peer => true,
+            Queue::Group(gid) => group == Some(gid),
+        };
+        let Some(after) = b.after.filter(|_| fits) else {
+            return ids;
+        };
+        let offset = (seq.wrapping_sub(b.begin_seq) - 1) as u32;
+        let raw = StoredId::InQueue {
+            queue: b.queue,
+            after,
+            offset,
+            content,
+        };
+        ids.push(raw);
+        // Follow known links: the message after `after` may have a known key.
+        let (mut anchor, mut rest) = (after, offset);
+        while rest > 0 {
+            match self.links.get(&(b.queue, anchor)) {
+                Some(&next) => (anchor, rest) = (next, rest - 1),
+                None => break,
+            }
+        }
+        if anchor != after {
+            ids.push(StoredId::InQueue {
+                queue: b.queue,
+                after: anchor,
+                offset: rest,
+                content,
+            });
+        }
+        ids
+    }
+
+    fn packet(&self, seq: i32, content: u64) -> StoredId {
+        StoredId::Packet {
+            conn: self.conn,
+            seq,
+            content,
+        }
+    }
+
+    /// The batch holding `seq`; a peer message with none, while a peer
+    /// sync is awaited, opens one (a server that sent no BEGIN).
+    fn batch_for(&mut self, seq: i32) -> Option<Batch> {
+        if let Some(b) = self.batches.iter().rev().find(|b| b.holds(seq)) {
+            return Some(*b);
+        }
+        let awaited = self
+            .requests
+            .get(&Queue::Peer)
+            .is_some_and(|r| !r.is_empty());
+        let open = self.batches.iter().any(|b| b.end_seq.is_none());
+        if !awaited || open {
+            return None;
+        }
+        self.batch_begin(Queue::Peer, seq.wrapping_sub(1));
+        self.batches.back().copied()
+    }
+
+    fn open_batch(&mut self, queue: Queue, after: Option<i64>, begin_seq: i32) {
+        // A new BEGIN ends any batch still open (its END went missing).
+        for b in self.batches.iter_mut().filter(|b| b.end_seq.is_none()) {
+            if b.begin_seq < begin_seq {
+                b.end_seq = Some(begin_seq);
+            }
+        }
+        self.batches.push_back(Batch {
+            queue,
+            after,
+            begin_seq,
+            end_seq: None,
+        });
+        while self.batches.len() > BATCH_CAPACITY {
+            self.batches.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue_ids(ids: &[StoredId]) -> Vec<(i64, u32)> {
+        ids.iter()
+            .filter_map(|id| match *id {
+                StoredId::InQueue { after, offset, .. } => Some((after, offset)),
+                StoredId::Packet { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn synced_messages_are_placed_after_the_requested_key() {
+        let mut ids = Identities::default();
+        ids.on_open(1);
+        ids.requested(Queue::Peer, 10);
+        ids.batch_begin(Queue::Peer, 5);
+        assert_eq!(queue_ids(&ids.of_synced(None, 6, 0)), [(10, 0)]);
+        assert_eq!(queue_ids(&ids.of_synced(None, 8, 0)), [(10, 2)]);
+        ids.batch_end(Queue::Peer, 9);
+        // A late frame of the closed batch is still placed; later ones are not.
+        assert_eq!(queue_ids(&ids.of_synced(None, 7, 0)), [(10, 1)]);
+        assert_eq!(queue_ids(&ids.of_synced(None, 10, 0)), []);
+    }
+
+    #[test]
+    fn unknown_starts_give_no_queue_identity() {
+        let mut ids = Identities::default();
+        ids.requested(Queue::Peer, 0);
+        ids.batch_begin(Queue::Peer, 1);
+        assert_eq!(queue_ids(&ids.of_synced(None, 2, 0)), []);
+        // Two different outstanding group requests: which one BEGIN answers is unknown.
+        ids.requested(Queue::Group(7), 3);
+        ids.requested(Queue::Group(7), 4);
+        ids.batch_begin(Queue::Group(7), 10);
+        assert_eq!(queue_ids(&ids.of_synced(Some(7), 11, 0)), []);
+    }
+
+    #[test]
+    fn links_relate_sync_positions_to_pushed_messages() {
+        let mut ids = Identities::default();
+        ids.learn_link(Queue::Group(7), 100, 101);
+        ids.learn_link(Queue::Group(7), 101, 104);
+        ids.requested(Queue::Group(7), 100);
+        ids.batch_begin(Queue::Group(7), 1);
+        let third = ids.of_synced(Some(7), 4, 0);
+        assert_eq!(queue_ids(&third), [(100, 2), (104, 0)]);
+        // A peer-queue message cannot be in a super group's batch.
+        assert_eq!(queue_ids(&ids.of_synced(None, 3, 0)), []);
+    }
+}

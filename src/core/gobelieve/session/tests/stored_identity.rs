@@ -1,0 +1,197 @@
+//! Dedupe merges only copies of one stored message (issue 7 A1).
+
+use super::*;
+
+fn peer_contents(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PeerMessage(m) | Event::GroupMessage(m) => Some(m.content.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Connected with the peer key at `key` and the connect-time sync finished.
+fn connected_at(key: i64) -> Harness {
+    let mut h = Harness::connected(config());
+    h.s.set_sync_key(key);
+    h
+}
+
+#[test]
+fn two_identical_pushes_with_distinct_keys_are_both_delivered() {
+    let mut h = connected_at(10);
+    h.server(0, meta(11, 10));
+    h.server(MESSAGE_FLAG_PUSH, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, meta(12, 11));
+    h.server(MESSAGE_FLAG_PUSH, Body::Im(im(2, 1, 7, "ok")));
+    assert_eq!(peer_contents(&h.app_events()), ["ok", "ok"]);
+    assert_eq!(h.s.sync_key(), 12);
+}
+
+#[test]
+fn two_identical_synced_messages_are_both_delivered() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    assert_eq!(h.bodies(), [Body::Sync { sync_key: 10 }]);
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::SyncEnd { sync_key: 12 });
+    assert_eq!(peer_contents(&h.app_events()), ["ok", "ok"]);
+    let acks = h
+        .bodies()
+        .into_iter()
+        .filter(|b| matches!(b, Body::Ack { .. }))
+        .count();
+    assert_eq!(acks, 2, "each delivered and ACKed");
+}
+
+#[test]
+fn identical_messages_from_a_sync_at_key_zero_are_both_delivered() {
+    // Key 0 means "the server's stored key": no position is known, only packets.
+    let mut h = Harness::new(config());
+    h.s.start(h.now);
+    h.pump();
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncBegin { sync_key: 0 });
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::SyncEnd { sync_key: 9 });
+    assert_eq!(peer_contents(&h.app_events()), ["ok", "ok"]);
+}
+
+#[test]
+fn a_super_group_push_and_its_synced_copy_are_delivered_once() {
+    let mut h = Harness::new(config());
+    h.s.add_super_group_sync_key(50, 100);
+    h.s.start(h.now);
+    h.pump();
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncEnd { sync_key: 0 });
+    // Pushes overtake the answer to the SYNC_GROUP sent on open.
+    let sg = MESSAGE_FLAG_PUSH | MESSAGE_FLAG_SUPER_GROUP;
+    h.server(0, meta(101, 100));
+    h.server(sg, Body::GroupIm(im(2, 50, 1, "a")));
+    h.server(0, meta(104, 101));
+    h.server(sg, Body::GroupIm(im(2, 50, 1, "b")));
+    let group_begin = Body::SyncGroupBegin {
+        group_id: 50,
+        sync_key: 105,
+    };
+    h.server(0, group_begin);
+    for c in ["a", "b", "c"] {
+        h.server(0, Body::GroupIm(im(2, 50, 1, c)));
+    }
+    h.server(
+        0,
+        Body::SyncGroupEnd {
+            group_id: 50,
+            sync_key: 105,
+        },
+    );
+    assert_eq!(peer_contents(&h.app_events()), ["a", "b", "c"]);
+}
+
+#[test]
+fn a_peer_push_and_its_synced_copy_are_delivered_once() {
+    let mut h = connected_at(10);
+    h.server(0, meta(11, 10));
+    h.server(MESSAGE_FLAG_PUSH, Body::Im(im(2, 1, 7, "ok")));
+    h.s.set_sync_key(10); // the app restored an older key
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::Im(im(2, 1, 7, "ok")));
+    h.server(0, Body::SyncEnd { sync_key: 12 });
+    assert_eq!(
+        peer_contents(&h.app_events()),
+        ["ok", "ok"],
+        "the pushed one once, the second stored one too"
+    );
+}
+
+#[test]
+fn a_sync_page_resent_after_a_cut_is_delivered_once() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 13 });
+    h.server(0, Body::SyncBegin { sync_key: 13 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.close(false); // before SYNC_END: the key stays at 10
+    assert_eq!(h.s.sync_key(), 10);
+    h.fire();
+    h.open();
+    assert!(h.bodies().contains(&Body::Sync { sync_key: 10 }));
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncBegin { sync_key: 13 });
+    for (id, c) in [(1, "m1"), (2, "m2"), (3, "m3")] {
+        h.server(0, Body::Im(im(2, 1, id, c)));
+    }
+    h.server(0, Body::SyncEnd { sync_key: 13 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2", "m3"]);
+    assert_eq!(h.s.sync_key(), 13);
+}
+
+#[test]
+fn a_duplicated_frame_is_delivered_once_and_acked_again() {
+    let mut h = Harness::connected(config());
+    let p = Packet::new(40, 2, Body::Im(im(2, 1, 7, "once")));
+    let bytes = p.encode().unwrap();
+    h.s.handle_binary(h.conn.unwrap(), &bytes, h.now);
+    h.s.handle_binary(h.conn.unwrap(), &bytes, h.now);
+    h.pump();
+    assert_eq!(peer_contents(&h.app_events()), ["once"]);
+    let acks = h
+        .bodies()
+        .into_iter()
+        .filter(|b| {
+            *b == Body::Ack {
+                seq: 40,
+                status: None,
+            }
+        })
+        .count();
+    assert_eq!(acks, 2);
+}
+
+#[test]
+fn a_page_resent_after_a_long_time_offline_is_still_delivered_once() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.close(false);
+    h.advance(3_600_000); // an hour offline
+    h.s.network_online(h.now);
+    h.pump();
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncBegin { sync_key: 12 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.server(0, Body::SyncEnd { sync_key: 12 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2"]);
+}
+
+#[test]
+fn peer_syncs_from_different_keys_keep_their_pairing() {
+    // Two SYNCs out at once (the 4 s guard expired), then a third from the
+    // key the first one ended at: each answer is placed after its own key.
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 11 });
+    h.advance(4_000);
+    h.server(0, Body::SyncNotify { sync_key: 11 });
+    assert_eq!(h.bodies().len(), 2, "two SYNC(10)");
+    h.server(0, Body::SyncBegin { sync_key: 11 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::SyncEnd { sync_key: 11 });
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 11 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::SyncEnd { sync_key: 11 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1"]);
+}
