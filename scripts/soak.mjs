@@ -1,7 +1,7 @@
 // `npm run soak [-- --minutes 10] [--clients 20] [--rate N] [--seed N] [--proto gobelieve,mim]`:
 // CLIENTS real clients per protocol (the npm package in Node, one worker
 // each, in a ring) send at a steady RATE messages per second in all for
-// MINUTES through the dev server, with a fault now and then (every 3-8 s),
+// MINUTES through the dev server (both protocols at once), with a fault now and then (every 3-8 s),
 // the app resending what failed. Prints messages sent, delivered, lost
 // (must be 0), and the wasm memory and JS heap of all clients at the start
 // and the end. Exits 1 if anything was lost or duplicated, a send had no or
@@ -23,12 +23,13 @@ const MiB = 1024 * 1024;
 const mib = (n) => (n / MiB).toFixed(2) + ' MiB';
 
 console.log(`soak: ${clients} clients per protocol, ${rate} messages/s, ${minutes} min, seed ${seed}`);
+// Both protocols at once, each with its own dev server, so a soak takes MINUTES.
+const results = await Promise.all(protos.map((proto) => run({
+  proto, seed, minutes, rate, clients, window: 4, faultGap: [3000, 8000],
+  onProgress: (p) => console.log(`  ${proto}: ${(p.elapsed / 1000).toFixed(0)} s, ${p.created} messages, ${p.acknowledged} acknowledged`),
+}).then((f) => [proto, f])));
 let failed = false;
-for (const proto of protos) {
-  const f = await run({
-    proto, seed, minutes, rate, clients, window: 4, faultGap: [3000, 8000],
-    onProgress: (p) => console.log(`  ${proto}: ${(p.elapsed / 1000).toFixed(0)} s, ${p.created} messages, ${p.acknowledged} acknowledged`),
-  });
+for (const [proto, f] of results) {
   const { ok, line } = verdict(proto, seed, f);
   console.log(line);
   const [s, e] = [f.memoryStart, f.memoryEnd];

@@ -41,10 +41,13 @@ pub enum Out {
     /// Drop the TCP connection at once, without a close frame (fault injection).
     Abort,
     /// Stop moving frames in both directions for this long, keeping the link
-    /// open; what was held then flows in order (fault injection).
+    /// open; what was held then flows in order (fault injection). A frame
+    /// queued meanwhile counts as written at once (its hook runs), as into a
+    /// socket's send buffer, and is lost if the link dies before it moves.
     Stall(Duration),
     /// Hold every later frame, in both directions, this long before it is
-    /// written or handled; zero ends the delay (fault injection).
+    /// written or handled; zero ends the delay (fault injection). Hooks run
+    /// at once, as for a stall.
     Delay(Duration),
 }
 
@@ -106,6 +109,11 @@ impl Shaper {
     fn stall(&mut self, d: Duration) {
         let until = Instant::now() + d;
         self.stalled_until = Some(self.stalled_until.map_or(until, |t| t.max(until)));
+    }
+
+    /// Whether frames are being held (delayed or stalled) at `now`.
+    fn shaping(&self, now: Instant) -> bool {
+        !self.delay.is_zero() || self.stalled_until.is_some_and(|t| t > now)
     }
 
     /// When a held item due at `due` may move: not before the stall ends.
@@ -197,7 +205,18 @@ pub async fn run(
             out = rx.recv() => {
                 let due = Instant::now() + shaper.delay;
                 match out {
-                    Some(Out::Frame(msg, hook)) => shaper.outgoing.push_back((due, Held::Frame(msg, hook))),
+                    Some(Out::Frame(msg, hook)) => {
+                        // On a shaped link the write "succeeds" into the network at once, as
+                        // into a socket's send buffer: the frame is then lost if the link dies.
+                        let hook = match hook {
+                            Some(h) if shaper.shaping(Instant::now()) => {
+                                h();
+                                None
+                            }
+                            other => other,
+                        };
+                        shaper.outgoing.push_back((due, Held::Frame(msg, hook)));
+                    }
                     Some(Out::Close(code, reason)) => shaper.outgoing.push_back((due, Held::Close(code, reason))),
                     Some(Out::Stall(d)) => shaper.stall(d),
                     Some(Out::Delay(d)) => shaper.delay = d,

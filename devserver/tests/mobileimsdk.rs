@@ -395,3 +395,29 @@ async fn offline_store_acks_keeps_and_resends_until_acked() {
         let _ = tokio::time::timeout(std::time::Duration::from_millis(50), two.next()).await;
     }
 }
+
+#[tokio::test]
+async fn a_write_into_a_stalled_link_counts_as_written() {
+    let server = Server::start(&["--mim-accept-all"]);
+    let (mut one, _) = login(&server, "1", 0).await;
+    let (mut two, _) = login(&server, "2", 0).await;
+    server.api("/api/fault/stall?proto=mim&uid=2&ms=600").await;
+    send_text(
+        &mut one,
+        &packet(2, Some("held"), "1", "2", Some("h1"), true),
+    )
+    .await;
+    // The proxy ACK comes while the receiver's link still holds the message,
+    // as when the write went into a socket buffer (mobileimsdk.md §3.5).
+    let ack = recv(&mut one).await;
+    assert_eq!(
+        (ack["type"].as_i64(), ack["dataContent"].as_str()),
+        (Some(4), Some("h1"))
+    );
+    silent_for(&mut two, 200).await;
+    assert_eq!(
+        recv(&mut two).await["fp"],
+        "h1",
+        "delivered once the stall ends"
+    );
+}

@@ -56,7 +56,9 @@ export async function startServer(mimServer = 'store') {
   const bin = path.join(ROOT, 'target', 'debug', 'devserver');
   if (!fs.existsSync(bin)) throw new Error('target/debug/devserver is not built (cargo build -p imsdk-devserver)');
   const args = ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', ...serverArgs(mimServer)];
-  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+  // CHAOS_SERVER_LOG=FILE keeps the server's log (every frame decision) for a post-mortem.
+  const log = process.env.CHAOS_SERVER_LOG ? fs.openSync(process.env.CHAOS_SERVER_LOG, 'w') : 'ignore';
+  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', log] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -137,7 +139,6 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     worker.on('error', (e) => { peer.error = e; f.anomalies.push('worker ' + uid + ': ' + e.message); });
     return peer;
   }));
-  await until(() => peers.every((p) => p.ready || p.error), 30000, () => 'workers loading');
 
   function outcomeOf(ev) {
     if (ev.id !== undefined) return attempts.get(ev.id);
@@ -257,7 +258,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   const FAULTS = [
     [30, () => fire('drop', `/api/fault/drop?proto=${proto}&uid=${rnd.pick(uids)}`)],
     [8, () => fire('drop-all', `/api/fault/drop?proto=${proto}`)],
-    [20, () => fire('stall', `/api/fault/stall?proto=${proto}&uid=${rnd.pick(uids)}&ms=${rnd.between(200, 2500)}`)],
+    [20, () => fire('stall', `/api/fault/stall?proto=${proto}&uid=${rnd.pick(uids)}&ms=${rnd.between(200, 5000)}`)],
     [15, () => {
       const uid = rnd.pick(uids);
       const clearAfter = rnd.between(300, 2000);
@@ -288,7 +289,9 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
 
   const phase = { name: 'connecting' };
   try {
-    await until(() => peers.every((p) => p.connected), 30000, () => 'clients connected: ' + peers.filter((p) => p.connected).length);
+    // Each worker compiles the wasm: on a busy 2-core machine 40 of them take a while.
+    await until(() => peers.every((p) => p.ready || p.error), 30000 + 3000 * clients, () => 'workers loading: ' + peers.filter((p) => p.ready).length);
+    await until(() => peers.every((p) => p.connected), 30000 + 1000 * clients, () => 'clients connected: ' + peers.filter((p) => p.connected).length);
     f.memoryStart = await stats();
     phase.name = 'sending';
     scheduleFault();
@@ -296,7 +299,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     const allDone = () => created >= wanted() && (minutes === null || Date.now() - t0 > minutes * 60000) && [...logical.values()].every((l) => l.done);
     let reported = 0;
     await until(() => {
-      if (onProgress && Date.now() - reported > 10000) { reported = Date.now(); onProgress({ created, acknowledged: f.acknowledged, elapsed: Date.now() - t0 }); }
+      if (onProgress && Date.now() - reported > (minutes > 1 ? 60000 : 10000)) { reported = Date.now(); onProgress({ created, acknowledged: f.acknowledged, elapsed: Date.now() - t0 }); }
       if (Date.now() - lastProgress > 30000) throw new Error('no ACK for 30 s: ' + describe());
       return allDone();
     }, 3600000, describe);
@@ -314,7 +317,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
       const end = Date.now() + 30000;
       while ((await server.api('/api/stats')).mim.qos_pending !== 0) {
         if (Date.now() > end) {
-          f.anomalies.push('the server still resends after 30 s');
+          f.anomalies.push('the server still resends after 30 s: ' + JSON.stringify((await server.api('/api/stats')).mim));
           break;
         }
         await new Promise((r) => setTimeout(r, 50));

@@ -433,6 +433,7 @@ impl MimHub {
             "logged_in": self.online.len(),
             "by_uid": by_uid,
             "qos_pending": self.tracked.len(),
+            "qos_pending_fps": self.tracked.keys().take(5).map(|(uid, fp)| format!("{uid}:{fp}")).collect::<Vec<_>>(),
         })
     }
 }
