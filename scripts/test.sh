@@ -46,4 +46,7 @@ stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
+# Both start dev servers of their own (their restart faults would disturb the shared one).
+stage "chaos: 1,000 messages per protocol through random faults (Node, npm package)" node scripts/chaos.mjs --messages 1000 --seed 1
+stage "soak smoke: 4 clients per protocol for 0.3 min with faults" node scripts/soak.mjs --minutes 0.3 --clients 4
 stage "size budget of every shipped build" node scripts/check-size.mjs

@@ -2,6 +2,7 @@
 //! dev server for the routes; the harnesses depend on them.
 
 use crate::config::GroupSpec;
+use crate::conn::Out;
 use crate::http::{RequestHead, Response};
 use crate::mim::hub::MimHub;
 use crate::server::App;
@@ -94,6 +95,19 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
             };
             ok(json!({ "dropped": n }))
         }
+        "/api/fault/stall" | "/api/fault/delay" => {
+            let ms = Duration::from_millis(required(q, "ms")?);
+            let out = move || match path {
+                "/api/fault/stall" => Out::Stall(ms),
+                _ => Out::Delay(ms),
+            };
+            let n = match proto {
+                Some("gobelieve") => gb().signal(num(q, "uid")?, out),
+                Some("mim") => mim().signal(q.get("uid").map(String::as_str), out),
+                _ => return Err(bad("proto must be gobelieve or mim")),
+            };
+            ok(json!({ "links": n, "ms": ms.as_millis() as u64 }))
+        }
         "/api/fault/pings" => {
             let answer = flag(q, "answer");
             match proto {
@@ -114,7 +128,11 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
         }
         "/api/fault/duplicate" => {
             let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
-            mim().duplicate_next(uid);
+            match proto {
+                Some("gobelieve") => gb().duplicate_next(required(q, "uid")?),
+                None | Some("mim") => mim().duplicate_next(uid),
+                _ => return Err(bad("proto must be gobelieve or mim")),
+            }
             ok(json!({ "uid": uid }))
         }
         "/api/fault/withhold_acks" => {

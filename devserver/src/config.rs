@@ -59,6 +59,11 @@ pub struct Config {
     pub mim_qos_just_now: Duration,
     /// ACK a C2C QoS message whose receiver is offline (as if stored offline).
     pub mim_offline_ack: bool,
+    /// Keep every C2C QoS message until its receiver ACKs it: stored while the
+    /// receiver is offline (and the sender ACKed), resent to the receiver's
+    /// current session every check, never declared lost (a server with
+    /// offline storage, unlike the official demo).
+    pub mim_offline_store: bool,
     /// Stamp `sm` with the server time on every packet written.
     pub mim_server_timestamp: bool,
 }
@@ -81,6 +86,7 @@ impl Default for Config {
             mim_qos_check: Duration::from_millis(5000),
             mim_qos_just_now: Duration::from_millis(2000),
             mim_offline_ack: false,
+            mim_offline_store: false,
             mim_server_timestamp: false,
         }
     }
@@ -107,7 +113,7 @@ pub const USAGE: &str =
   [--token TOKEN=UID ...] [--config FILE] [--exit-on-stdin-close]
   [--mim-accept-all | --mim-token UID=TOKEN ...] [--mim-sense-mode 3|5|10|15|30|60|120]
   [--gb-sync-batch N] [--gb-read-timeout-ms N] [--mim-idle-ms N] [--mim-qos-check-ms N]
-  [--mim-qos-just-now-ms N] [--mim-offline-ack] [--mim-server-timestamp]";
+  [--mim-qos-just-now-ms N] [--mim-offline-ack | --mim-offline-store] [--mim-server-timestamp]";
 
 impl Config {
     /// Parses the command line (without the program name). `env_port` is the
@@ -157,9 +163,13 @@ impl Config {
                 "--mim-qos-check-ms" => cfg.mim_qos_check = parse_ms(&flag, &value()?)?,
                 "--mim-qos-just-now-ms" => cfg.mim_qos_just_now = parse_ms(&flag, &value()?)?,
                 "--mim-offline-ack" => cfg.mim_offline_ack = true,
+                "--mim-offline-store" => cfg.mim_offline_store = true,
                 "--mim-server-timestamp" => cfg.mim_server_timestamp = true,
                 other => return Err(format!("unknown argument {other:?}")),
             }
+        }
+        if cfg.mim_offline_ack && cfg.mim_offline_store {
+            return Err("--mim-offline-ack and --mim-offline-store exclude each other".into());
         }
         if cfg.mim_accept_all && !cfg.mim_tokens.is_empty() {
             return Err("--mim-accept-all and --mim-token exclude each other".into());
@@ -286,5 +296,11 @@ mod tests {
         assert!(Config::from_args(args("--mim-sense-mode 4"), None).is_err());
         assert!(Config::from_args(args("--mim-accept-all --mim-token 1=t"), None).is_err());
         assert!(Config::from_args(args("--bogus"), None).is_err());
+        assert!(
+            Config::from_args(args("--mim-offline-store"), None)
+                .unwrap()
+                .mim_offline_store
+        );
+        assert!(Config::from_args(args("--mim-offline-ack --mim-offline-store"), None).is_err());
     }
 }

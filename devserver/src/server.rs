@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::gb::hub::{GbHub, SharedGb};
 use crate::http::{self, RequestHead, Response};
-use crate::mim::hub::{MimHub, SharedHub, Verify};
+use crate::mim::hub::{MimHub, Offline, SharedHub, Verify};
 use crate::{api, gb, mim, static_files};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -40,7 +40,14 @@ impl App {
             accept_all: cfg.mim_accept_all,
             tokens: cfg.mim_tokens.clone(),
         };
-        let mim = MimHub::new(verify, cfg.mim_offline_ack, cfg.mim_server_timestamp);
+        let offline = if cfg.mim_offline_store {
+            Offline::Store
+        } else if cfg.mim_offline_ack {
+            Offline::Ack
+        } else {
+            Offline::Drop
+        };
+        let mim = MimHub::new(verify, offline, cfg.mim_server_timestamp);
         Arc::new(App {
             cfg,
             gb: Arc::new(Mutex::new(gb)),

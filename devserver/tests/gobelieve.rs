@@ -441,3 +441,103 @@ async fn inject_and_fault_controls() {
         "dropped without a close frame"
     );
 }
+
+/// The next packet's body, skipping none.
+async fn body_of(c: &mut Client) -> Body {
+    c.recv().await.body
+}
+
+#[tokio::test]
+async fn stall_holds_both_directions_without_closing() {
+    let server = Server::start(&[]);
+    let mut c = Client::login(&server, 4, 2).await;
+    let stalled = server
+        .api("/api/fault/stall?proto=gobelieve&uid=4&ms=600")
+        .await;
+    assert_eq!(stalled["links"], 1);
+    server
+        .api("/api/gobelieve/inject?uid=4&kind=system&text=held")
+        .await;
+    c.send(0, Body::Ping).await;
+    silent_for(&mut c.ws, 300).await;
+    assert_eq!(
+        server.api("/api/stats").await["gobelieve"]["connections"],
+        1,
+        "the stalled link stays open"
+    );
+    // After the stall, what was held flows in order: the push, then the PING's PONG.
+    assert_eq!(body_of(&mut c).await, Body::System("held".into()));
+    assert_eq!(body_of(&mut c).await, Body::Pong);
+    c.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn delay_holds_every_frame_in_order_until_cleared() {
+    let server = Server::start(&[]);
+    let mut c = Client::login(&server, 4, 2).await;
+    server
+        .api("/api/fault/delay?proto=gobelieve&uid=4&ms=400")
+        .await;
+    for text in ["one", "two"] {
+        server
+            .api(&format!(
+                "/api/gobelieve/inject?uid=4&kind=system&text={text}"
+            ))
+            .await;
+    }
+    silent_for(&mut c.ws, 200).await;
+    assert_eq!(body_of(&mut c).await, Body::System("one".into()));
+    assert_eq!(body_of(&mut c).await, Body::System("two".into()));
+    // The client's frames are held too: a PING sent now is answered late.
+    c.send(0, Body::Ping).await;
+    silent_for(&mut c.ws, 200).await;
+    assert_eq!(body_of(&mut c).await, Body::Pong);
+    server
+        .api("/api/fault/delay?proto=gobelieve&uid=4&ms=0")
+        .await;
+    c.expect_nothing_pending().await;
+    // Other users' links were not touched.
+    let mut other = Client::login(&server, 5, 2).await;
+    other.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn duplicate_fault_repeats_one_push_and_one_sync_page() {
+    let server = Server::start(&[]);
+    let mut a = Client::login(&server, 1, 2).await;
+    let mut b = Client::login(&server, 2, 2).await;
+    server
+        .api("/api/fault/duplicate?proto=gobelieve&uid=2")
+        .await;
+    a.send_im(1, 2, "twice").await;
+    let first = metadata(&b.recv().await);
+    let p1 = b.recv().await;
+    let second = metadata(&b.recv().await);
+    let p2 = b.recv().await;
+    assert_eq!(first, second, "the same stored message");
+    assert_eq!(
+        (im_of(&p1).content.as_str(), im_of(&p2).content.as_str()),
+        ("twice", "twice")
+    );
+    assert_ne!(p1.seq, p2.seq, "each copy has its own seq");
+    assert!(matches!(b.recv().await.body, Body::SyncNotify { .. }));
+    // Disarmed: the next push comes once.
+    a.send_im(1, 2, "once").await;
+    metadata(&b.recv().await);
+    assert_eq!(im_of(&b.recv().await).content, "once");
+    assert!(matches!(b.recv().await.body, Body::SyncNotify { .. }));
+    b.expect_nothing_pending().await;
+
+    // A sync page with messages goes twice.
+    server
+        .api("/api/fault/duplicate?proto=gobelieve&uid=2")
+        .await;
+    b.send(0, Body::Sync { sync_key: 0 }).await;
+    for _ in 0..2 {
+        assert!(matches!(b.recv().await.body, Body::SyncBegin { .. }));
+        assert_eq!(im_of(&b.recv().await).content, "twice");
+        assert_eq!(im_of(&b.recv().await).content, "once");
+        assert!(matches!(b.recv().await.body, Body::SyncEnd { .. }));
+    }
+    b.expect_nothing_pending().await;
+}

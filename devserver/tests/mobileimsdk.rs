@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -330,4 +331,93 @@ async fn frame_rules_idle_timeout_and_faults() {
     server.api("/api/mim/kickout?uid=3&code=2").await;
     assert_eq!(body(&recv(&mut ws).await), json!({"code": 2}));
     assert_eq!(closed(&mut ws).await, Some((1000, "Bye".into())));
+}
+
+#[tokio::test]
+async fn stall_and_delay_hold_frames_without_closing() {
+    let server = Server::start(&["--mim-accept-all"]);
+    let (mut ws, _) = login(&server, "3", 0).await;
+    let keep_alive = packet(1, Some("{}"), "3", "0", None, false);
+    server.api("/api/fault/stall?proto=mim&uid=3&ms=500").await;
+    send_text(&mut ws, &keep_alive).await;
+    silent_for(&mut ws, 250).await;
+    assert_eq!(server.api("/api/stats").await["mim"]["connections"], 1);
+    assert_eq!(recv(&mut ws).await["type"], 51, "answered after the stall");
+
+    server.api("/api/fault/delay?proto=mim&uid=3&ms=300").await;
+    send_text(&mut ws, &keep_alive).await;
+    silent_for(&mut ws, 150).await;
+    assert_eq!(recv(&mut ws).await["type"], 51, "answered late");
+    server.api("/api/fault/delay?proto=mim&ms=0").await;
+    send_text(&mut ws, &keep_alive).await;
+    assert_eq!(recv(&mut ws).await["type"], 51);
+}
+
+#[tokio::test]
+async fn offline_store_acks_keeps_and_resends_until_acked() {
+    let server = Server::start(&[
+        "--mim-accept-all",
+        "--mim-offline-store",
+        "--mim-qos-check-ms",
+        "100",
+        "--mim-qos-just-now-ms",
+        "50",
+    ]);
+    let (mut one, _) = login(&server, "1", 0).await;
+    // Receiver offline: the sender is ACKed, the message is kept.
+    send_text(
+        &mut one,
+        &packet(2, Some("later"), "1", "2", Some("s1"), true),
+    )
+    .await;
+    let ack = recv(&mut one).await;
+    assert_eq!(
+        (ack["type"].as_i64(), ack["dataContent"].as_str()),
+        (Some(4), Some("s1"))
+    );
+    let (mut two, _) = login(&server, "2", 0).await;
+    // Resent on every check while unacknowledged, never declared lost.
+    for _ in 0..3 {
+        let got = recv(&mut two).await;
+        assert_eq!(
+            (got["dataContent"].as_str(), got["fp"].as_str()),
+            (Some("later"), Some("s1"))
+        );
+    }
+    send_text(&mut two, &packet(4, Some("s1"), "2", "1", None, false)).await;
+    let deadline = Instant::now() + WAIT;
+    while server.api("/api/stats").await["mim"]["qos_pending"] != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the ACK did not clear the stored message"
+        );
+        // Resends already in flight before the ACK may still arrive.
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(50), two.next()).await;
+    }
+}
+
+#[tokio::test]
+async fn a_write_into_a_stalled_link_counts_as_written() {
+    let server = Server::start(&["--mim-accept-all"]);
+    let (mut one, _) = login(&server, "1", 0).await;
+    let (mut two, _) = login(&server, "2", 0).await;
+    server.api("/api/fault/stall?proto=mim&uid=2&ms=600").await;
+    send_text(
+        &mut one,
+        &packet(2, Some("held"), "1", "2", Some("h1"), true),
+    )
+    .await;
+    // The proxy ACK comes while the receiver's link still holds the message,
+    // as when the write went into a socket buffer (mobileimsdk.md §3.5).
+    let ack = recv(&mut one).await;
+    assert_eq!(
+        (ack["type"].as_i64(), ack["dataContent"].as_str()),
+        (Some(4), Some("h1"))
+    );
+    silent_for(&mut two, 200).await;
+    assert_eq!(
+        recv(&mut two).await["fp"],
+        "h1",
+        "delivered once the stall ends"
+    );
 }

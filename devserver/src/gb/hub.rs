@@ -7,7 +7,7 @@ use crate::config::GroupSpec;
 use crate::conn::{ConnId, Ending, Out, OutTx};
 use imsdk::core::gobelieve::codec::{self, Body, Customer, Im, Packet, Relay};
 use imsdk::core::gobelieve::command::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -48,6 +48,8 @@ pub struct GbHub {
     pub answer_pings: bool,
     /// Withhold METADATA+ACK to senders (fault control).
     pub withhold_acks: bool,
+    /// Uids whose next stored message (a push or a sync page) is sent twice (fault control).
+    duplicate_next: HashSet<i64>,
 }
 
 fn now_secs() -> i32 {
@@ -71,6 +73,7 @@ impl GbHub {
             next_id: 0,
             answer_pings: true,
             withhold_acks: false,
+            duplicate_next: HashSet::new(),
         };
         for g in groups {
             hub.set_group(g);
@@ -334,17 +337,29 @@ impl GbHub {
         queue.push(&mut self.next_id, body, origin)
     }
 
+    /// Whether the duplicate fault is armed for the user of connection `c`
+    /// (disarms it).
+    fn take_duplicate(&mut self, c: ConnId) -> bool {
+        let uid = self.conns.get(&c).and_then(|c| c.auth).map(|a| a.uid);
+        uid.is_some_and(|uid| self.duplicate_next.remove(&uid))
+    }
+
     /// METADATA, the message with PUSH, then a notify, to one connection.
+    /// Armed by the duplicate fault, METADATA and message go twice: the same
+    /// stored message pushed again, as after a server-side retry.
     fn push(&mut self, c: ConnId, flag: u8, body: Body, key: i64, prev: i64, notify: Body) {
-        self.send(
-            c,
-            0,
-            Body::Metadata {
-                sync_key: key,
-                prev_sync_key: prev,
-            },
-        );
-        self.send(c, flag | MESSAGE_FLAG_PUSH, body);
+        let copies = if self.take_duplicate(c) { 2 } else { 1 };
+        for _ in 0..copies {
+            self.send(
+                c,
+                0,
+                Body::Metadata {
+                    sync_key: key,
+                    prev_sync_key: prev,
+                },
+            );
+            self.send(c, flag | MESSAGE_FLAG_PUSH, body.clone());
+        }
         self.send(c, 0, notify);
     }
 
@@ -548,12 +563,25 @@ impl GbHub {
             uid: a.uid,
             device: a.device,
         };
-        self.send(id, 0, begin);
-        for m in batch {
-            let flag = if m.origin == me { MESSAGE_FLAG_SELF } else { 0 };
-            self.send(id, flag, m.body);
+        // Armed by the duplicate fault, a page with messages goes twice.
+        let copies = if !batch.is_empty() && self.take_duplicate(id) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            self.send(id, 0, begin.clone());
+            for m in &batch {
+                let flag = if m.origin == me { MESSAGE_FLAG_SELF } else { 0 };
+                self.send(id, flag, m.body.clone());
+            }
+            self.send(id, 0, end.clone());
         }
-        self.send(id, 0, end);
+    }
+
+    /// Arms "send the next stored message (push or sync page) to this uid twice".
+    pub fn duplicate_next(&mut self, uid: i64) {
+        self.duplicate_next.insert(uid);
     }
 
     /// Pushes a server packet (system, notification, group notification) to
@@ -581,10 +609,16 @@ impl GbHub {
 
     /// Drops connections abruptly: all, or those of one uid.
     pub fn drop_connections(&mut self, uid: Option<i64>) -> usize {
+        self.signal(uid, || Out::Abort)
+    }
+
+    /// Queues a link control (abort, stall, delay) to every connection, or
+    /// to those of one uid; returns how many got it.
+    pub fn signal(&self, uid: Option<i64>, out: impl Fn() -> Out) -> usize {
         let mut n = 0;
         for c in self.conns.values() {
             if uid.is_none() || c.auth.map(|a| a.uid) == uid {
-                let _ = c.tx.send(Out::Abort);
+                let _ = c.tx.send(out());
                 n += 1;
             }
         }

@@ -24,6 +24,18 @@ pub struct Verify {
     pub tokens: HashMap<String, String>,
 }
 
+/// What happens to a C2C QoS message whose receiver is offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offline {
+    /// Not delivered, not ACKed: the sender reports it lost (the official demo).
+    Drop,
+    /// ACKed as if stored, but not kept (`--mim-offline-ack`).
+    Ack,
+    /// ACKed and kept until the receiver ACKs it; S2C packets are resent
+    /// every check and never declared lost (`--mim-offline-store`).
+    Store,
+}
+
 /// Shared handle.
 pub type SharedHub = Arc<Mutex<MimHub>>;
 
@@ -44,7 +56,7 @@ pub struct MimHub {
     verify: Verify,
     /// Extra accepted (token → uid) pairs, e.g. the GoBelieve minted tokens.
     pub extra_tokens: HashMap<String, String>,
-    offline_ack: bool,
+    offline: Offline,
     server_timestamp: bool,
     sessions: HashMap<ConnId, Session>,
     online: HashMap<String, ConnId>,
@@ -58,11 +70,11 @@ pub struct MimHub {
 
 impl MimHub {
     /// A new hub.
-    pub fn new(verify: Verify, offline_ack: bool, server_timestamp: bool) -> MimHub {
+    pub fn new(verify: Verify, offline: Offline, server_timestamp: bool) -> MimHub {
         MimHub {
             verify,
             extra_tokens: HashMap::new(),
-            offline_ack,
+            offline,
             server_timestamp,
             sessions: HashMap::new(),
             online: HashMap::new(),
@@ -274,7 +286,11 @@ impl MimHub {
                 });
                 self.deliver(target, &to, p, hook);
             }
-            None if p.qos && self.offline_ack => {
+            None if p.qos && self.offline != Offline::Drop => {
+                if self.offline == Offline::Store {
+                    eprintln!("mim: {to} offline, C2C from {sender} stored");
+                    self.keep(to.clone(), p);
+                }
                 self.write(
                     conn,
                     Protocal::server(types::RECEIVED, fp, &to, &sender),
@@ -315,13 +331,30 @@ impl MimHub {
         Some(fp)
     }
 
+    /// Tracks a packet for `uid` until its ACK (S2C QoS).
+    fn keep(&mut self, uid: String, packet: Protocal) {
+        if let Some(fp) = packet.fp.clone() {
+            self.tracked.insert(
+                (uid, fp),
+                Tracked {
+                    packet,
+                    put: Instant::now(),
+                    resent: false,
+                },
+            );
+        }
+    }
+
     /// S2C QoS check (run every check period): resend once what is older
-    /// than `just_now`, declare lost what was already resent.
+    /// than `just_now`, declare lost what was already resent. With offline
+    /// storage, resend (to the current session, if any) every check instead
+    /// and never give up.
     pub fn qos_tick(&mut self, just_now: Duration) {
         let now = Instant::now();
+        let store = self.offline == Offline::Store;
         let mut resend = Vec::new();
         self.tracked.retain(|(uid, fp), t| {
-            if t.resent {
+            if t.resent && !store {
                 eprintln!("mim: S2C message {fp} to {uid} lost");
                 return false;
             }
@@ -359,10 +392,16 @@ impl MimHub {
 
     /// Drops connections abruptly: all, or those of one uid.
     pub fn drop_connections(&mut self, uid: Option<&str>) -> usize {
+        self.signal(uid, || Out::Abort)
+    }
+
+    /// Queues a link control (abort, stall, delay) to every connection, or
+    /// to those of one uid; returns how many got it.
+    pub fn signal(&self, uid: Option<&str>, out: impl Fn() -> Out) -> usize {
         let mut n = 0;
         for s in self.sessions.values() {
             if uid.is_none() || s.uid.as_deref() == uid {
-                let _ = s.tx.send(Out::Abort);
+                let _ = s.tx.send(out());
                 n += 1;
             }
         }
@@ -394,22 +433,15 @@ impl MimHub {
             "logged_in": self.online.len(),
             "by_uid": by_uid,
             "qos_pending": self.tracked.len(),
+            "qos_pending_fps": self.tracked.keys().take(5).map(|(uid, fp)| format!("{uid}:{fp}")).collect::<Vec<_>>(),
         })
     }
 }
 
 fn track(hub: &SharedHub, uid: String, packet: Protocal) {
-    let mut h = hub.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(fp) = packet.fp.clone() {
-        h.tracked.insert(
-            (uid, fp),
-            Tracked {
-                packet,
-                put: Instant::now(),
-                resent: false,
-            },
-        );
-    }
+    hub.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .keep(uid, packet);
 }
 
 fn track_hook(hub: SharedHub, uid: String, packet: Protocal) -> WriteHook {

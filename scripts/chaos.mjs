@@ -1,0 +1,37 @@
+// `npm run chaos [-- --seed N[,N...]] [--messages N] [--proto gobelieve|mim]`:
+// two real clients per protocol (the npm package in Node, one worker each)
+// exchange messages through the dev server while faults fire at random
+// (cuts, stalls, delays, duplicates, restarts; the schedule is seeded), the
+// app resending what failed. One line per protocol and seed; exits 1 unless
+// nothing acknowledged was lost, no acceptance was delivered twice and every
+// accepted send had exactly one outcome. Needs `npm run build` and
+// `cargo build -p imsdk-devserver`. See tests/chaos/driver.mjs.
+// `--mim-server demo` runs MobileIMSDK against the official demo server's
+// behaviour instead of a server with offline storage (it loses messages).
+import { run, verdict } from '../tests/chaos/driver.mjs';
+
+function option(name, fallback) {
+  const i = process.argv.indexOf('--' + name);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const seeds = option('seed', '1').split(',').map(Number);
+const messages = Number(option('messages', 10000));
+const protos = option('proto', 'gobelieve,mim').split(',');
+// `--mim-server demo`: the official demo server's ACK-on-write, which loses messages to stalled receivers.
+const mimServer = option('mim-server', 'store');
+let failed = false;
+for (const seed of seeds) {
+  for (const proto of protos) {
+    const f = await run({ proto, seed, messages, mimServer });
+    const { ok, line } = verdict(proto, seed, f);
+    console.log(line);
+    if (!ok) {
+      failed = true;
+      if (f.lostKeys.length) console.log('  lost (acknowledged, never delivered): ' + f.lostKeys.join(' '));
+      if (f.dupKeys.length) console.log('  delivered twice: ' + f.dupKeys.join(' '));
+      for (const a of f.anomalies.slice(0, 10)) console.log('  ' + a);
+    }
+  }
+}
+process.exit(failed ? 1 : 0);
