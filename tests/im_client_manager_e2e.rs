@@ -354,8 +354,8 @@ async fn logout_and_release_leave_no_timer_and_no_socket() {
     assert!(a.nothing_running());
     assert_eq!(
         a.count("handleMessageLost"),
-        0,
-        "release clears the QoS queue"
+        2,
+        "each unacknowledged message is reported lost, once by logout, once by release"
     );
     assert_eq!(a.count("onLinkCloseMessageCB"), 0);
     assert_eq!(a.count("onLoginOrReloginSuccessCB"), 2);
