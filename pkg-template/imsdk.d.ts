@@ -420,7 +420,7 @@ export interface SendArgs {
   /** Default: a UUID when `Qos` is true. */
   fingerPrint?: string;
   typeu?: number;
-  /** 0 written; 1 not logged in; 3 not connected; 4 bad argument (with an Error naming the field); 203 released. */
+  /** 0 written; 1 not logged in; 3 not connected; 4 bad argument (with an Error naming the field); 203 released; 206 the fingerPrint of a QoS message still waiting for its ACK. */
   callBack?(code: number, protocal?: Protocal | Error): void;
 }
 
@@ -465,7 +465,7 @@ export class IMClientManager {
   send(args: SendArgs): void;
   /** Sends the logout packet when logged in, then closes the link; the instance can log in again. */
   logout(callBack?: (code: number) => void): void;
-  /** Stops every daemon, clears both QoS queues, closes the socket; the next `getInstance(options)` builds anew. */
+  /** Stops every daemon, reports waiting QoS messages through `handleMessageLost`, closes the socket; the next `getInstance(options)` builds anew. */
   release(): void;
   /** Clears the init flag, so the next `getInstance(options)` builds a new manager. */
   resetInitFlag(): void;

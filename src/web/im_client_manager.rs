@@ -263,8 +263,11 @@ impl ImClientManager {
 
     /// `send({dataContent, toId, Qos = true, fingerPrint?, typeu = 0, callBack?})`:
     /// `callBack(code, protocal)` with 0 (written), 1 (not logged in), 3 (not
-    /// connected) or 203 (released); 4 with an Error naming the bad field.
-    /// A QoS message then ends in `messagesBeReceivedCB(fp)` or `handleMessageLost`.
+    /// connected) or 203 (released); 4 with an Error naming the bad field;
+    /// 206 when a QoS send reuses the `fingerPrint` of a message still
+    /// waiting for its ACK. A QoS message then ends in exactly one of
+    /// `messagesBeReceivedCB(fp)` or `handleMessageLost` (also on logout,
+    /// kick-out and release, which report what still waits as lost).
     pub fn send(&self, args: JsValue) {
         let callback = if args.is_object() {
             field(&args, "callBack", "send options").unwrap_or(JsValue::UNDEFINED)
@@ -314,7 +317,8 @@ impl ImClientManager {
         );
     }
 
-    /// Stops every daemon, clears both QoS queues, closes the socket whatever
+    /// Stops every daemon, reports the QoS messages still waiting through
+    /// `handleMessageLost`, clears the dedupe window, closes the socket whatever
     /// its state and removes the network listeners. A pending `login` gets
     /// `callBack(201)`. The next `getInstance(options)` builds a new manager.
     pub fn release(&self) {

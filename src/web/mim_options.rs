@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{field, range_error, type_error};
+use crate::core::mobileimsdk::redact::redact_url;
 use crate::core::mobileimsdk::{Config, Dialect, SenseMode};
 
 /// The application's callback groups, kept as the objects it passed.
@@ -35,7 +36,8 @@ pub fn parse(o: &JsValue) -> Result<Options, JsValue> {
         .ok_or_else(|| type_error("options.wsUrl is required (a ws:// or wss:// URL)"))?;
     if !(url.starts_with("ws://") || url.starts_with("wss://")) {
         return Err(type_error(&format!(
-            "options.wsUrl must start with ws:// or wss://, got {url:?}"
+            "options.wsUrl must start with ws:// or wss://, got {:?}",
+            redact_url(&url)
         )));
     }
     let mut config = Config {

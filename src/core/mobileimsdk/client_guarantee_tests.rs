@@ -45,6 +45,12 @@ fn connect_schedule(h: &mut Harness, server: Server, minutes: u64) -> Vec<u64> {
             .collect();
         while let Some(conn) = connects.pop() {
             schedule.push(h.now - start);
+            // Far beyond any bound below: stop a livelock instead of hanging.
+            assert!(
+                schedule.len() <= 1_000,
+                "a reconnect storm: {:?}",
+                &schedule[..20]
+            );
             match server {
                 Server::Hangs => {}
                 Server::Refuses | Server::AuthThenDrops => {
