@@ -6,6 +6,7 @@ pub mod config;
 pub mod event;
 pub mod identity;
 pub mod secret;
+pub mod self_note;
 pub mod session;
 pub mod sync;
 

@@ -11,6 +11,7 @@ use super::command::*;
 use super::config::Config;
 use super::event::*;
 use super::identity::{Identities, Queue, StoredId};
+use super::self_note::SelfNoteTwins;
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
@@ -98,6 +99,7 @@ pub struct Session {
     ack_probe: Option<u32>,
     last_token: MsgToken,
     identities: Identities,
+    self_notes: SelfNoteTwins,
     seen: Dedupe<StoredId>,
     io: VecDeque<Io>,
     events: VecDeque<Event>,
@@ -127,6 +129,7 @@ impl Session {
             ack_probe: None,
             last_token: 0,
             identities: Identities::default(),
+            self_notes: SelfNoteTwins::default(),
             seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
             io: VecDeque::new(),
             events: VecDeque::new(),
@@ -904,7 +907,8 @@ impl Session {
         for id in ids {
             self.seen.insert(id, now);
         }
-        if !copy {
+        let twin = !copy && msg.is_note_to_self() && self.self_notes.is_twin(content, now);
+        if !copy && !twin {
             self.events.push_back(msg.into_event(seq, flag));
         }
         self.send(Body::Ack { seq, status: None });
@@ -959,6 +963,11 @@ impl Stored {
             }
         }
         h.finish()
+    }
+
+    /// A peer message from this user to this user (stored twice by the server).
+    fn is_note_to_self(&self) -> bool {
+        matches!(self, Stored::Peer(m) if m.sender == m.receiver)
     }
 
     fn into_event(self, seq: i32, flag: u8) -> Event {

@@ -195,3 +195,27 @@ fn peer_syncs_from_different_keys_keep_their_pairing() {
     h.server(0, Body::SyncEnd { sync_key: 11 });
     assert_eq!(peer_contents(&h.app_events()), ["m1"]);
 }
+
+#[test]
+fn a_note_to_oneself_stored_twice_is_delivered_once_per_send() {
+    // The server stores a 1 -> 1 message in 1's queue twice (receiver's and
+    // sender's copy) and pushes both to 1's other devices (spec §5.4).
+    let mut h = connected_at(10);
+    for (key, prev) in [(11, 10), (12, 11)] {
+        h.server(0, meta(key, prev));
+        h.server(MESSAGE_FLAG_PUSH, Body::Im(im(1, 1, 7, "note")));
+    }
+    assert_eq!(peer_contents(&h.app_events()), ["note"]);
+    // A second send of the same text (another msgLocalID) is a new note.
+    for (key, prev) in [(13, 12), (14, 13)] {
+        h.server(0, meta(key, prev));
+        h.server(MESSAGE_FLAG_PUSH, Body::Im(im(1, 1, 8, "note")));
+    }
+    assert_eq!(peer_contents(&h.app_events()), ["note"]);
+    let acks = h
+        .bodies()
+        .into_iter()
+        .filter(|b| matches!(b, Body::Ack { .. }))
+        .count();
+    assert_eq!(acks, 4, "every stored copy is ACKed");
+}
