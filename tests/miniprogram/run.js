@@ -317,7 +317,7 @@ async function profileTests(profile) {
       const h = mp({ profile, allowWs: true });
       const t = h.require('/lib/transport.js');
       const events = [];
-      const sock = t.openSocket('ws://127.0.0.1:' + wss.address().port, 7, true, (conn, kind, data) => events.push({ conn, kind, data }));
+      const sock = t.openSocket('ws://127.0.0.1:' + wss.address().port, 7, true, 65536, (conn, kind, data) => events.push({ conn, kind, data }));
       await waitFor(() => events.some((e) => e.kind === t.EVENT_OPEN), 'open');
       sock.sendBytes(h.evaluate('new Uint8Array([5, 6, 7, 8]).subarray(1, 3)'));
       sock.sendText(HELLO);
@@ -357,7 +357,7 @@ async function negativeTests(profile) {
     const h = mp({ profile });
     const t = h.require('/lib/transport.js');
     const events = [];
-    t.openSocket('ws://127.0.0.1:9/ws', 1, true, (c, kind, data) => events.push({ kind, data }));
+    t.openSocket('ws://127.0.0.1:9/ws', 1, true, 65536, (c, kind, data) => events.push({ kind, data }));
     await waitFor(() => events.length > 0, 'a close event');
     check(events[0].kind === t.EVENT_CLOSED && /invalid url/.test(events[0].data.reason), 'got ' + JSON.stringify(events[0]));
   });
@@ -367,7 +367,7 @@ async function negativeTests(profile) {
       const h = mp({ profile, allowWs: true });
       const t = h.require('/lib/transport.js');
       const events = [];
-      for (let i = 1; i <= 6; i++) t.openSocket('ws://127.0.0.1:' + wss.address().port, i, true, (c, kind, data) => events.push({ c, kind, data }));
+      for (let i = 1; i <= 6; i++) t.openSocket('ws://127.0.0.1:' + wss.address().port, i, true, 65536, (c, kind, data) => events.push({ c, kind, data }));
       await waitFor(() => events.filter((e) => e.kind === t.EVENT_OPEN).length === 5 && events.some((e) => e.c === 6), '5 opens and a failure');
       const sixth = events.find((e) => e.c === 6);
       check(sixth.kind === t.EVENT_CLOSED && /exceed max task count/.test(sixth.data.reason), 'sixth: ' + JSON.stringify(sixth));
@@ -382,7 +382,7 @@ async function negativeTests(profile) {
       const h = mp({ profile, allowWs: true });
       const t = h.require('/lib/transport.js');
       const events = [];
-      t.openSocket('ws://127.0.0.1:' + wss.address().port, 1, true, (c, kind, data) => events.push({ kind, data }));
+      t.openSocket('ws://127.0.0.1:' + wss.address().port, 1, true, 65536, (c, kind, data) => events.push({ kind, data }));
       await waitFor(() => events.some((e) => e.kind === t.EVENT_OPEN), 'open');
       h.setNetwork(false);
       await waitFor(() => events.some((e) => e.kind === t.EVENT_CLOSED), 'close');
