@@ -242,21 +242,22 @@ async function bundleTests() {
     check(im.connectState === 0 && f.IMService.STATE_CONNECTING === 1, 'initial state');
     im.start();
     check(im.connectState === 1, 'CONNECTING while loading');
-    check(im.sendPeerMessage({ content: 'x' }) === false, 'send before ready must return false');
+    check(im.sendPeerMessage({ sender: 1, receiver: 2, content: 'x' }) === false, 'send before ready must return false');
     const other = new f.IMService();
     other.start();
     other.stop();
     const mgr = f.IMClientManager.getInstance({ wsUrl: 'wss://x/websocket' });
     check(f.IMClientManager.getInstance() === mgr, 'getInstance is a singleton');
     let early;
-    mgr.send({ callBack: (c) => { early = c; } });
+    mgr.send({ dataContent: 'x', toId: '2', callBack: (c) => { early = c; } });
     check(early === 3, 'send before ready calls back 3');
     mgr.login({ loginUserId: 'u1' });
     release();
     await f.ready();
     check(real.log.join() === 'new,start:tok,new,login:u1', 'replay order: ' + real.log.join());
-    check(im.sendPeerMessage({ content: 'y' }) === true && im.connectState === 2, 'forwarding after ready');
-    check(im.observer.tag === 1 && f.IMService.MSG_PING === 13 && im.extra() === 'extra', 'statics and unknown methods adopted');
+    check(im.sendPeerMessage({ sender: 1, receiver: 2, content: 'y' }) === true && im.connectState === 2, 'forwarding after ready');
+    // The facade lists every member itself (tests/facade checks it against the wasm): nothing is adopted.
+    check(im.observer.tag === 1 && f.IMService.MSG_PING === undefined && im.extra === undefined, 'observer replayed, nothing adopted');
     let code;
     mgr.send({ callBack: (c) => { code = c; } });
     check(code === 0, 'send forwarded after ready');
