@@ -3,20 +3,37 @@
 // to the wasm objects once it has. Needed wherever loading is asynchronous
 // but the API is not: `require("./im")` in a mini-program, a <script> tag.
 //
-// Before ready: property writes are remembered and replayed; `start()`,
-// `login()` and the other void calls are queued; sends fail the way they do
-// while connecting (IMService returns false, IMClientManager calls back 3).
+// Before ready:
+// - every argument is checked at once with the wasm's own rules and errors
+//   (./checks.js): a bad property, option or call throws where it was written;
+// - property writes are remembered and replayed; reads give the value written
+//   or the wasm's default;
+// - `start()`, `login()` and the other void calls are queued, at most
+//   QUEUED_CALLS_LIMIT per instance (one more throws a RangeError and is not
+//   queued); a `stop()` cancels a queued `start()`;
+// - sends fail the way they do while connecting (IMService returns false,
+//   IMClientManager calls back 3).
+// If a replayed call still fails once the wasm is there, the instance is
+// dead: the failure is printed with the call that caused it, `ready()`
+// rejects with it, and every later use of the instance throws it.
 // No Proxy (missing on old WeChat clients), so the surface is listed here;
-// wasm methods not listed are forwarded too, once the wasm has loaded.
+// tests/facade/parity.test.mjs checks it member by member against the wasm
+// classes, so nothing needs forwarding by discovery.
 
-const GB_PROPS = ['host', 'port', 'protocol', 'url', 'protocolVersion', 'accessToken', 'deviceID', 'device_id',
-  'platformID', 'syncKey', 'groupSyncKeys', 'observer', 'peerMessageObserver', 'groupMessageObserver',
-  'customerMessageObserver', 'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver',
-  'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
+import {
+  IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions, mimLogin, mimOptions, mimSend,
+} from './checks.js';
+import { pageIsSecure } from './host.js';
+
+/** Calls an instance may queue before the wasm has loaded. */
+export const QUEUED_CALLS_LIMIT = 1000;
+
+const GB_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
+  'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
+const GB_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GB_OBSERVERS);
 const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
-const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendCustomerSupportMessage',
-  'sendRTMessage', 'sendRoomMessage', 'send'];
+const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
 const GB_STATES = { STATE_UNCONNECTED: 0, STATE_CONNECTING: 1, STATE_CONNECTED: 2, STATE_CONNECTFAIL: 3, STATE_AUTHENTICATION_FAIL: 4 };
 // Constants pages read before the wasm has loaded (e.g. `im.platformID = IMService.PLATFORM_ANDROID`).
 const GB_CONSTANTS = Object.assign({
@@ -24,6 +41,15 @@ const GB_CONSTANTS = Object.assign({
   MESSAGE_FLAG_PUSH: 16, MESSAGE_FLAG_SUPER_GROUP: 32,
   PLATFORM_IOS: 1, PLATFORM_ANDROID: 2, PLATFORM_WEB: 3, PLATFORM_WIN: 4, PLATFORM_OSX: 5,
 }, GB_STATES);
+/** The wasm's defaults, read before it has loaded (`host`, `port`, `url` are derived below). */
+const GB_DEFAULTS = {
+  protocol: undefined, accessToken: '', platformID: 3, protocolVersion: 2, syncKey: 0,
+  ackTimeout: 5000, pingInterval: 180000, pongTimeout: 3000, reconnectDelay: 1000, reconnectMaxDelay: 60000,
+  connectTimeout: 20000,
+};
+const GB_DEFAULT_HOST = 'imnode2.gobelieve.io';
+/** Diagnostics before the wasm has loaded: nothing is open or armed yet. */
+const IDLE = { openSocketCount: 0, timerArmed: false, watchingEnvironment: false, lastClose: undefined };
 // The seed's codes and packet types, as above.
 const MIM_CONSTANTS = {
   COMMON_CODE_OK: 0, COMMON_NO_LOGIN: 1, COMMON_UNKNOW_ERROR: 2, COMMON_DATA_SEND_FAILD: 3, COMMON_INVALID_PROTOCAL: 4,
@@ -39,11 +65,13 @@ const MIM_CONSTANTS = {
 /** The properties the IMService facade remembers before the wasm is ready (checked against the class by tests). */
 export const FACADE_PROPERTIES = { IMService: GB_PROPS };
 
-const MIM_QUEUED = ['login', 'logout', 'release', 'resetInitFlag'];
-const MIM_SENDS = ['send'];
-const MIM_LISTENERS = ['getBaseEventListener', 'getTransDataListener', 'getMessageQoSListener'];
+const MIM_QUEUED = ['login', 'logout'];
+const MIM_LISTENERS = { getBaseEventListener: 'chatBaseCB', getTransDataListener: 'chatTransDataCB', getMessageQoSListener: 'messageQoSCB' };
+const MIM_IDLE = Object.assign({ loggedIn: false, connected: false }, IDLE);
 /** The seed's "socket not open" code, given to send callbacks before the wasm is ready. */
 const MIM_NOT_OPEN = 3;
+const MIM_INVALID = 4;
+const NOT_INITIALISED = 203;
 
 /**
  * Returns `{IMService, IMClientManager, ready}`. `load()` must return a
@@ -53,31 +81,28 @@ const MIM_NOT_OPEN = 3;
 export function createFacades(load) {
   let glue = null;
   let loading = null;
+  let replayFailure = null;
   const waiting = [];
 
   function ready() {
     if (!loading) {
       loading = Promise.resolve().then(load).then((g) => {
         glue = g;
-        // One facade failing (say, a class missing from the wasm) must not stop the others.
-        waiting.splice(0).forEach((f) => {
-          try {
-            f(g);
-          } catch (e) {
-            report('binding to the wasm failed', e);
-          }
-        });
+        waiting.splice(0).forEach((f) => f(g));
         return g;
       });
       loading.catch((e) => report('loading the wasm failed', e));
     }
-    return loading;
+    return loading.then((g) => {
+      if (replayFailure) throw replayFailure;
+      return g;
+    });
   }
   function whenReady(f) {
     if (glue) f(glue);
     else {
       waiting.push(f);
-      ready();
+      ready().catch(() => {});
     }
   }
   function wasmClass(name) {
@@ -85,30 +110,58 @@ export function createFacades(load) {
     if (typeof C !== 'function') throw new Error('imsdk: the wasm module exports no ' + name);
     return C;
   }
+  /** Builds the wasm object of `facade` and replays its queued calls; a failure kills the facade. */
+  function bind(facade, cls, make) {
+    let step = cls + ' construction';
+    try {
+      const real = make();
+      facade._real = real;
+      for (const [m, a] of facade._calls.splice(0)) {
+        step = cls + '.' + m + '()';
+        real[m](...a);
+      }
+    } catch (e) {
+      const err = new Error('imsdk: ' + step + ' failed when replayed after the wasm loaded: ' + ((e && e.message) || e));
+      err.cause = e;
+      facade._failed = err;
+      facade._calls.length = 0;
+      if (!replayFailure) replayFailure = err;
+      report(step + ' failed when replayed', e);
+    }
+  }
 
   class IMService {
-    constructor(...args) {
+    constructor(observer, options) {
+      const given = imServiceOptions(options); // throws the wasm's errors for bad options
       this._real = null;
-      this._props = {};
+      this._failed = null;
       this._calls = [];
-      whenReady(() => {
-        const real = new (wasmClass('IMService'))(...args);
+      this._props = { deviceID: IMService.guid() };
+      if (observer !== undefined && observer !== null) this._props.observer = observer;
+      given.forEach(([k, v]) => remember(this, k, v));
+      whenReady(() => bind(this, 'IMService', () => {
+        const real = new (wasmClass('IMService'))(undefined, undefined);
         Object.keys(this._props).forEach((k) => { real[k] = this._props[k]; });
-        this._real = real;
-        this._calls.splice(0).forEach(([m, a]) => real[m](...a));
-      });
-      if (args[0] && typeof args[0] === 'object') this._props.observer = args[0];
+        return real;
+      }));
     }
     get connectState() {
       if (this._real) return this._real.connectState;
+      if (this._failed) return GB_STATES.STATE_UNCONNECTED;
       // im.js reports CONNECTING from start() on; so does the facade while loading.
       const started = this._calls.reduce((s, [m]) => (m === 'start' ? true : m === 'stop' ? false : s), false);
       return started ? GB_STATES.STATE_CONNECTING : GB_STATES.STATE_UNCONNECTED;
     }
+    /** Stops the service (a started one otherwise stays alive until `stop()`) and frees the wasm object. */
     free() {
-      if (this._real) this._real.free();
+      const real = this._real;
       this._real = null;
       this._calls.length = 0;
+      this._failed = new Error('imsdk: this IMService was freed');
+      if (real) {
+        real.stop();
+        real.free();
+      }
     }
     static guid() {
       return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
@@ -116,131 +169,221 @@ export function createFacades(load) {
         return (c === 'x' ? r : (r & 3) | 8).toString(16);
       });
     }
+    static get wasmMemoryBytes() {
+      return glue ? wasmClass('IMService').wasmMemoryBytes : 0;
+    }
   }
-  Object.keys(GB_CONSTANTS).forEach((k) => { IMService[k] = GB_CONSTANTS[k]; });
-  forwardProps(IMService.prototype, GB_PROPS);
-  forwardCalls(IMService.prototype, GB_QUEUED, queueCall);
-  forwardCalls(IMService.prototype, GB_SENDS, sendRefused);
+  constants(IMService, GB_CONSTANTS);
+  forwardProps(IMService.prototype, GB_PROPS, (f, name) => gbDefault(f._props, name));
+  forwardReadOnly(IMService.prototype, IDLE);
+  forwardCalls(IMService.prototype, GB_QUEUED, (f, name, args) => {
+    if (IM_SERVICE_CALLS[name]) IM_SERVICE_CALLS[name](...args);
+    queueCall(f, name, args);
+  });
+  forwardCalls(IMService.prototype, GB_SENDS, (f, name, args) => {
+    IM_SERVICE_CALLS[name](...args);
+    return false;
+  });
 
   let current = null;
+  let initFlag = false;
   class IMClientManager {
+    /** Internal: use `IMClientManager.getInstance(options)`. */
     constructor(options) {
       this._real = null;
-      this._props = {};
+      this._failed = null;
       this._calls = [];
-      whenReady(() => {
-        const Real = wasmClass('IMClientManager');
-        const real = typeof Real.getInstance === 'function' ? Real.getInstance(options) : new Real(options);
-        this._real = real;
-        this._calls.splice(0).forEach(([m, a]) => real[m](...a));
-      });
+      this._options = options;
+      whenReady(() => bind(this, 'IMClientManager', () => wasmClass('IMClientManager').getInstance(options)));
     }
-    /** The seed's singleton: a new manager after release(), else the existing one. */
+    /**
+     * The seed's singleton: with `options`, a new manager when none exists or
+     * after `release()` / `resetInitFlag()` (the previous one is released);
+     * otherwise the existing one. Options are checked at once.
+     */
     static getInstance(options) {
-      if (!current) current = new IMClientManager(options);
+      const given = options !== undefined && options !== null;
+      if (current && (initFlag || !given)) return current;
+      if (!given) {
+        throw codeError(NOT_INITIALISED, 'IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): '
+          + 'call IMClientManager.getInstance(options) first');
+      }
+      mimOptions(options);
+      // The wasm's getInstance releases the previous manager when it builds the next.
+      current = new IMClientManager(options);
+      initFlag = true;
       return current;
     }
     static getInitFlag() {
-      return !!current;
+      return !!current && initFlag;
+    }
+    static get wasmMemoryBytes() {
+      return glue ? wasmClass('IMClientManager').wasmMemoryBytes : 0;
+    }
+    get isSharedInstance() {
+      return current === this;
+    }
+    resetInitFlag() {
+      initFlag = false;
+      forward(this, 'resetInitFlag', [], queueCall);
     }
     release() {
       if (current === this) current = null;
-      if (this._real) this._real.release();
-      else this._calls.push(['release', []]);
+      forward(this, 'release', [], queueCall);
+    }
+    send(args) {
+      if (this._real || this._failed) return forward(this, 'send', [args]);
+      // Before loading nothing can be connected: 3, as the README documents.
+      let cb;
+      try {
+        cb = args !== null && typeof args === 'object' ? args.callBack : undefined;
+      } catch (_) {
+        cb = undefined;
+      }
+      const err = mimSend(args);
+      if (err) {
+        if (typeof cb === 'function') callBack(cb, MIM_INVALID, err);
+        else if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + err.message);
+      } else if (typeof cb === 'function') callBack(cb, MIM_NOT_OPEN);
+      return undefined;
     }
     free() {
-      if (this._real && this._real.free) this._real.free();
+      const real = this._real;
       this._real = null;
+      this._failed = new Error('imsdk: this IMClientManager was freed');
+      if (real && real.free) real.free();
     }
   }
-  Object.keys(MIM_CONSTANTS).forEach((k) => { IMClientManager[k] = MIM_CONSTANTS[k]; });
-  forwardCalls(IMClientManager.prototype, MIM_QUEUED.filter((m) => m !== 'release'), queueCall);
-  forwardCalls(IMClientManager.prototype, MIM_SENDS, sendCallsBackNotOpen);
-  forwardCalls(IMClientManager.prototype, MIM_LISTENERS, nothingYet);
-
-  // Once loaded, copy the wasm statics (MSG_*, PLATFORM_*, ...) and forward
-  // any method or accessor the lists above do not name.
-  waiting.push(() => {
-    adoptRest(IMService, glue.IMService);
-    adoptRest(IMClientManager, glue.IMClientManager);
+  constants(IMClientManager, MIM_CONSTANTS);
+  forwardReadOnly(IMClientManager.prototype, MIM_IDLE);
+  forwardCalls(IMClientManager.prototype, MIM_QUEUED, (f, name, args) => {
+    if (name === 'login') mimLogin(args[0]);
+    queueCall(f, name, args);
+  });
+  Object.keys(MIM_LISTENERS).forEach((name) => {
+    IMClientManager.prototype[name] = function () {
+      if (this._real || this._failed) return forward(this, name, []);
+      const o = this._options;
+      return o[MIM_LISTENERS[name]];
+    };
   });
 
   return { IMService, IMClientManager, ready };
 }
 
-function forwardProps(proto, names) {
+/** Read-only statics, as the wasm classes have them. */
+function constants(C, table) {
+  Object.keys(table).forEach((k) => Object.defineProperty(C, k, { configurable: true, get: () => table[k] }));
+}
+
+/** A property value before load: what was written, else the wasm's default. */
+function gbDefault(props, name) {
+  if (props[name] !== undefined) return props[name];
+  if (name === 'device_id') return props.deviceID;
+  if (name === 'host') return GB_DEFAULT_HOST;
+  if (name === 'port') return pageIsSecure() ? 14891 : 13891;
+  if (name === 'url') {
+    const protocol = props.protocol || (pageIsSecure() ? 'wss://' : 'ws://');
+    return protocol + gbDefault(props, 'host') + ':' + gbDefault(props, 'port') + '/ws';
+  }
+  return GB_DEFAULTS[name];
+}
+
+const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
+
+/** Checks a write and remembers the value as the wasm would read it back. */
+function remember(f, name, v) {
+  const key = name === 'device_id' ? 'deviceID' : name;
+  if (IM_SERVICE_PROPERTIES[name]) IM_SERVICE_PROPERTIES[name](v);
+  let value = v;
+  if (name === 'syncKey') value = v === undefined || v === null ? 0 : idValue(v);
+  else if (name === 'url' || name === 'protocol') value = v === null ? undefined : v;
+  else if (TIMINGS.includes(name)) value = Math.floor(v);
+  // `url = undefined` clears it in the wasm: re-adding keeps the replay in write order.
+  delete f._props[key];
+  f._props[key] = value;
+}
+
+function forwardProps(proto, names, early) {
   names.forEach((name) => {
     Object.defineProperty(proto, name, {
       configurable: true,
       get() {
-        return this._real ? this._real[name] : this._props[name];
+        if (this._real) return this._real[name];
+        return early(this, name);
       },
       set(v) {
+        if (this._failed) throw this._failed;
         if (this._real) this._real[name] = v;
-        else this._props[name] = v;
+        else remember(this, name, v);
       },
     });
   });
 }
 
+function forwardReadOnly(proto, idle) {
+  Object.keys(idle).forEach((name) => {
+    if (Object.getOwnPropertyDescriptor(proto, name)) return;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get() {
+        return this._real ? this._real[name] : idle[name];
+      },
+    });
+  });
+}
+
+/** Calls that still reach the wasm object of a dead facade, so it can be cleaned up. */
+const CLEANUP = ['stop', 'release'];
+
+/** Calls the wasm object's `name`, or `early(facade, name, args)` before it exists. */
+function forward(f, name, args, early) {
+  if (f._failed && !(f._real && CLEANUP.includes(name))) throw f._failed;
+  if (f._real) return f._real[name](...args);
+  return early(f, name, args);
+}
+
 function forwardCalls(proto, names, early) {
   names.forEach((name) => {
     proto[name] = function (...args) {
-      if (this._real) return this._real[name](...args);
-      return early.call(this, name, args);
+      return forward(this, name, args, early);
     };
   });
 }
 
 // Replayed in order once ready; a stop() cancels a start() still waiting, so
 // no socket is opened just to be closed.
-function queueCall(name, args) {
-  const startAt = this._calls.findIndex(([m]) => m === 'start');
-  if (name === 'stop' && startAt >= 0) this._calls.splice(startAt, 1);
-  else this._calls.push([name, args]);
-}
-function sendRefused() {
-  return false;
-}
-function sendCallsBackNotOpen(name, args) {
-  const cb = args[0] && args[0].callBack;
-  if (typeof cb === 'function') cb(MIM_NOT_OPEN);
-}
-function nothingYet() {
-  return undefined;
+function queueCall(f, name, args) {
+  const startAt = f._calls.findIndex(([m]) => m === 'start');
+  if (name === 'stop' && startAt >= 0) {
+    f._calls.splice(startAt, 1);
+    return;
+  }
+  if (f._calls.length >= QUEUED_CALLS_LIMIT) {
+    throw new RangeError('imsdk: ' + QUEUED_CALLS_LIMIT + ' calls are already queued while the wasm loads; '
+      + name + '() was not queued (await ready() first)');
+  }
+  f._calls.push([name, args]);
 }
 
-function adoptRest(Facade, Real) {
-  if (typeof Real !== 'function') return;
-  Object.getOwnPropertyNames(Real).forEach((k) => {
-    if (k in Facade || /^(length|name|prototype|caller|arguments|__wrap)$/.test(k)) return;
-    const d = Object.getOwnPropertyDescriptor(Real, k);
-    if (typeof d.value === 'function') Facade[k] = (...a) => Real[k](...a);
-    else if (d.get) Object.defineProperty(Facade, k, { configurable: true, get: () => Real[k] });
-    else Facade[k] = d.value;
-  });
-  Object.getOwnPropertyNames(Real.prototype).forEach((k) => {
-    if (k in Facade.prototype || k === 'constructor' || k.startsWith('__')) return;
-    const d = Object.getOwnPropertyDescriptor(Real.prototype, k);
-    if (typeof d.value === 'function') {
-      Facade.prototype[k] = function (...a) {
-        return this._real[k](...a);
-      };
-    } else {
-      Object.defineProperty(Facade.prototype, k, {
-        configurable: true,
-        get() {
-          return this._real ? this._real[k] : this._props[k];
-        },
-        set(v) {
-          if (this._real) this._real[k] = v;
-          else this._props[k] = v;
-        },
-      });
-    }
-  });
+function callBack(cb, code, arg) {
+  try {
+    cb(code, arg);
+  } catch (e) {
+    report('send callBack threw', e);
+  }
+}
+
+function codeError(code, message) {
+  const err = new Error(message);
+  err.code = code;
+  return err;
 }
 
 function report(what, e) {
-  if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + what + ':', e);
+  try {
+    if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + what + ':', e);
+  } catch (_) {
+    // A console that throws must not stop the SDK.
+  }
 }

@@ -21,11 +21,19 @@ export function randomSeed() {
 
 /** Reports an error thrown by application code (an observer) without stopping the SDK. */
 export function reportError(where, err) {
-  if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + where + ' threw:', err);
+  try {
+    if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + where + ' threw:', err);
+  } catch (_) {
+    // A console replaced by one that throws: the SDK must carry on regardless.
+  }
 }
 
 export function warn(text) {
-  if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + text);
+  try {
+    if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + text);
+  } catch (_) {
+    // As above.
+  }
 }
 
 /** True when running on an https: page (so the default GoBelieve URL uses wss://). */

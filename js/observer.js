@@ -7,27 +7,33 @@
 
 import { reportError } from './host.js';
 
+// Reading `target[name]` runs application code too (a getter, a Proxy trap).
 function pick(target, name) {
-  return target != null && typeof target[name] === 'function' ? target[name] : null;
+  if (target == null) return null;
+  const fn = target[name];
+  return typeof fn === 'function' ? fn : null;
 }
 
 /**
  * Calls `primary[primaryName](...args)` when it is a function, else
  * `fallback[fallbackName](...args)`; a missing method is skipped.
- * Returns true when a callback ran.
+ * Returns true when a callback ran. Never throws: whatever the application
+ * code throws (the call, a getter, a Proxy) is reported.
  */
 export function notify(primary, primaryName, fallback, fallbackName, a, b) {
-  let target = primary;
-  let fn = pick(primary, primaryName);
-  if (!fn) {
-    target = fallback;
-    fn = pick(fallback, fallbackName);
-  }
-  if (!fn) return false;
+  let where = primaryName;
   try {
+    let target = primary;
+    let fn = pick(primary, primaryName);
+    if (!fn) {
+      where = fallbackName;
+      target = fallback;
+      fn = pick(fallback, fallbackName);
+    }
+    if (!fn) return false;
     fn.call(target, a, b);
   } catch (err) {
-    reportError(fn === pick(primary, primaryName) ? primaryName : fallbackName, err);
+    reportError(where, err);
   }
   return true;
 }

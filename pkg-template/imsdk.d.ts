@@ -34,7 +34,10 @@ export function setWebSocketImpl(impl: WebSocketConstructor | null): void;
 
 // ------------------------------------------------------------- IMService
 
-/** A 64-bit id: a Number below 2^53 in magnitude, else a decimal string; BigInt accepted on input. */
+/**
+ * A 64-bit id: a Number below 2^53 in magnitude, else a decimal string; BigInt accepted on input.
+ * A Number at or above 2^53 is refused (RangeError): it is no longer exact.
+ */
 export type Id = number | string;
 export type IdInput = number | string | bigint;
 
@@ -47,8 +50,9 @@ export interface OutgoingMessage {
   /** Peer uid, or the group id for `sendGroupMessage`. */
   receiver: IdInput;
   content: string;
-  /** Seconds; the server overwrites it. */
+  /** Seconds; the server overwrites it. An integer from -2^31 to 2^32 - 1 (NaN, Infinity, fractions throw). */
   timestamp?: number;
+  /** An integer from -2^31 to 2^32 - 1. */
   msgLocalID?: number;
   [key: string]: unknown;
 }
@@ -258,6 +262,12 @@ export class IMService {
   readonly openSocketCount: number;
   /** True while a timer is armed (diagnostics: none after `stop()`). */
   readonly timerArmed: boolean;
+  /** True while the network/visibility listeners are registered (from `start()` to `stop()`). */
+  readonly watchingEnvironment: boolean;
+  /** The last connection that closed (code 1009: the server sent a frame over the protocol maximum). */
+  readonly lastClose: CloseInfo | undefined;
+  /** Bytes of wasm memory (diagnostics; it never shrinks); 0 before the wasm has loaded. */
+  static readonly wasmMemoryBytes: number;
 
   /** Connects, and reconnects with back-off, until `stop()`. */
   start(): void;
@@ -282,8 +292,15 @@ export class IMService {
   enterForeground(): void;
   /** `'wifi'` or `'cell'` (any case) reconnects now; anything else suspends. */
   handleConnectivityChange(reach: string): void;
-  /** Releases the wasm object (stops first). */
+  /** Stops the service, then releases the wasm object. A started service otherwise stays alive until `stop()`. */
   free(): void;
+}
+
+/** How a connection closed: the WebSocket close code and reason, and whether it was an error. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  error: boolean;
 }
 
 // ------------------------------------------------------- IMClientManager
@@ -479,6 +496,10 @@ export class IMClientManager {
   readonly timerArmed: boolean;
   /** True while the network/app listeners are registered (until `release()`). */
   readonly watchingEnvironment: boolean;
+  /** The last connection that closed (code 1009: the server sent a frame over the protocol maximum). */
+  readonly lastClose: CloseInfo | undefined;
+  /** Bytes of wasm memory (diagnostics; it never shrinks); 0 before the wasm has loaded. */
+  static readonly wasmMemoryBytes: number;
   /** True after a successful login until logout, release, kick-out or a 301. */
   readonly loggedIn: boolean;
   /** True while the link is open and logged in. */

@@ -42,6 +42,10 @@ export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
 stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
 stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
 stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
+stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
+stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
+stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
+stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js

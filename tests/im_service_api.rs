@@ -67,7 +67,7 @@ fn defaults_and_url_composition() {
     assert_eq!(s.platform_id(), 3);
     assert_eq!(s.protocol_version(), 2);
     assert_eq!(s.device_id().len(), 36);
-    s.set_host("example.org".into());
+    s.set_host("example.org".into()).unwrap();
     s.set_port(JsValue::from(4000)).unwrap();
     s.set_protocol("wss://".into()).unwrap();
     assert_eq!(s.url(), "wss://example.org:4000/ws");
@@ -167,5 +167,71 @@ fn observers_are_plain_properties() {
     assert_eq!(
         (s.url(), s.ack_timeout()),
         ("ws://127.0.0.1:9/ws".to_string(), 1234.0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn inexact_numbers_are_refused_naming_the_field() {
+    let s = service();
+    let with = |key: &str, v: JsValue| {
+        let m = msg(1.into(), 2.into(), "x".into());
+        js_sys::Reflect::set(&m, &key.into(), &v).unwrap();
+        m
+    };
+    let cases = [
+        (with("msgLocalID", f64::NAN.into()), "msg.msgLocalID", false),
+        (
+            with("msgLocalID", f64::INFINITY.into()),
+            "msg.msgLocalID",
+            false,
+        ),
+        (with("msgLocalID", 1.5.into()), "msg.msgLocalID", false),
+        (
+            with("timestamp", f64::NEG_INFINITY.into()),
+            "msg.timestamp",
+            false,
+        ),
+        (
+            with("timestamp", 4_294_967_296.0.into()),
+            "msg.timestamp",
+            true,
+        ),
+        (
+            with("receiver", 9_007_199_254_740_992.0.into()),
+            "msg.receiver",
+            true,
+        ),
+        (
+            with("sender", (-9_007_199_254_740_992.0).into()),
+            "msg.sender",
+            true,
+        ),
+    ];
+    for (m, field, is_range_error) in cases {
+        let err = s.send_peer_message(m).expect_err(field);
+        assert_eq!(
+            err.is_instance_of::<RangeError>(),
+            is_range_error,
+            "{field}: {err:?}"
+        );
+        assert!(
+            err.is_instance_of::<TypeError>() != is_range_error,
+            "{field}: {err:?}"
+        );
+        let text: String = err.unchecked_ref::<js_sys::Error>().message().into();
+        assert!(text.starts_with(field), "{text:?} should name {field}");
+    }
+    // The largest exact Number, an unsigned 32-bit msgLocalID and a decimal string above 2^53 still pass.
+    assert_eq!(
+        s.send_peer_message(with("receiver", 9_007_199_254_740_991.0.into())),
+        Ok(false)
+    );
+    assert_eq!(
+        s.send_peer_message(with("msgLocalID", 4_294_967_295.0.into())),
+        Ok(false)
+    );
+    assert_eq!(
+        s.send_peer_message(with("receiver", "9007199254740993".into())),
+        Ok(false)
     );
 }

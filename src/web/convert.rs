@@ -1,7 +1,11 @@
 //! JS values to core types and back, with errors that name the field.
 //!
 //! 64-bit ids follow im.js: a Number below 2^53 in magnitude, a decimal
-//! string above; BigInt is accepted on input.
+//! string above; BigInt is accepted on input. A Number at or above 2^53 is
+//! refused: it is no longer exact, so it may name another user.
+//!
+//! `js/checks.js` repeats these rules for the ready facade before the wasm
+//! has loaded; the facade parity suite (tests/facade) keeps the two identical.
 
 use js_sys::{BigInt, JsString, RangeError, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
@@ -33,8 +37,10 @@ pub fn id(v: &JsValue, name: &str) -> Result<i64, JsValue> {
         if !n.is_finite() || n.fract() != 0.0 {
             return Err(type_error(&format!("{name} must be an integer")));
         }
-        if n.abs() >= 9.223_372_036_854_776e18 {
-            return Err(range_error(&format!("{name} is out of the 64-bit range")));
+        if n.abs() >= SAFE {
+            return Err(range_error(&format!(
+                "{name} is 2^53 or more, not exact as a Number: pass it as a decimal string or a BigInt"
+            )));
         }
         return Ok(n as i64);
     }
@@ -76,8 +82,9 @@ pub fn id_to_js(v: i64) -> JsValue {
     }
 }
 
-/// A 32-bit field written as im.js does with bitwise operators: truncated
-/// toward zero and wrapped; `undefined` is 0.
+/// A 32-bit field (`timestamp`, `msgLocalID`); `undefined`/`null` is 0.
+/// An integer from -2^31 to 2^32 - 1 (unsigned values wrap, as im.js's
+/// bitwise writes did); NaN, Infinity and fractions are refused.
 pub fn int32(v: &JsValue, name: &str) -> Result<i32, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(0);
@@ -85,17 +92,32 @@ pub fn int32(v: &JsValue, name: &str) -> Result<i32, JsValue> {
     let Some(n) = v.as_f64() else {
         return Err(type_error(&format!("{name} must be a number")));
     };
-    if !n.is_finite() {
-        return Ok(0);
+    if !n.is_finite() || n.fract() != 0.0 {
+        return Err(type_error(&format!("{name} must be an integer")));
     }
-    Ok((n.trunc() % 4_294_967_296.0) as i64 as i32)
+    if !(-2_147_483_648.0..4_294_967_296.0).contains(&n) {
+        return Err(range_error(&format!(
+            "{name} must be an integer from -2^31 to 2^32 - 1"
+        )));
+    }
+    Ok(n as i64 as i32)
 }
 
-/// Required text: a string of well-formed UTF-16 whose UTF-8 form fits `max_bytes`.
+/// Required text: a string of well-formed UTF-16 whose UTF-8 form fits
+/// `max_bytes`. A string longer than `max_bytes` UTF-16 units is refused
+/// before anything is copied into wasm (its UTF-8 form is at least as long).
 pub fn text(v: &JsValue, name: &str, max_bytes: usize) -> Result<String, JsValue> {
     let Some(js) = v.dyn_ref::<JsString>() else {
         return Err(type_error(&format!("{name} must be a string")));
     };
+    let too_long = || {
+        range_error(&format!(
+            "{name} is over the limit of {max_bytes} bytes of UTF-8"
+        ))
+    };
+    if js.length() as usize > max_bytes {
+        return Err(too_long());
+    }
     if !js.is_valid_utf16() {
         return Err(range_error(&format!(
             "{name} contains an unpaired surrogate"
@@ -103,10 +125,7 @@ pub fn text(v: &JsValue, name: &str, max_bytes: usize) -> Result<String, JsValue
     }
     let s: String = js.into();
     if s.len() > max_bytes {
-        return Err(range_error(&format!(
-            "{name} is {} bytes of UTF-8, over the limit of {max_bytes}",
-            s.len()
-        )));
+        return Err(too_long());
     }
     Ok(s)
 }

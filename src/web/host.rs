@@ -14,6 +14,7 @@ extern "C" {
     pub fn disarm_timer(id: &JsValue);
     #[wasm_bindgen(js_name = randomSeed)]
     fn random_seed_f64() -> f64;
+    /// Never throws (a console that throws is ignored).
     #[wasm_bindgen(js_name = reportError)]
     pub fn report_error(where_: &str, err: &JsValue);
     #[wasm_bindgen(js_name = warn)]
@@ -58,4 +59,9 @@ pub fn now() -> u64 {
 /// A seed for the core's random source.
 pub fn random_seed() -> u64 {
     random_seed_f64() as u64
+}
+
+/// Bytes of wasm linear memory (it grows, never shrinks): for the long-life tests.
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
 }

@@ -41,6 +41,7 @@ const MAX_FIELD_BYTES: usize = 4_096;
 impl Machine for Client {
     type Event = Event;
     const BINARY: bool = false;
+    const MAX_FRAME: usize = MAX_FRAME_BYTES;
     fn handle_open(&mut self, conn: ConnId, now: u64) {
         Client::handle_open(self, conn, now)
     }
@@ -366,6 +367,19 @@ impl ImClientManager {
         self.inner.rt.timer_armed()
     }
 
+    /// `{code, reason, error}` of the last connection that closed (e.g. code
+    /// 1009 for a frame over the protocol limit), or `undefined`.
+    #[wasm_bindgen(getter = lastClose)]
+    pub fn last_close(&self) -> JsValue {
+        self.inner.rt.last_close()
+    }
+
+    /// Bytes of wasm memory in use by the module (diagnostics; it never shrinks).
+    #[wasm_bindgen(getter = wasmMemoryBytes)]
+    pub fn wasm_memory_bytes() -> f64 {
+        host::memory_bytes()
+    }
+
     /// True while the network/app listeners are registered (until `release()`).
     #[wasm_bindgen(getter = watchingEnvironment)]
     pub fn watching_environment(&self) -> bool {
@@ -539,15 +553,24 @@ fn send_request(args: &JsValue) -> Result<SendRequest, JsValue> {
     })
 }
 
+/// A short description of a bad value for an error message: a string is
+/// quoted and cut to `DESCRIBE_CHARS` UTF-16 units (cut in JS: a 10 MB
+/// string is not copied into wasm just to be quoted).
 fn describe(v: &JsValue) -> String {
     if v.is_undefined() {
-        "undefined".into()
-    } else if let Some(s) = v.as_string() {
-        format!("\"{s}\"")
-    } else {
-        v.js_typeof().as_string().unwrap_or_default()
+        return "undefined".into();
     }
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        if s.length() > DESCRIBE_CHARS {
+            return format!("\"{}...\"", String::from(s.slice(0, DESCRIBE_CHARS)));
+        }
+        return format!("\"{}\"", String::from(s));
+    }
+    v.js_typeof().as_string().unwrap_or_default()
 }
+
+/// Longest string quoted whole in an error message.
+const DESCRIBE_CHARS: u32 = 40;
 
 /// The packet a refused `send` would have written (for the callback).
 fn request_protocal(req: &SendRequest, from: &str) -> JsValue {

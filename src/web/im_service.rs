@@ -12,7 +12,7 @@ use super::convert::{self, field, id, id_to_js, int32, optional_id, range_error,
 use super::host::{self, Signal};
 use super::observer::{customer_message, failure, im_message, notify, relay_message};
 use super::runtime::{Machine, Runtime};
-use crate::core::gobelieve::command::MAX_BODY_LEN;
+use crate::core::gobelieve::command::{HEADER_SIZE, MAX_BODY_LEN};
 use crate::core::gobelieve::{
     Config, ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage,
     MsgToken, OutCustomerMessage, OutMessage, SendError, Session,
@@ -28,6 +28,7 @@ const MAX_RELAY_CONTENT: usize = MAX_BODY_LEN - 1 - 16;
 impl Machine for Session {
     type Event = Event;
     const BINARY: bool = true;
+    const MAX_FRAME: usize = HEADER_SIZE + MAX_BODY_LEN - 1;
     fn handle_open(&mut self, conn: ConnId, now: u64) {
         Session::handle_open(self, conn, now)
     }
@@ -85,13 +86,32 @@ struct Endpoint {
 
 /// GoBelieve IM client with the `im.js` API: `new IMService(observer)`,
 /// set `accessToken`, `start()`, then `sendPeerMessage(msg)` and friends.
+///
+/// A started service stays alive until `stop()`, as with im.js, even when
+/// the page keeps no reference to it: neither the garbage collector nor
+/// `free()` stops it (the ready facade's `free()` calls `stop()` first).
 #[wasm_bindgen(js_name = IMService)]
 pub struct ImService {
+    inner: Rc<Inner>,
+}
+
+/// Everything a service owns; shared with itself while started.
+pub struct Inner {
     rt: Runtime<Session>,
     shared: Rc<Shared>,
     endpoint: RefCell<Endpoint>,
     env_cb: Closure<dyn FnMut(u32)>,
     env_undo: RefCell<Option<Function>>,
+    /// Set by `start()`, cleared by `stop()`: a started service owns itself,
+    /// so dropping the JS object (finalizer or `free()`) does not stop it.
+    started: RefCell<Option<Rc<Inner>>>,
+}
+
+impl std::ops::Deref for ImService {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
 }
 
 #[wasm_bindgen(js_class = IMService)]
@@ -119,11 +139,14 @@ impl ImService {
             }
         });
         let service = ImService {
-            rt,
-            shared,
-            endpoint: RefCell::new(Endpoint::default()),
-            env_cb,
-            env_undo: RefCell::new(None),
+            inner: Rc::new(Inner {
+                rt,
+                shared,
+                endpoint: RefCell::new(Endpoint::default()),
+                env_cb,
+                env_undo: RefCell::new(None),
+                started: RefCell::new(None),
+            }),
         };
         if !observer.is_undefined() && !observer.is_null() {
             service.set_observer(observer);
@@ -137,13 +160,8 @@ impl ImService {
     fn apply_options(&self, o: &JsValue) -> Result<(), JsValue> {
         let get = |name: &str| field(o, name, "options");
         let opt = |v: JsValue| if v.is_undefined() { None } else { Some(v) };
-        if let Some(v) = opt(get("host")?) {
-            self.set_host(
-                v.as_string()
-                    .ok_or_else(|| type_error("options.host must be a string"))?,
-            );
-        }
-        let setters: [(&str, Setter); 14] = [
+        let setters: [(&str, Setter); 15] = [
+            ("host", Self::set_host),
             ("port", Self::set_port),
             ("protocol", Self::set_protocol),
             ("url", Self::set_url),
@@ -177,8 +195,10 @@ impl ImService {
             .unwrap_or_else(|| DEFAULT_HOST.into())
     }
     #[wasm_bindgen(setter)]
-    pub fn set_host(&self, v: String) {
-        self.endpoint.borrow_mut().host = Some(v);
+    pub fn set_host(&self, v: JsValue) -> Result<(), JsValue> {
+        let host = convert::text(&v, "host", 255)?;
+        self.endpoint.borrow_mut().host = Some(host);
+        Ok(())
     }
     /// Server port (default 13891, or 14891 on an https: page).
     #[wasm_bindgen(getter)]
@@ -325,9 +345,11 @@ impl ImService {
         host::page_is_secure()
     }
 
-    /// Starts connecting (and reconnecting) until `stop()`.
+    /// Starts connecting (and reconnecting) until `stop()`; the service stays
+    /// alive until then even if the page drops every reference to it.
     pub fn start(&self) {
         let url = self.url();
+        *self.started.borrow_mut() = Some(self.inner.clone());
         if self.env_undo.borrow().is_none() {
             let cb: &Function = self.env_cb.as_ref().unchecked_ref();
             *self.env_undo.borrow_mut() = Some(host::watch_environment(cb));
@@ -340,10 +362,10 @@ impl ImService {
 
     /// Closes the connection now: pending messages fail, state becomes 0.
     pub fn stop(&self) {
-        if let Some(undo) = self.env_undo.borrow_mut().take() {
-            let _ = undo.call0(&JsValue::NULL);
-        }
-        self.rt.with(|s, now| s.stop(now));
+        self.inner.stop();
+        // Last: this may drop the service's own reference to itself.
+        let itself = self.started.borrow_mut().take();
+        drop(itself);
     }
 
     /// Sends `{sender, receiver, content, timestamp?, msgLocalID?}`; false when not connected.
@@ -533,6 +555,25 @@ impl ImService {
         self.rt.timer_armed()
     }
 
+    /// True while the network/visibility listeners are registered (from `start()` to `stop()`).
+    #[wasm_bindgen(getter = watchingEnvironment)]
+    pub fn watching_environment(&self) -> bool {
+        self.env_undo.borrow().is_some()
+    }
+
+    /// `{code, reason, error}` of the last connection that closed (e.g. code
+    /// 1009 for a frame over the protocol limit), or `undefined`.
+    #[wasm_bindgen(getter = lastClose)]
+    pub fn last_close(&self) -> JsValue {
+        self.rt.last_close()
+    }
+
+    /// Bytes of wasm memory in use by the module (diagnostics; it never shrinks).
+    #[wasm_bindgen(getter = wasmMemoryBytes)]
+    pub fn wasm_memory_bytes() -> f64 {
+        host::memory_bytes()
+    }
+
     fn track(
         &self,
         msg: JsValue,
@@ -689,12 +730,20 @@ observer_property!(
     room
 );
 
-impl Drop for ImService {
-    fn drop(&mut self) {
-        if let Some(undo) = self.env_undo.get_mut().take() {
+impl Inner {
+    fn stop(&self) {
+        let undo = self.env_undo.borrow_mut().take();
+        if let Some(undo) = undo {
             let _ = undo.call0(&JsValue::NULL);
         }
         self.rt.with(|s, now| s.stop(now));
+    }
+}
+
+impl Drop for Inner {
+    /// Only reached once stopped (a started service holds itself): closes what is left.
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

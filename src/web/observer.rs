@@ -1,21 +1,28 @@
 //! Bindings to `js/observer.js`: guarded observer calls and message objects.
+//!
+//! The calls into application code are imported with `catch`: an exception
+//! that escaped the JS guard anyway (a throwing getter, a Proxy trap, a
+//! console that throws) comes back as an `Err` here instead of unwinding
+//! through the runtime's pump, which would stay marked as running.
 
 use wasm_bindgen::prelude::*;
 
+use super::host;
+
 #[wasm_bindgen(module = "/js/observer.js")]
 extern "C" {
-    /// Calls `primary[primary_name]`, else `fallback[fallback_name]`, isolating exceptions.
-    pub fn notify(
+    #[wasm_bindgen(catch, js_name = notify)]
+    fn notify_js(
         primary: &JsValue,
         primary_name: &str,
         fallback: &JsValue,
         fallback_name: &str,
         a: &JsValue,
         b: &JsValue,
-    ) -> bool;
+    ) -> Result<bool, JsValue>;
 
-    /// Calls a plain callback function, isolating exceptions.
-    pub fn invoke(f: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_name = invoke)]
+    fn invoke_js(f: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<bool, JsValue>;
 
     #[wasm_bindgen(js_name = imMessage)]
     pub fn im_message(
@@ -52,4 +59,28 @@ extern "C" {
     ) -> JsValue;
 
     pub fn failure(reason: &str, status: JsValue) -> JsValue;
+}
+
+/// Calls `primary[primary_name]`, else `fallback[fallback_name]`; true when a
+/// callback ran. Whatever the application code throws is reported, never rethrown.
+pub fn notify(
+    primary: &JsValue,
+    primary_name: &str,
+    fallback: &JsValue,
+    fallback_name: &str,
+    a: &JsValue,
+    b: &JsValue,
+) -> bool {
+    notify_js(primary, primary_name, fallback, fallback_name, a, b).unwrap_or_else(|err| {
+        host::report_error(fallback_name, &err);
+        true
+    })
+}
+
+/// Calls a plain callback function; true when `f` is a function. Its exceptions are reported.
+pub fn invoke(f: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> bool {
+    invoke_js(f, name, a, b).unwrap_or_else(|err| {
+        host::report_error(name, &err);
+        true
+    })
 }

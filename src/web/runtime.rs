@@ -22,6 +22,9 @@ pub trait Machine: 'static {
     type Event;
     /// Binary (GoBelieve) or text (MobileIMSDK) frames.
     const BINARY: bool;
+    /// The protocol's largest frame in bytes: the transport closes the link
+    /// on a larger one before it is copied into wasm.
+    const MAX_FRAME: usize;
     fn handle_open(&mut self, conn: ConnId, now: u64);
     fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64);
     fn handle_text(&mut self, conn: ConnId, text: &str, now: u64);
@@ -38,6 +41,8 @@ struct State<M: Machine> {
     machine: RefCell<M>,
     sockets: RefCell<Vec<(ConnId, Socket)>>,
     timer: RefCell<Option<(u64, JsValue)>>,
+    /// `{code, reason, error}` of the last socket that closed (diagnostics).
+    last_close: RefCell<JsValue>,
     sink: Sink<M::Event>,
     pumping: Cell<bool>,
     socket_cb: Closure<dyn FnMut(u32, u32, JsValue)>,
@@ -79,6 +84,7 @@ impl<M: Machine> Runtime<M> {
                 machine: RefCell::new(machine),
                 sockets: RefCell::new(Vec::new()),
                 timer: RefCell::new(None),
+                last_close: RefCell::new(JsValue::UNDEFINED),
                 sink: Box::new(sink),
                 pumping: Cell::new(false),
                 socket_cb,
@@ -123,6 +129,7 @@ impl<M: Machine> Runtime<M> {
             }
             transport::EVENT_CLOSED => {
                 self.forget_socket(conn);
+                *self.state.last_close.borrow_mut() = data.clone();
                 let error = Reflect::get(&data, &JsValue::from_str("error"))
                     .map(|v| v.is_truthy())
                     .unwrap_or(false);
@@ -157,7 +164,7 @@ impl<M: Machine> Runtime<M> {
         match io {
             Io::Connect { conn, url } => {
                 let cb: &Function = self.state.socket_cb.as_ref().unchecked_ref();
-                match transport::open_socket(&url, conn, M::BINARY, cb) {
+                match transport::open_socket(&url, conn, M::BINARY, M::MAX_FRAME as u32, cb) {
                     Ok(socket) => self.state.sockets.borrow_mut().push((conn, socket)),
                     Err(err) => {
                         host::report_error("opening a socket", &err);
@@ -232,6 +239,11 @@ impl<M: Machine> Runtime<M> {
     /// Number of sockets currently open (for tests and diagnostics).
     pub fn open_sockets(&self) -> usize {
         self.state.sockets.borrow().len()
+    }
+
+    /// `{code, reason, error}` of the last socket that closed, or `undefined`.
+    pub fn last_close(&self) -> JsValue {
+        self.state.last_close.borrow().clone()
     }
 
     /// True when a timer is armed.

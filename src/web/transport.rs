@@ -9,12 +9,14 @@ extern "C" {
     /// A socket opened by the transport; reports through the callback given to `open`.
     pub type Socket;
 
-    /// Opens a socket; `on_event(conn, kind, data)` receives its events.
+    /// Opens a socket; `on_event(conn, kind, data)` receives its events. A
+    /// frame over `max_frame` bytes closes it (code 1009) without being passed on.
     #[wasm_bindgen(catch, js_name = openSocket)]
     pub fn open_socket(
         url: &str,
         conn: u32,
         binary: bool,
+        max_frame: u32,
         on_event: &Function,
     ) -> Result<Socket, JsValue>;
 

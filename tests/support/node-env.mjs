@@ -10,7 +10,8 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 const require = createRequire(path.join(ROOT, 'package.json'));
 
 /** The mounts the browser suites need; scripts/test.sh starts its server with the same. */
-export const STATIC_MOUNTS = ['--static', '/dist/=dist', '--static', '/tests/=tests', '--static', '/test-output/=test-output'];
+export const STATIC_MOUNTS = ['--static', '/dist/=dist', '--static', '/pkg/=pkg', '--static', '/tests/=tests',
+  '--static', '/test-output/=test-output'];
 
 /** Resolves to `{url, stop()}`. */
 export async function devserver() {
@@ -32,14 +33,14 @@ export async function devserver() {
   return { url, stop: () => child.kill() };
 }
 
-/** Headless Debian Chromium (toolchain §10); never a downloaded browser. */
-export function launchChromium() {
+/** Headless Debian Chromium (toolchain §10); never a downloaded browser. `extraArgs`: more flags. */
+export function launchChromium(extraArgs = []) {
   const { chromium } = require('playwright-core');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs],
   });
 }
 
@@ -73,4 +74,25 @@ export function runner() {
 
 export function check(cond, msg) {
   if (!cond) throw new Error(msg);
+}
+
+/**
+ * A page of tests/support/npm-page.html: `window.imsdk` is the npm package
+ * with its wasm not loaded yet. Console errors and warnings land in
+ * `page.consoleLines` as "error: text" / "warning: text".
+ */
+export async function npmPage(browser, server) {
+  const page = await browser.newPage();
+  page.consoleLines = [];
+  page.on('console', (m) => page.consoleLines.push(m.type() + ': ' + m.text()));
+  page.on('pageerror', (e) => page.consoleLines.push('pageerror: ' + String(e)));
+  await page.goto(server.url + '/tests/support/npm-page.html');
+  await page.waitForFunction(() => window.pageReady === true, null, { timeout: 15000 });
+  return page;
+}
+
+/** Throws unless `a` and `b` have the same JSON form, naming `what`. */
+export function same(a, b, what) {
+  const [x, y] = [JSON.stringify(a), JSON.stringify(b)];
+  if (x !== y) throw new Error(what + ': ' + x + ' !== ' + y);
 }

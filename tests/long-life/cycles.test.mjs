@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Long life in headless Chromium through the npm package (issue 8 D): 1,000
+// start/stop cycles of one IMService (each connected and authenticated),
+// 1,000 IMService objects built and freed, 1,000 login/logout cycles and 1,000
+// getInstance/login/release cycles of IMClientManager against the dev
+// server. After every stop, logout and release the diagnostic getters must
+// show no socket, no timer and (after stop/release) no environment listener;
+// wasm memory may grow by at most 1 MiB over all of it.
+// Usage (repo root, after scripts/build.sh): node tests/long-life/cycles.test.mjs [cycles]
+import { check, devserver, launchChromium, npmPage, runner } from '../support/node-env.mjs';
+
+const { test, summary } = runner();
+const CYCLES = Number(process.argv[2] || 1000);
+const MAX_GROWTH = 1024 * 1024;
+
+async function cycles([n, uid]) {
+  const { IMService, IMClientManager, ready } = window.imsdk;
+  await ready();
+  const url = window.wsUrl('/ws');
+  const wsUrl = window.wsUrl('/websocket');
+  const token = await window.token(uid);
+  const leaks = [];
+  const idle = (what, i, o, listeners) => {
+    const live = [o.openSocketCount !== 0 && 'socket', o.timerArmed && 'timer', listeners && o.watchingEnvironment && 'listener'].filter(Boolean);
+    if (live.length && leaks.length < 5) leaks.push(what + ' #' + i + ': ' + live.join(', '));
+  };
+  // One waiter at a time, resolved from the callbacks (no polling).
+  let wake = null;
+  const next = (ms = 5000) => new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no callback within ' + ms + ' ms')), ms);
+    wake = (v) => { clearTimeout(t); resolve(v); };
+  });
+  const fire = (v) => { if (wake) { const w = wake; wake = null; w(v); } };
+
+  const start = IMService.wasmMemoryBytes;
+  const t0 = performance.now();
+  const im = new IMService({ onConnectState: (s) => { if (s === 2) fire(s); } }, { url, accessToken: token });
+  for (let i = 0; i < n; i++) {
+    const connected = next();
+    im.start();
+    await connected;
+    im.stop();
+    idle('IMService start/stop', i, im, true);
+  }
+  im.free();
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) {
+    // Not started: a socket opened and dropped at once 1,000 times makes Chromium throttle new ones.
+    const s = new IMService({}, { url, accessToken: token });
+    s.syncKey = i;
+    idle('new IMService', i, s, true);
+    s.free();
+  }
+  const t2 = performance.now();
+  let data = null;
+  const options = { wsUrl, chatBaseCB: {}, chatTransDataCB: {}, messageQoSCB: {} };
+  const mgr = IMClientManager.getInstance(options);
+  for (let i = 0; i < n; i++) {
+    const done = next();
+    mgr.login({ loginUserId: 'cycle' + uid, loginToken: 't', callBack: fire });
+    data = await done;
+    if (data !== 0) throw new Error('login #' + i + ' gave ' + data);
+    mgr.logout();
+    idle('login/logout', i, mgr, false);
+  }
+  mgr.release();
+  idle('release', 0, mgr, true);
+  const t3 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const m = IMClientManager.getInstance(options);
+    const done = next();
+    m.login({ loginUserId: 'cycle' + uid, loginToken: 't', callBack: fire });
+    const code = await done;
+    if (code !== 0) throw new Error('login after getInstance #' + i + ' gave ' + code);
+    m.release();
+    idle('getInstance/release', i, m, true);
+  }
+  const t4 = performance.now();
+  return {
+    growth: IMService.wasmMemoryBytes - start, start, end: IMService.wasmMemoryBytes, leaks,
+    ms: [t1 - t0, t2 - t1, t3 - t2, t4 - t3].map(Math.round),
+  };
+}
+
+async function main() {
+  const server = await devserver();
+  const browser = await launchChromium();
+  try {
+    const page = await npmPage(browser, server);
+    const r = await page.evaluate(cycles, [CYCLES, 60000 + (process.pid % 1000)]);
+    console.log('cycles: ' + CYCLES + ' each; wasm memory ' + r.start + ' -> ' + r.end + ' bytes (growth ' + r.growth
+      + '); ms: start/stop ' + r.ms[0] + ', new/free ' + r.ms[1] + ', login/logout ' + r.ms[2] + ', getInstance/release ' + r.ms[3]);
+    await test('no socket, timer or listener is left after any stop, logout or release', () => {
+      check(r.leaks.length === 0, r.leaks.join('; '));
+    });
+    await test('wasm memory grew by at most 1 MiB over ' + 4 * CYCLES + ' cycles', () => {
+      check(r.growth <= MAX_GROWTH, 'grew by ' + r.growth + ' bytes');
+    });
+    check(page.consoleLines.every((l) => !l.startsWith('pageerror')), 'page errors');
+    await page.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+main()
+  .catch((e) => test('setup', () => { throw e; }))
+  .finally(() => process.exit(summary()));
