@@ -56,6 +56,8 @@ export function openSocket(url, conn, binary, maxFrame, onEvent) {
   throw new Error('no WebSocket implementation: pass one with setWebSocketImpl()');
 }
 
+function ignore() {}
+
 function ownedBuffer(view) {
   // slice() copies: transports may read the buffer after send() returns.
   return view.slice().buffer;
@@ -132,7 +134,10 @@ class WebSocketTransport extends Transport {
     if (!ws) return;
     this.ws = null;
     try {
-      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      // Not null: npm `ws` emits "error" when a connecting socket is closed,
+      // and an error nobody listens to is an uncaught exception in Node.
+      ws.onerror = ignore;
       ws.close(1000);
     } catch (_) {
       // Closing a socket that never opened may throw in some runtimes; it is gone either way.

@@ -40,6 +40,7 @@ log "dev server at $DEVSERVER_URL"
 # The browser suites read the server's address at compile time (toolchain P14).
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
 stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
+stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
 stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
 stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
