@@ -242,7 +242,7 @@ impl Harness {
             }
             _ => p = gen::protocal(inp),
         }
-        if inp.u8() % 8 == 0 {
+        if inp.u8().is_multiple_of(8) {
             p.qos = !p.qos;
             p.fp = Some(inp.pick(FPS).into());
         }
@@ -298,7 +298,7 @@ impl Harness {
                 let req = SendRequest {
                     data_content: inp.text(gen::NEAR_LIMIT),
                     to: inp.pick(&["2", "0", ""]).into(),
-                    qos: inp.u8() % 4 != 0,
+                    qos: !inp.u8().is_multiple_of(4),
                     fp: match inp.u8() % 3 {
                         0 => None,
                         1 => Some(String::new()),
