@@ -11,7 +11,7 @@
 //              `npm test` does; otherwise the work corpus in
 //              fuzz/target/corpus/<target> carries over from run to run
 // --save       merge inputs that add coverage into the committed corpus
-//              fuzz/corpus/<target> (libFuzzer -merge=1)
+//              fuzz/corpus/<target> (libFuzzer -set_cover_merge=1)
 // Exits non-zero when any target crashed, hung or ran out of memory.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
@@ -129,7 +129,7 @@ for (const target of opts.targets) {
   console.error(`==> ${target}: ${opts.runs ? `${opts.runs} inputs` : `${opts.seconds} s`}`);
   results.push(await fuzzOne(target, TARGETS[target], opts, workDir));
   if (opts.save && existsSync(workDir)) {
-    spawnSync(join(BIN, target), ["-merge=1", `-max_len=${TARGETS[target]}`, join(FUZZ, "corpus", target), workDir], {
+    spawnSync(join(BIN, target), ["-set_cover_merge=1", `-max_len=${TARGETS[target]}`, join(FUZZ, "corpus", target), workDir], {
       cwd: ROOT,
       stdio: "ignore",
     });
