@@ -30,6 +30,9 @@ stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (host)" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --all-targets -- -D warnings
 stage "host tests (core, dev server)" cargo test --workspace
+# Every fuzz target for a few seconds from its committed corpus (build cached in fuzz/target).
+stage "fuzz smoke (cargo-fuzz, every target 4 s)" bash -c \
+  'cargo fmt --manifest-path fuzz/Cargo.toml -- --check && node scripts/fuzz.mjs --smoke --seconds 4'
 stage "release build (pkg/web)" bash scripts/build.sh
 stage "build the dev server" cargo build -p imsdk-devserver
 # /dist, /tests and /test-output: the npm and script-tag suites (tests/support/node-env.mjs STATIC_MOUNTS).

@@ -217,6 +217,9 @@ pub enum EncodeError {
     TokenTooLong,
     /// The device id is over 255 bytes of UTF-8.
     DeviceIdTooLong,
+    /// The token and the device id are both empty: a body of 3 bytes, which
+    /// the server refuses as unparsable (and [`decode`] too).
+    EmptyAuth,
 }
 
 impl fmt::Display for EncodeError {
@@ -227,6 +230,7 @@ impl fmt::Display for EncodeError {
             }
             EncodeError::TokenTooLong => write!(f, "access token longer than 255 bytes"),
             EncodeError::DeviceIdTooLong => write!(f, "device id longer than 255 bytes"),
+            EncodeError::EmptyAuth => write!(f, "no access token (and no device id)"),
         }
     }
 }
@@ -406,6 +410,9 @@ fn encode_body(body: &Body, version: u8, out: &mut Vec<u8>) -> Result<(), Encode
             let token_len = u8::try_from(token.len()).map_err(|_| EncodeError::TokenTooLong)?;
             let device_len =
                 u8::try_from(device_id.len()).map_err(|_| EncodeError::DeviceIdTooLong)?;
+            if token.is_empty() && device_id.is_empty() {
+                return Err(EncodeError::EmptyAuth);
+            }
             out.push(*platform_id);
             out.push(token_len);
             out.extend_from_slice(token.as_bytes());

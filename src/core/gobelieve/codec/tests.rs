@@ -217,6 +217,28 @@ fn auth_token_layout_and_limits() {
     assert!(decode(&frame(1, 15, 2, 0, &[3, 0, 0])).is_err());
 }
 
+/// Found by fuzzing (gobelieve_frame): an empty token with an empty device
+/// id encoded to a 3-byte body that the decoder and the server refuse.
+#[test]
+fn encode_refuses_the_auth_body_the_server_refuses() {
+    let auth = |token: &str, device_id: &str| {
+        Packet::new(
+            1,
+            2,
+            Body::AuthToken {
+                platform_id: 3,
+                token: token.into(),
+                device_id: device_id.into(),
+            },
+        )
+    };
+    assert_eq!(auth("", "").encode(), Err(EncodeError::EmptyAuth));
+    for (token, device_id) in [("", "d"), ("t", "")] {
+        let p = auth(token, device_id);
+        assert_eq!(decode(&p.encode().unwrap()), Ok(p));
+    }
+}
+
 #[test]
 fn metadata_has_sixteen_bytes_of_padding() {
     let p = Packet::new(

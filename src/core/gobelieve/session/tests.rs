@@ -281,6 +281,24 @@ fn a_too_long_token_is_an_authentication_failure_without_a_loop() {
     assert_eq!(h.s.poll_timeout(), None);
 }
 
+/// Found by fuzzing (gobelieve_session): with no token and no device id
+/// the session wrote an AUTH_TOKEN the server refuses as a parse error, so
+/// it reconnected forever instead of reporting the failure.
+#[test]
+fn an_empty_token_and_device_id_is_an_authentication_failure_without_a_loop() {
+    let mut h = Harness::new(Config {
+        access_token: String::new(),
+        device_id: String::new(),
+        ..config()
+    });
+    h.s.start(h.now);
+    h.pump();
+    h.open();
+    assert!(h.sent.is_empty());
+    assert_eq!(h.s.state(), ConnectState::AuthenticationFail);
+    assert_eq!(h.s.poll_timeout(), None);
+}
+
 // ---- tracked messages ----
 
 #[test]

@@ -1,0 +1,56 @@
+//! Writes a parsed JSON [`Value`] back as text, so the reader can be checked
+//! with `parse(write(v)) == v`. Numbers keep their class: an exact integer is
+//! written in integer syntax, anything else in exponent syntax (so an
+//! integral double above 2^53 is not re-read as an exact `i64`).
+
+use imsdk::core::mobileimsdk::json::{write_string, Value};
+use std::fmt::Write as _;
+
+/// `v` as compact JSON text.
+pub fn write(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v);
+    out
+}
+
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match n.int {
+            Some(i) => {
+                let _ = write!(out, "{i}");
+            }
+            // Out of f64 range on input (e.g. 1e400) reads as infinity.
+            None if n.float.is_infinite() => {
+                out.push_str(if n.float > 0.0 { "1e999" } else { "-1e999" })
+            }
+            None => {
+                let _ = write!(out, "{:e}", n.float);
+            }
+        },
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
