@@ -42,7 +42,7 @@ pub fn body(inp: &mut Input) -> Body {
         6 => Body::Pong,
         7 => Body::AuthToken {
             platform_id: inp.u8(),
-            token: inp.text(255),
+            token: inp.text(255).into(),
             device_id: inp.text(255),
         },
         8 => Body::Rt(relay(inp)),

@@ -53,6 +53,7 @@ fn config(inp: &mut Input) -> Config {
         },
         sync_unknown_groups: inp.bool(),
         max_pending: inp.pick(&[1_000, 0, 1, 2, 3]),
+        healthy_link_ms: millis(inp),
     }
 }
 

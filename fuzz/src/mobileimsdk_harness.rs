@@ -38,6 +38,7 @@ fn config(inp: &mut Input) -> Config {
         keep_alive_interval_ms: millis(inp),
         keep_alive_timeout_ms: millis(inp),
         relogin_interval_ms: millis(inp),
+        relogin_max_interval_ms: millis(inp),
         qos_check_ms: millis(inp),
         qos_just_now_ms: millis(inp),
         qos_max_resends: inp.pick(&[2, 0, 1, 100]),
