@@ -57,4 +57,5 @@ stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.
 # Both start dev servers of their own (their restart faults would disturb the shared one).
 stage "chaos: 1,000 messages per protocol through random faults (Node, npm package)" node scripts/chaos.mjs --messages 1000 --seed 1
 stage "soak smoke: 4 clients per protocol for 0.3 min with faults" node scripts/soak.mjs --minutes 0.3 --clients 4
+stage "flood: wasm memory of both classes under 8 MiB against a hostile server (Node, npm package)" node tests/flood/flood.test.mjs
 stage "size budget of every shipped build" node scripts/check-size.mjs

@@ -3,6 +3,7 @@
 
 use crate::config::GroupSpec;
 use crate::conn::Out;
+use crate::flood::Flood;
 use crate::http::{RequestHead, Response};
 use crate::mim::hub::MimHub;
 use crate::server::App;
@@ -134,6 +135,29 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                 _ => return Err(bad("proto must be gobelieve or mim")),
             }
             ok(json!({ "uid": uid }))
+        }
+        "/api/fault/flood" => {
+            let flood = Flood::parse(
+                q.get("kind").map_or("", String::as_str),
+                required(q, "count")?,
+                num(q, "page")?.unwrap_or(10),
+            )
+            .map_err(|e| bad(&e))?;
+            let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
+            let from = q.get("from").map_or("0", String::as_str);
+            let (links, frames) = match proto {
+                Some("gobelieve") => {
+                    let appid = num(q, "appid")?.unwrap_or(app.cfg.gb_appid);
+                    let from = from.parse().map_err(|_| bad("from is not a number"))?;
+                    gb().flood(appid, required(q, "uid")?, from, flood)
+                }
+                Some("mim") => {
+                    let frames = mim().flood(uid, from, flood);
+                    (usize::from(frames > 0), frames)
+                }
+                _ => return Err(bad("proto must be gobelieve or mim")),
+            };
+            ok(json!({ "links": links, "frames": frames }))
         }
         "/api/fault/withhold_acks" => {
             if proto != Some("gobelieve") {

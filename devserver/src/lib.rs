@@ -6,6 +6,7 @@ pub mod api;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod flood;
 pub mod gb;
 pub mod http;
 pub mod mim;

@@ -541,3 +541,77 @@ async fn duplicate_fault_repeats_one_push_and_one_sync_page() {
     }
     b.expect_nothing_pending().await;
 }
+
+/// The largest MSG_IM body a peer may send: one byte under the limit.
+const MAX_IM_CONTENT: usize = MAX_BODY_LEN - 1 - 24;
+
+#[tokio::test]
+async fn flood_fault_sends_max_size_messages_and_endless_sync_pages() {
+    let server = Server::start(&[]);
+    let mut b = Client::login(&server, 2, 2).await;
+    let r = server
+        .api("/api/fault/flood?proto=gobelieve&uid=2&from=9&kind=max_frames&count=3")
+        .await;
+    assert_eq!(
+        (r["links"].as_u64(), r["frames"].as_u64()),
+        (Some(1), Some(3))
+    );
+    let mut seqs = Vec::new();
+    for _ in 0..3 {
+        let p = b.recv().await;
+        let m = im_of(&p);
+        assert_eq!((m.sender, m.receiver), (9, 2));
+        assert_eq!(
+            m.content.len(),
+            MAX_IM_CONTENT,
+            "a body of the maximum size"
+        );
+        seqs.push(p.seq);
+    }
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "new packets: {seqs:?}"
+    );
+    b.expect_nothing_pending().await;
+
+    // A sync that never ends: BEGIN, messages, no END.
+    server
+        .api("/api/fault/flood?proto=gobelieve&uid=2&kind=sync_open&count=2")
+        .await;
+    assert!(matches!(b.recv().await.body, Body::SyncBegin { .. }));
+    for _ in 0..2 {
+        assert_eq!(im_of(&b.recv().await).content.len(), MAX_IM_CONTENT);
+    }
+    b.expect_nothing_pending().await;
+
+    // Pages that always say there is more, with keys that keep growing.
+    let r = server
+        .api("/api/fault/flood?proto=gobelieve&uid=2&kind=sync_more&count=2&page=3")
+        .await;
+    assert_eq!(r["frames"].as_u64(), Some(2 * (3 + 3)));
+    let mut last_end = 0;
+    for _ in 0..2 {
+        let Body::SyncBegin { sync_key: begin } = b.recv().await.body else {
+            panic!("expected SYNC_BEGIN")
+        };
+        assert!(begin >= last_end);
+        for _ in 0..3 {
+            assert_eq!(im_of(&b.recv().await).content.len(), MAX_IM_CONTENT);
+        }
+        let Body::SyncEnd { sync_key: end } = b.recv().await.body else {
+            panic!("expected SYNC_END")
+        };
+        assert_eq!(end, begin + 3);
+        assert_eq!(b.recv().await.body, Body::SyncNotify { sync_key: end + 1 });
+        last_end = end;
+    }
+    b.expect_nothing_pending().await;
+
+    let (status, _, body) = server
+        .http(
+            "POST",
+            "/api/fault/flood?proto=gobelieve&uid=2&kind=nope&count=1",
+        )
+        .await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+}

@@ -421,3 +421,65 @@ async fn a_write_into_a_stalled_link_counts_as_written() {
         "delivered once the stall ends"
     );
 }
+
+#[tokio::test]
+async fn flood_fault_sends_max_size_frames_and_repeated_or_distinct_fingerprints() {
+    let server = Server::start(&["--mim-accept-all", "--mim-server-timestamp"]);
+    let (mut two, _) = login(&server, "2", 0).await;
+    let r = server
+        .api("/api/fault/flood?proto=mim&uid=2&from=9&kind=max_frames&count=2")
+        .await;
+    assert_eq!(
+        (r["links"].as_u64(), r["frames"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let mut fps = Vec::new();
+    for _ in 0..2 {
+        let raw = recv_raw(&mut two).await;
+        assert_eq!(raw.len(), 65_536, "a frame of exactly the limit");
+        let p: Value = serde_json::from_str(&raw).expect("json");
+        assert_eq!(
+            (p["type"].as_i64(), p["QoS"].as_bool()),
+            (Some(2), Some(true))
+        );
+        assert_eq!(
+            (p["from"].as_str(), p["to"].as_str()),
+            (Some("9"), Some("2"))
+        );
+        fps.push(p["fp"].as_str().expect("fp").to_string());
+    }
+    assert_ne!(fps[0], fps[1]);
+
+    server
+        .api("/api/fault/flood?proto=mim&uid=2&kind=same_fp&count=3")
+        .await;
+    let same: Vec<Value> = [
+        recv(&mut two).await,
+        recv(&mut two).await,
+        recv(&mut two).await,
+    ]
+    .into();
+    assert!(same
+        .iter()
+        .all(|p| p["fp"] == same[0]["fp"] && p["QoS"] == true));
+
+    server
+        .api("/api/fault/flood?proto=mim&uid=2&kind=distinct_fp&count=3")
+        .await;
+    let mut distinct = Vec::new();
+    for _ in 0..3 {
+        distinct.push(recv(&mut two).await["fp"].as_str().expect("fp").to_string());
+    }
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "{distinct:?}");
+    assert!(
+        !distinct.contains(&fps[0])
+            && !distinct.contains(&same[0]["fp"].as_str().unwrap().to_string())
+    );
+    silent_for(&mut two, 200).await;
+
+    let r = server
+        .api("/api/fault/flood?proto=mim&uid=3&kind=same_fp&count=3")
+        .await;
+    assert_eq!(r["frames"].as_u64(), Some(0), "an offline uid gets nothing");
+}

@@ -2,6 +2,8 @@
 //! under the hub lock and only queue frames, so every connection sees its
 //! packets in decision order with consecutive seqs (METADATA then PUSH).
 
+mod flood;
+
 use super::store::{Group, Origin, User};
 use crate::config::GroupSpec;
 use crate::conn::{ConnId, Ending, Out, OutTx};

@@ -1,6 +1,8 @@
 //! MobileIMSDK server state and packet handling (official v6 behaviour,
 //! spec §3). Handlers run under the hub lock and only queue frames.
 
+mod flood;
+
 use super::protocal::{self, types, LoginInfo, Protocal};
 use crate::clock::now_ms;
 use crate::conn::{ConnId, Ending, Out, OutTx, WriteHook};
