@@ -41,6 +41,8 @@ log "dev server at $DEVSERVER_URL"
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
 stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
 stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
+# Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
+stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
