@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds, from pkg/web (scripts/build.sh) and pkg-template/, run from the repo root:
 //   dist/npm/     the publishable npm package: index.js (ES module, glue and
-//                 facades bundled), imsdk_bg.wasm, imsdk.d.ts, package.json, README.md
+//                 facades bundled), index.cjs (the same as CommonJS, for Node's
+//                 require), imsdk_bg.wasm, imsdk.d.ts, package.json, README.md
 //   dist/script/  the <script> bundle: imsdk.js (IIFE defining the globals) and imsdk_bg.wasm
 // One bundle per output (esbuild) so the glue and our entry share one copy of
 // js/transport.js: setWebSocketImpl must reach the transport the wasm uses.
@@ -27,7 +28,7 @@ function snippet(name) {
   return hits[0];
 }
 
-async function bundle(entry, format, outfile) {
+async function bundle(entry, format, outfile, extra = {}) {
   const esbuild = require('esbuild');
   await esbuild.build({
     entryPoints: [path.join(root, entry)],
@@ -43,6 +44,7 @@ async function bundle(entry, format, outfile) {
     legalComments: 'none',
     outfile,
     logLevel: 'warning',
+    ...extra,
   });
 }
 
@@ -62,6 +64,11 @@ async function main() {
     fs.mkdirSync(d, { recursive: true });
   }
   await bundle('js/npm/index.js', 'esm', path.join(npm, 'index.js'));
+  // Node-only (package.json maps it under the "node" + "require" conditions): import.meta.url becomes this file's URL.
+  await bundle('js/npm/index.js', 'cjs', path.join(npm, 'index.cjs'), {
+    define: { 'import.meta.url': '__imsdk_module_url' },
+    banner: { js: "const __imsdk_module_url = require('node:url').pathToFileURL(__filename).href;" },
+  });
   for (const f of ['imsdk.d.ts', 'README.md']) fs.copyFileSync(path.join(TEMPLATE, f), path.join(npm, f));
   fs.copyFileSync(path.join(WEB, 'imsdk_bg.wasm'), path.join(npm, 'imsdk_bg.wasm'));
   fs.writeFileSync(path.join(npm, 'package.json'), packageJson());

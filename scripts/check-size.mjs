@@ -9,6 +9,7 @@ const BUDGETS = [
   ['pkg/web/imsdk_bg.wasm', 220_000, 95_000],
   ['dist/npm/imsdk_bg.wasm', 220_000, 95_000],
   ['dist/npm/index.js', 86_000, 20_000],
+  ['dist/npm/index.cjs', 86_000, 20_000],
   ['dist/script/imsdk.js', 90_000, 22_000],
   ['dist/miniprogram/imsdk_bg.wasm', 220_000, 95_000],
   ['dist/miniprogram/imsdk.js', 96_000, 22_000],

@@ -45,6 +45,8 @@ export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
 stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
 stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
 stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
+# Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
+stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs

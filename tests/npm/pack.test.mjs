@@ -83,7 +83,7 @@ async function main() {
     const name = sh('npm', ['pack', DIST, '--pack-destination', tmp, '--silent'], ROOT).trim().split('\n').pop();
     tarball = path.join(tmp, name);
     const files = sh('tar', ['tzf', tarball]).trim().split('\n').sort();
-    const want = ['README.md', 'imsdk.d.ts', 'imsdk_bg.wasm', 'index.js', 'package.json'].map((f) => 'package/' + f);
+    const want = ['README.md', 'imsdk.d.ts', 'imsdk_bg.wasm', 'index.cjs', 'index.js', 'package.json'].map((f) => 'package/' + f);
     check(JSON.stringify(files) === JSON.stringify(want), 'tarball lists ' + files.join(', '));
   });
 
