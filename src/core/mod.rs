@@ -10,6 +10,7 @@ pub mod dedupe;
 pub mod io;
 pub mod liveness;
 pub mod outbox;
+pub mod redact;
 pub mod rng;
 
 pub mod gobelieve;

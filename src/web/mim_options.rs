@@ -4,8 +4,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{field, range_error, type_error};
-use crate::core::mobileimsdk::redact::redact_url;
 use crate::core::mobileimsdk::{Config, Dialect, SenseMode};
+use crate::core::redact::redact_url;
 
 /// The application's callback groups, kept as the objects it passed.
 #[derive(Clone, Default)]

@@ -6,7 +6,7 @@ use std::fmt;
 use super::constants::packet_type;
 use super::json::{self, ObjectWriter, Value};
 use super::protocal::{read_i32, read_i64, read_string, Dialect, Protocal, ProtocalError};
-use super::redact::Secret;
+use crate::core::redact::Secret;
 
 fn parse_object(text: &str) -> Result<Value, ProtocalError> {
     let v = json::parse(text)?;

@@ -17,7 +17,6 @@ use super::keepalive::KeepAlive;
 use super::protocal::{Dialect, Protocal};
 use super::qos_receive::QosReceive;
 use super::qos_send::QosSend;
-use super::redact::redact_url;
 use super::relogin::{Relogin, ReloginAction};
 use super::request::{LoginInfo, SendRequest};
 use crate::core::backoff::BackoffConfig;
@@ -25,6 +24,7 @@ use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
 use crate::core::liveness::LivenessAction;
 use crate::core::outbox::InsertError;
+use crate::core::redact::redact_url;
 use crate::core::rng::Rng;
 
 /// The server closes the connection on a larger frame (1009).

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::protocal::Dialect;
-use super::redact::SafeUrl;
+use crate::core::redact::SafeUrl;
 
 /// The server's "sense mode": how quickly each side notices a dead peer.
 /// Client and server must use the same mode.

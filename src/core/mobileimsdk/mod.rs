@@ -16,7 +16,6 @@ pub mod keepalive;
 pub mod protocal;
 pub mod qos_receive;
 pub mod qos_send;
-pub mod redact;
 pub mod relogin;
 pub mod request;
 pub mod wakeup;

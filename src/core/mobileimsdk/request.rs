@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::redact::Secret;
+use crate::core::redact::Secret;
 
 /// The credentials of a manual login; saved for automatic re-logins. Its
 /// `Debug` hides the token.
