@@ -11,5 +11,7 @@ pub mod liveness;
 pub mod outbox;
 pub mod rng;
 
+#[cfg(feature = "gobelieve")]
 pub mod gobelieve;
+#[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
