@@ -1,15 +1,25 @@
-// `npm run bench`: what the SDK costs over the wire, measured side by side in
-// one run (machines here are shared and noisy, so only the ratios mean much).
+// `npm run bench`: what the SDK costs, measured side by side in one run
+// (machines here are shared and noisy, so only the ratios mean much; each
+// figure is the median of interleaved rounds, with the spread min..max).
 //
-// For each protocol, N messages go from user A to user B through the dev
+// P1  size of every build (scripts/builds.mjs): JS + wasm, gzip -9 and brotli.
+// P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
+//     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
+// P4  send -> ACK throughput through the dev server (below).
+// P7  wasm compile + instantiate (init(bytes)) of every build in headless Chromium.
+//
+// P4: for each protocol, N messages go from user A to user B through the dev
 // server, pipelined with at most WINDOW unacknowledged, and the run ends when
 // A has every ACK and B has every message. A is once the SDK (wasm, via the
 // npm build) and once a minimal hand-written JS client of the same protocol
 // (no QoS bookkeeping, no validation), which is the floor. B is the SDK both
 // times. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
-import { devserver, mintToken, ROOT } from '../tests/support/node-env.mjs';
+import { devserver, launchChromium, mintToken, ROOT } from '../tests/support/node-env.mjs';
+import { BUILDS } from './builds.mjs';
+import { sizes } from './check-size.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 const WebSocket = require('ws');
@@ -17,7 +27,13 @@ const { init, setWebSocketImpl, IMService, IMClientManager } = await import(path
 
 const N = Number(process.env.BENCH_MESSAGES || 2000);
 const WINDOW = 50;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const IN_FLIGHT = [1000, 10000, 100000];
+
+const median = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
+/** "median (min..max)" of `xs`, each formatted by `f`. */
+const spread = (xs, f) => `${f(median(xs))} (${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
+const kb = (n) => (n / 1000).toFixed(1);
 
 function until(pred, what, ms = 60000) {
   const end = Date.now() + ms;
@@ -180,6 +196,139 @@ async function benchMobileImsdk(useSdk, round) {
   return ms;
 }
 
+// ---- P1: sizes --------------------------------------------------------------
+
+function printSizes() {
+  console.log('P1 size per build, KB (1000 B): JS + wasm of the <script> build, each file compressed on its own');
+  console.log('build          JS gzip  wasm gzip  total gzip  total brotli   mini-program wasm.br + JS gzip');
+  for (const b of BUILDS) {
+    const js = sizes(path.join(ROOT, 'dist/script', b.name + '.js'));
+    const wasm = sizes(path.join(ROOT, 'dist/script', b.name + '_bg.wasm'));
+    const mpJs = sizes(path.join(ROOT, b.miniprogram, 'imsdk.js'));
+    const mpBr = sizes(path.join(ROOT, b.miniprogram, 'imsdk_bg.wasm.br'));
+    const mp = mpJs && mpBr ? kb(mpBr.raw + mpJs.gzip) : 'not built';
+    console.log(`${b.name.padEnd(12)} ${kb(js.gzip).padStart(8)} ${kb(wasm.gzip).padStart(10)} ${kb(js.gzip + wasm.gzip).padStart(11)}` +
+      ` ${kb(js.brotli + wasm.brotli).padStart(13)}   ${String(mp).padStart(10)}`);
+  }
+}
+
+// ---- P3: encode + send into a fake socket -----------------------------------
+
+/** A WebSocket stand-in: opens at once, answers AUTH with AUTH_STATUS 0, counts what is sent. */
+class FakeSocket {
+  constructor() {
+    this.sent = 0;
+    this.binaryType = 'arraybuffer';
+    FakeSocket.last = this;
+    setTimeout(() => this.onopen && this.onopen());
+  }
+  send(data) {
+    this.sent++;
+    if (new Uint8Array(data)[8] === 15) {
+      const reply = gbPacket(0, 3, new Uint8Array(4));
+      setTimeout(() => this.onmessage && this.onmessage({ data: reply.buffer }));
+    }
+  }
+  close() {}
+}
+
+/** ms for `count` sendPeerMessage calls on a connected IMService over a FakeSocket; also how many returned true. */
+async function sdkSends(count) {
+  setWebSocketImpl(FakeSocket);
+  const im = new IMService({}, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000 });
+  im.accessToken = 'bench';
+  im.start();
+  await until(() => im.connectState === IMService.STATE_CONNECTED, 'fake connected');
+  let accepted = 0;
+  // A refused send warns once per call; counted in `accepted` instead of printed.
+  const warn = console.warn;
+  console.warn = () => {};
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) if (im.sendPeerMessage({ sender: 1, receiver: 2, content: 'bench ' + i, msgLocalID: i })) accepted++;
+  const ms = performance.now() - t0;
+  console.warn = warn;
+  im.stop();
+  setWebSocketImpl(WebSocket);
+  return { ms, accepted };
+}
+
+/** The same messages encoded by plain JS (as rawGoBelieve does) into a FakeSocket. */
+function bareSends(count) {
+  const ws = new FakeSocket();
+  const enc = new TextEncoder();
+  let seq = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const content = enc.encode('bench ' + i);
+    const body = new Uint8Array(24 + content.length);
+    const v = new DataView(body.buffer);
+    v.setBigInt64(0, 1n);
+    v.setBigInt64(8, 2n);
+    v.setInt32(20, i);
+    body.set(content, 24);
+    ws.send(gbPacket(++seq, 4, body).buffer);
+  }
+  return performance.now() - t0;
+}
+
+async function benchSends() {
+  console.log(`P3 sendPeerMessage into a fake socket, no ACKs; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
+  console.log('in flight      SDK msg/s                 bare JS msg/s            SDK / bare   SDK accepted');
+  const rates = (count, ms) => ms.map((x) => (count / x) * 1000);
+  const int = (x) => x.toFixed(0);
+  for (const count of IN_FLIGHT) {
+    const sdk = [];
+    const bare = [];
+    let accepted = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      bare.push(bareSends(count));
+      const s = await sdkSends(count);
+      sdk.push(s.ms);
+      accepted = s.accepted;
+    }
+    const ratios = sdk.map((ms, i) => bare[i] / ms);
+    console.log(`${String(count).padEnd(10)} ${spread(rates(count, sdk), int).padStart(24)} ${spread(rates(count, bare), int).padStart(26)}` +
+      ` ${median(ratios).toFixed(2).padStart(11)}   ${accepted} of ${count}`);
+  }
+}
+
+// ---- P7: compile + instantiate in Chromium --------------------------------
+
+// Each round opens a fresh page per build (interleaved) and times init(bytes) of its npm entry.
+async function benchInstantiate(base) {
+  const page = path.join(ROOT, 'test-output', 'bench', 'instantiate.html');
+  fs.mkdirSync(path.dirname(page), { recursive: true });
+  fs.writeFileSync(page, `<!DOCTYPE html><script type="module">
+const q = new URLSearchParams(location.search);
+const bytes = await (await fetch('/dist/npm/' + q.get('wasm'))).arrayBuffer();
+const sdk = await import('/dist/npm/' + q.get('entry'));
+const t0 = performance.now();
+await sdk.init(bytes);
+window.result = performance.now() - t0;
+</script>`);
+  const browser = await launchChromium();
+  try {
+    const times = new Map(BUILDS.map((b) => [b.name, []]));
+    for (let r = 0; r < Math.max(ROUNDS, 5); r++) {
+      for (const b of BUILDS) {
+        const p = await browser.newPage();
+        await p.goto(base + '/test-output/bench/instantiate.html?' + new URLSearchParams({ entry: b.npmEntry + '.js', wasm: b.name + '_bg.wasm' }));
+        await p.waitForFunction(() => window.result !== undefined, null, { timeout: 30000 });
+        times.get(b.name).push(await p.evaluate(() => window.result));
+        await p.close();
+      }
+    }
+    console.log('P7 wasm compile + instantiate (init(bytes)) in headless Chromium, ms, median (min..max)');
+    const full = median(times.get('imsdk'));
+    for (const b of BUILDS) {
+      const t = times.get(b.name);
+      console.log(`${b.name.padEnd(12)} ${spread(t, (x) => x.toFixed(1)).padStart(22)}   ${(median(t) / full).toFixed(2)} of the full build`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 // ---- run -------------------------------------------------------------------
 
 setWebSocketImpl(WebSocket);
@@ -187,8 +336,11 @@ await init();
 const server = await devserver();
 const base = server.url;
 try {
-  const median = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
-  console.log(`${N} messages A -> B per run, ${WINDOW} in flight, median of ${ROUNDS} interleaved rounds`);
+  printSizes();
+  console.log();
+  await benchSends();
+  console.log();
+  console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight, median of ${ROUNDS} interleaved rounds`);
   console.log('protocol       SDK msg/s   bare JS msg/s   SDK / bare');
   for (const [name, bench] of [['GoBelieve', benchGoBelieve], ['MobileIMSDK', benchMobileImsdk]]) {
     const sdk = [];
@@ -201,6 +353,8 @@ try {
     const [s, b] = [rate(median(sdk)), rate(median(bare))];
     console.log(`${name.padEnd(12)} ${s.toFixed(0).padStart(11)} ${b.toFixed(0).padStart(15)} ${(s / b).toFixed(2).padStart(12)}`);
   }
+  console.log();
+  await benchInstantiate(base);
 } finally {
   server.stop();
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Builds the WeChat mini-program SDK into dist/miniprogram/ (run from the repo root):
-//   imsdk.js (CommonJS bundle), imsdk_bg.wasm (+ .br), im.js, websocket.js.
+// Builds the WeChat mini-program SDKs, one per build of scripts/builds.mjs
+// (run from the repo root), into dist/miniprogram/ (both protocols),
+// dist/miniprogram-gobelieve/ and dist/miniprogram-mobileimsdk/, each:
+//   imsdk.js (CommonJS bundle), imsdk_bg.wasm (+ .br), websocket.js, and
+//   im.js where the build has IMService.
 // The wasm uses baseline features only (MVP + mutable-globals, no exported
 // Globals) because iOS WeChat rejects newer modules; see
 // shared/platform/miniprogram.md §1.3 and §4.2 for the why of each step.
@@ -8,13 +11,14 @@
 // Flags:
 //   --test-artifacts  also build what the harness's negative tests need
 //                     (default-path glue, default-features wasm) into target/mp/negative/
-//   --example         copy the SDK files into examples/miniprogram/imsdk/
+//   --example         copy the SDK files (both protocols) into examples/miniprogram/imsdk/
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
+import { BUILDS } from './builds.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
@@ -22,7 +26,6 @@ if (!fs.existsSync(path.join(root, 'Cargo.toml'))) fail('run from the repository
 
 const args = new Set(process.argv.slice(2));
 const MP = path.join(root, 'target', 'mp');
-const OUT = path.join(root, 'dist', 'miniprogram');
 const WASM_OPT = path.join(root, 'node_modules', '.bin', 'wasm-opt');
 const WASM_BINDGEN = findWasmBindgen();
 const BASELINE_RUSTFLAGS = '-C target-feature=-reference-types,-multivalue,-bulk-memory,-nontrapping-fptoint,-sign-ext';
@@ -45,10 +48,10 @@ function findWasmBindgen() {
   return fs.existsSync(home) ? home : 'wasm-bindgen';
 }
 
-function cargoBuild(targetDir, rustflags) {
+function cargoBuild(targetDir, rustflags, features = []) {
   const env = { CARGO_TARGET_DIR: targetDir };
   if (rustflags) env.RUSTFLAGS = rustflags;
-  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'imsdk'], env);
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'imsdk', ...features], env);
   return path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'imsdk.wasm');
 }
 
@@ -79,13 +82,14 @@ async function pinBaseline(file) {
 
 // The entry reads the glue as a namespace, which would keep every export,
 // including the default init path (import.meta, fetch). Re-export only what a
-// mini-program uses so esbuild drops the rest.
-function narrowGlue(gluePath) {
+// mini-program uses so esbuild drops the rest. The glue must define exactly
+// the build's classes.
+function narrowGlue(gluePath, build) {
   const glue = fs.readFileSync(gluePath, 'utf8');
   const classes = ['IMService', 'IMClientManager'].filter((c) => new RegExp('export class ' + c + '\\b').test(glue));
+  if (classes.join() !== build.classes.join()) fail(build.name + ': the glue defines [' + classes.join(', ') + '], expected [' + build.classes.join(', ') + ']');
   const file = path.join(path.dirname(gluePath), 'miniprogram-glue.js');
   fs.writeFileSync(file, 'export { ' + ['__wbg_get_imports', '__wbg_finalize_init', ...classes].join(', ') + " } from './imsdk.js';\n");
-  if (classes.length < 2) console.warn('build-miniprogram: the wasm exports only [' + classes.join(', ') + '] of IMService, IMClientManager');
   return file;
 }
 
@@ -97,16 +101,22 @@ function checkWrapperSafe(code) {
   if (/import\.meta|\bfetch\(/.test(code)) fail('bundle still contains the browser init path (import.meta / fetch)');
 }
 
-async function bundle(gluePath) {
+async function bundle(gluePath, entry) {
   const esbuild = require('esbuild');
+  // A script, not a module: minifying keeps its top-level `var TextEncoder/TextDecoder` names.
+  const source = fs.readFileSync(path.join(root, 'js', 'miniprogram', 'utf8-polyfill.js'), 'utf8');
+  const polyfill = (await esbuild.transform(source, { minify: true, target: 'es2017' })).code;
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'js', 'miniprogram', 'entry.js')],
+    entryPoints: [path.join(root, 'js', 'miniprogram', entry)],
     bundle: true,
+    minify: true,
     format: 'cjs',
     target: 'es2017',
     platform: 'neutral',
     alias: { 'imsdk-glue': gluePath },
-    banner: { js: fs.readFileSync(path.join(root, 'js', 'miniprogram', 'utf8-polyfill.js'), 'utf8') },
+    banner: { js: polyfill },
+    // wasm-bindgen lists one snippet module once per import group (harmless).
+    logOverride: { 'duplicate-object-key': 'silent' },
     write: false,
     logLevel: 'warning',
   });
@@ -114,17 +124,26 @@ async function bundle(gluePath) {
 }
 
 async function main() {
+  for (const build of BUILDS) {
+    const lowered = await buildOne(build);
+    if (build.name === 'imsdk' && args.has('--test-artifacts')) await testArtifacts(lowered);
+  }
+  if (args.has('--example')) copyInto(path.join(root, BUILDS[0].miniprogram), path.join(root, 'examples', 'miniprogram', 'imsdk'));
+}
+
+// One build into its directory; returns the lowered wasm (before bindgen).
+async function buildOne(build) {
   // §4.2 steps 1-3: baseline rustc flags, lower what the prebuilt std still
   // uses, then bindgen (which then emits no externref table).
-  const raw = cargoBuild(MP, BASELINE_RUSTFLAGS);
-  const lowered = path.join(MP, 'imsdk.lowered.wasm');
+  const raw = cargoBuild(MP, BASELINE_RUSTFLAGS, build.features);
+  const lowered = path.join(MP, build.name + '.lowered.wasm');
   run(WASM_OPT, [raw, '-o', lowered, '--signext-lowering', '--llvm-nontrapping-fptoint-lowering',
     '--llvm-memory-copy-fill-lowering', '--mvp-features', '--enable-mutable-globals']);
   // wasm-opt keeps the target_features that the prebuilt std declares
   // (+reference-types, +multivalue); wasm-bindgen would read them and emit an
   // externref table, so pin the section to the baseline before it looks.
   await pinBaseline(lowered);
-  const glueDir = path.join(MP, 'bindgen');
+  const glueDir = path.join(MP, 'bindgen-' + build.name);
   bindgen(lowered, glueDir, ['--omit-default-module-path']);
   const wasm = path.join(glueDir, 'imsdk_bg.wasm');
   run(WASM_OPT, [wasm, '-o', wasm, '-Oz', '--mvp-features', '--enable-mutable-globals']);
@@ -132,25 +151,26 @@ async function main() {
 
   const gluePath = path.join(glueDir, 'imsdk.js');
   fs.appendFileSync(gluePath, '\nexport { __wbg_get_imports, __wbg_finalize_init };\n');
-  const code = await bundle(narrowGlue(gluePath));
+  const code = await bundle(narrowGlue(gluePath, build), build.name === 'imsdk' ? 'entry.js' : build.name + '.js');
   checkWrapperSafe(code);
 
-  fs.rmSync(OUT, { recursive: true, force: true });
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, 'imsdk.js'), code);
+  const out = path.join(root, build.miniprogram);
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'imsdk.js'), code);
   const bytes = fs.readFileSync(wasm);
-  fs.writeFileSync(path.join(OUT, 'imsdk_bg.wasm'), bytes);
-  fs.writeFileSync(path.join(OUT, 'imsdk_bg.wasm.br'), zlib.brotliCompressSync(bytes, {
+  fs.writeFileSync(path.join(out, 'imsdk_bg.wasm'), bytes);
+  fs.writeFileSync(path.join(out, 'imsdk_bg.wasm.br'), zlib.brotliCompressSync(bytes, {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
   }));
-  for (const f of ['im.js', 'websocket.js']) fs.copyFileSync(path.join(root, 'js', 'miniprogram', f), path.join(OUT, f));
+  // im.js is GoBelieve's `require("./im")` (IMService); websocket.js the seed's adapter.
+  const extras = build.classes.includes('IMService') ? ['im.js', 'websocket.js'] : ['websocket.js'];
+  for (const f of extras) fs.copyFileSync(path.join(root, 'js', 'miniprogram', f), path.join(out, f));
 
-  if (args.has('--test-artifacts')) await testArtifacts(lowered);
-  if (args.has('--example')) copyInto(path.join(root, 'examples', 'miniprogram', 'imsdk'));
-
-  const size = (f) => fs.statSync(path.join(OUT, f)).size;
-  console.log('dist/miniprogram: imsdk.js ' + size('imsdk.js') + ' B, imsdk_bg.wasm ' + size('imsdk_bg.wasm') +
+  const size = (f) => fs.statSync(path.join(out, f)).size;
+  console.log(build.miniprogram + ': imsdk.js ' + size('imsdk.js') + ' B, imsdk_bg.wasm ' + size('imsdk_bg.wasm') +
     ' B, imsdk_bg.wasm.br ' + size('imsdk_bg.wasm.br') + ' B' + (removed.length ? '; removed Global exports: ' + removed.join(', ') : ''));
+  return lowered;
 }
 
 // What an unadapted build looks like, so the harness can show each failure of §7.
@@ -174,9 +194,9 @@ async function testArtifacts(lowered) {
   fs.copyFileSync(path.join(neg, 'default', 'imsdk_bg.wasm'), path.join(neg, 'default_bg.wasm'));
 }
 
-function copyInto(dir) {
+function copyInto(from, dir) {
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of fs.readdirSync(OUT)) fs.copyFileSync(path.join(OUT, f), path.join(dir, f));
+  for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
 }
 
 main().catch((e) => fail(e && e.stack || String(e)));

@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// Builds, from pkg/web (scripts/build.sh) and pkg-template/, run from the repo root:
-//   dist/npm/     the publishable npm package: index.js (ES module, glue and
-//                 facades bundled), index.cjs (the same as CommonJS, for Node's
-//                 require), imsdk_bg.wasm, imsdk.d.ts, package.json, README.md
-//   dist/script/  the <script> bundle: imsdk.js (IIFE defining the globals) and imsdk_bg.wasm
-// One bundle per output (esbuild) so the glue and our entry share one copy of
-// js/transport.js: setWebSocketImpl must reach the transport the wasm uses.
+// Builds, from pkg/web* (scripts/build.sh) and pkg-template/, run from the repo root:
+//   dist/npm/     the publishable npm package, one entry per build:
+//                   index.js + imsdk_bg.wasm              `imsdk` (both protocols)
+//                   gobelieve.js + gobelieve_bg.wasm      `imsdk/gobelieve`
+//                   mobileimsdk.js + mobileimsdk_bg.wasm  `imsdk/mobileimsdk`
+//                 with a .d.ts each, index.cjs (the full build as CommonJS, for
+//                 Node's require), package.json and README.md
+//   dist/script/  the <script> bundles (IIFEs defining the globals), each with its wasm:
+//                 imsdk.js + imsdk_bg.wasm, gobelieve.js + gobelieve_bg.wasm, mobileimsdk.js + mobileimsdk_bg.wasm
+// One bundle per output (esbuild, minified) so the glue and our entry share
+// one copy of js/transport.js: setWebSocketImpl must reach the transport the wasm uses.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { ALL_CLASSES, BUILDS } from './builds.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
-const WEB = path.join(root, 'pkg', 'web');
 const TEMPLATE = path.join(root, 'pkg-template');
+
 
 function fail(msg) {
   console.error('build-npm: ' + msg);
@@ -21,23 +26,24 @@ function fail(msg) {
 }
 
 // wasm-bindgen puts js/*.js under snippets/imsdk-<hash>/js/; find this build's copy.
-function snippet(name) {
-  const dir = path.join(WEB, 'snippets');
+function snippet(web, name) {
+  const dir = path.join(web, 'snippets');
   const hits = fs.existsSync(dir) ? fs.readdirSync(dir).map((d) => path.join(dir, d, 'js', name)).filter((f) => fs.existsSync(f)) : [];
-  if (hits.length !== 1) fail('expected one pkg/web/snippets/*/js/' + name + ', found ' + hits.length);
+  if (hits.length !== 1) fail('expected one ' + path.relative(root, dir) + '/*/js/' + name + ', found ' + hits.length);
   return hits[0];
 }
 
-async function bundle(entry, format, outfile, extra = {}) {
+async function bundle(entry, web, format, outfile, extra = {}) {
   const esbuild = require('esbuild');
   await esbuild.build({
     entryPoints: [path.join(root, entry)],
     bundle: true,
     format,
+    minify: true,
     // Old enough for every browser with WebAssembly + ES modules; iife for old script-tag pages too.
     target: format === 'esm' ? 'es2020' : 'es2017',
     platform: 'neutral',
-    alias: { 'imsdk-glue': path.join(WEB, 'imsdk.js'), 'imsdk-transport': snippet('transport.js') },
+    alias: { 'imsdk-glue': path.join(web, 'imsdk.js'), 'imsdk-transport': snippet(web, 'transport.js') },
     // The glue's own default-path branch (import.meta.url) is dead in the iife: the entry always passes a URL.
     // duplicate-object-key: wasm-bindgen lists one snippet module once per import group (harmless).
     logOverride: { 'duplicate-object-key': 'silent', ...(format === 'iife' ? { 'empty-import-meta': 'silent' } : {}) },
@@ -55,30 +61,44 @@ function packageJson() {
   return JSON.stringify(pkg, null, 2) + '\n';
 }
 
+// A wasm-bindgen glue defines exactly the classes of its build's features.
+function checkClasses(build) {
+  const glue = fs.readFileSync(path.join(root, build.pkg, 'imsdk.js'), 'utf8');
+  const has = ALL_CLASSES.filter((c) => new RegExp('export class ' + c + '\\b').test(glue));
+  if (has.join() !== build.classes.join()) fail(build.pkg + ' defines [' + has.join(', ') + '], expected [' + build.classes.join(', ') + ']');
+}
+
 async function main() {
-  if (!fs.existsSync(path.join(WEB, 'imsdk_bg.wasm'))) fail('pkg/web is not built: run scripts/build.sh');
   const npm = path.join(root, 'dist', 'npm');
   const script = path.join(root, 'dist', 'script');
   for (const d of [npm, script]) {
     fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(d, { recursive: true });
   }
-  await bundle('js/npm/index.js', 'esm', path.join(npm, 'index.js'));
-  // Node-only (package.json maps it under the "node" + "require" conditions): import.meta.url becomes this file's URL.
-  await bundle('js/npm/index.js', 'cjs', path.join(npm, 'index.cjs'), {
-    define: { 'import.meta.url': '__imsdk_module_url' },
-    banner: { js: "const __imsdk_module_url = require('node:url').pathToFileURL(__filename).href;" },
-  });
-  for (const f of ['imsdk.d.ts', 'README.md']) fs.copyFileSync(path.join(TEMPLATE, f), path.join(npm, f));
-  fs.copyFileSync(path.join(WEB, 'imsdk_bg.wasm'), path.join(npm, 'imsdk_bg.wasm'));
-  fs.writeFileSync(path.join(npm, 'package.json'), packageJson());
-
-  await bundle('js/script/entry.js', 'iife', path.join(script, 'imsdk.js'));
-  fs.copyFileSync(path.join(WEB, 'imsdk_bg.wasm'), path.join(script, 'imsdk_bg.wasm'));
-
   const size = (f) => fs.statSync(f).size;
-  console.log('dist/npm: index.js ' + size(path.join(npm, 'index.js')) + ' B; dist/script: imsdk.js ' +
-    size(path.join(script, 'imsdk.js')) + ' B; imsdk_bg.wasm ' + size(path.join(npm, 'imsdk_bg.wasm')) + ' B');
+  for (const build of BUILDS) {
+    const web = path.join(root, build.pkg);
+    if (!fs.existsSync(path.join(web, 'imsdk_bg.wasm'))) fail(build.pkg + ' is not built: run scripts/build.sh');
+    checkClasses(build);
+    const wasm = path.join(web, 'imsdk_bg.wasm');
+    await bundle('js/npm/' + build.npmEntry + '.js', web, 'esm', path.join(npm, build.npmEntry + '.js'));
+    if (build.name === 'imsdk') {
+      // Node-only (package.json maps it under the "node" + "require" conditions): import.meta.url becomes this file's URL.
+      await bundle('js/npm/index.js', web, 'cjs', path.join(npm, 'index.cjs'), {
+        define: { 'import.meta.url': '__imsdk_module_url' },
+        banner: { js: "const __imsdk_module_url = require('node:url').pathToFileURL(__filename).href;" },
+      });
+    }
+    fs.copyFileSync(wasm, path.join(npm, build.name + '_bg.wasm'));
+    fs.copyFileSync(path.join(TEMPLATE, build.name + '.d.ts'), path.join(npm, build.name + '.d.ts'));
+    const scriptEntry = build.name === 'imsdk' ? 'entry' : build.name;
+    await bundle('js/script/' + scriptEntry + '.js', web, 'iife', path.join(script, build.name + '.js'));
+    fs.copyFileSync(wasm, path.join(script, build.name + '_bg.wasm'));
+    console.log(build.name.padEnd(12) + ' npm ' + build.npmEntry + '.js ' + size(path.join(npm, build.npmEntry + '.js')) +
+      ' B; script ' + build.name + '.js ' + size(path.join(script, build.name + '.js')) + ' B; wasm ' + size(wasm) + ' B');
+  }
+  fs.copyFileSync(path.join(TEMPLATE, 'README.md'), path.join(npm, 'README.md'));
+  fs.writeFileSync(path.join(npm, 'package.json'), packageJson());
 }
 
 main().catch((e) => fail((e && e.stack) || String(e)));

@@ -29,11 +29,15 @@ stage "install missing tools" bash scripts/ensure-tools.sh
 stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (host)" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --all-targets -- -D warnings
+for protocol in gobelieve mobileimsdk; do
+  stage "clippy (wasm32, $protocol only)" cargo clippy -p imsdk --target wasm32-unknown-unknown --lib \
+    --no-default-features --features "$protocol" -- -D warnings
+done
 stage "host tests (core, dev server)" cargo test --workspace
 # Every fuzz target for a few seconds from its committed corpus (build cached in fuzz/target).
 stage "fuzz smoke (cargo-fuzz, every target 4 s)" bash -c \
   'cargo fmt --manifest-path fuzz/Cargo.toml -- --check && node scripts/fuzz.mjs --smoke --seconds 4'
-stage "release build (pkg/web)" bash scripts/build.sh
+stage "release builds (pkg/web*, dist/npm, dist/script)" bash scripts/build.sh
 stage "build the dev server" cargo build -p imsdk-devserver
 # /dist, /tests and /test-output: the npm and script-tag suites (tests/support/node-env.mjs STATIC_MOUNTS).
 mkdir -p dist test-output
@@ -42,19 +46,19 @@ start_devserver --www www --static /pkg/=pkg --static /dist/=dist --static /test
 log "dev server at $DEVSERVER_URL"
 # The browser suites read the server's address at compile time (toolchain P14).
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180
-stage "npm package: pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
+stage "npm package (every entry): pack, offline install, Node, esbuild, types" node tests/npm/pack.test.mjs
+stage "npm package (every entry): browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
+stage "script tags (every build): the seed's example page, MobileIMSDK pages (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
-stage "npm package: browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
-stage "script tag: the seed's example page (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown
-stage "mini-program bundle (baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
-stage "mini-program runtime emulation (Node harness)" node tests/miniprogram/run.js
+stage "mini-program bundles (every build, baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
+stage "mini-program runtime emulation, every build (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
 # Both start dev servers of their own (their restart faults would disturb the shared one).
 stage "chaos: 1,000 messages per protocol through random faults (Node, npm package)" node scripts/chaos.mjs --messages 1000 --seed 1

@@ -13,5 +13,7 @@ pub mod outbox;
 pub mod redact;
 pub mod rng;
 
+#[cfg(feature = "gobelieve")]
 pub mod gobelieve;
+#[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Runs the mini-program checks of shared/platform/miniprogram.md §9 on every
 // profile: positive, negative (each §7 failure of an unadapted build) and the
-// protocol scenarios of both classes against a devserver started here.
+// protocol scenarios of both classes against a devserver started here; then,
+// for each one-protocol build (dist/miniprogram-gobelieve, -mobileimsdk), the
+// checks that depend on the wasm: baseline features, size, loading on every
+// profile, its own class's scenario, and that it defines no other class.
 // Usage (repo root): node tests/miniprogram/run.js [--build] [--verbose]
 // Ends with one "N passed, N failed" line; exit code 1 on any failure.
 // A test is SKIPPED (never passed) only when the wasm lacks the class it needs.
@@ -15,7 +18,7 @@ const { WebSocketServer } = require('ws');
 const { createHarness, WRAPPER_PARAMS, targetFeatures } = require('./harness');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist', 'miniprogram');
+let DIST; // the build under test (assemblePackage)
 const NEG = path.join(ROOT, 'target', 'mp', 'negative');
 const VERBOSE = process.argv.includes('--verbose');
 const PROFILES = ['ios', 'android', 'old-ios'];
@@ -90,10 +93,14 @@ function throws(f, re, what) {
 
 // ---- package assembled like a real mini-program: /imsdk holds the SDK ----
 let pkgRoot;
-function assemblePackage() {
-  if (process.argv.includes('--build') || !fs.existsSync(path.join(DIST, 'imsdk.js')) || !fs.existsSync(path.join(NEG, 'plain.js'))) {
+function buildIfMissing(builds) {
+  const missing = builds.some((b) => !fs.existsSync(path.join(ROOT, b.miniprogram, 'imsdk.js')));
+  if (process.argv.includes('--build') || missing || !fs.existsSync(path.join(NEG, 'plain.js'))) {
     execFileSync('node', ['scripts/build-miniprogram.mjs', '--test-artifacts'], { cwd: ROOT, stdio: 'inherit' });
   }
+}
+function assemblePackage(build) {
+  DIST = path.join(ROOT, build.miniprogram);
   pkgRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'imsdk-mp-'));
   const copyDir = (from, to) => {
     fs.mkdirSync(to, { recursive: true });
@@ -187,18 +194,22 @@ async function bundleTests() {
   });
   await test('bundle: size fits the 2 MB package limit with a wide margin (< 512 KiB)', async () => {
     const size = (f) => fs.statSync(path.join(DIST, f)).size;
-    const shipped = size('imsdk.js') + size('imsdk_bg.wasm.br') + size('im.js') + size('websocket.js');
+    const shipped = fs.readdirSync(DIST).filter((f) => f !== 'imsdk_bg.wasm').reduce((n, f) => n + size(f), 0);
     check(shipped < 512 * 1024, 'imsdk.js + imsdk_bg.wasm.br = ' + shipped + ' B');
     check(size('imsdk.js') + size('imsdk_bg.wasm') < 1024 * 1024, 'uncompressed wasm + js over 1 MiB');
   });
   await test('bundle: no top-level let/const/class named like a wrapper parameter, no browser init path', async () => {
-    for (const f of ['imsdk.js', 'im.js', 'websocket.js']) {
+    for (const f of fs.readdirSync(DIST).filter((x) => x.endsWith('.js'))) {
       const code = fs.readFileSync(path.join(DIST, f), 'utf8');
       const hit = new RegExp('^(?:let|const|class)\\s+(' + WRAPPER_PARAMS.join('|') + ')\\b', 'm').exec(code);
       check(!hit, f + ' declares ' + (hit && hit[0]));
       check(!/import\.meta|\bfetch\(|\bWebAssembly\./.test(code), f + ' contains import.meta / fetch( / WebAssembly.');
     }
   });
+}
+
+// Checks of the JS alone (the same files in every build): run once.
+async function jsTests() {
   await test('UTF-8 polyfill: round trip, lenient U+FFFD, agrees with a real TextDecoder on random bytes', async () => {
     const { TextEncoder: Enc, TextDecoder: Dec } = mp({ profile: 'old-ios' }).require('/lib/utf8.js');
     const enc = new Enc();
@@ -413,12 +424,24 @@ async function negativeTests(profile) {
   }
 }
 
+// The wasm-dependent checks of a one-protocol build on `profile`.
+async function loadTests(profile) {
+  for (const ext of ['.wasm', '.wasm.br']) {
+    await test(profile + ': init through the package path /imsdk/imsdk_bg' + ext + (profile === 'android' ? '' : ' (iosStrict)'), async () => {
+      const h = mp({ profile, iosStrict: true });
+      const glue = await h.require('/imsdk/imsdk.js').initMiniProgram('/imsdk/imsdk_bg' + ext);
+      check(typeof glue.__wbg_get_imports === 'function', 'no glue');
+      check(h.warnings.length === 0 && h.errors.length === 0, 'warnings: ' + h.warnings.concat(h.errors).join('; '));
+    });
+  }
+}
+
 async function protocolTests(profile, server, classes) {
   const need = (c) => {
     if (!classes.includes(c)) throw new Skip('the wasm exports no ' + c + ' yet (web layer not merged)');
     if (!server.port) throw new Error('devserver: ' + server.error);
   };
-  await test(profile + ': protocol: IMService (seed snippet verbatim) connects, authenticates, exchanges, survives hide/show and network loss', async () => {
+  if (classes.includes('IMService') || classes.length === 0) await test(profile + ': protocol: IMService (seed snippet verbatim) connects, authenticates, exchanges, survives hide/show and network loss', async () => {
     need('IMService');
     const [ta, tb] = await Promise.all([gbToken(server.port, 1001), gbToken(server.port, 1002)]);
     const A = mp({ profile, allowWs: true });
@@ -457,7 +480,7 @@ async function protocolTests(profile, server, classes) {
     await waitFor(() => A.openSocketCount() === 0 && B.openSocketCount() === 0, 'sockets released after stop()');
     check(A.errors.length === 0 && B.errors.length === 0, 'uncaught: ' + A.errors.concat(B.errors).join('; '));
   });
-  await test(profile + ': protocol: IMClientManager logs in, exchanges, re-logs in after hide/show and network loss', async () => {
+  if (classes.includes('IMClientManager') || classes.length === 0) await test(profile + ': protocol: IMClientManager logs in, exchanges, re-logs in after hide/show and network loss', async () => {
     need('IMClientManager');
     const wsUrl = 'ws://127.0.0.1:' + server.port + '/websocket';
     const A = mp({ profile, allowWs: true });
@@ -493,7 +516,7 @@ async function protocolTests(profile, server, classes) {
     await waitFor(() => A.openSocketCount() === 0 && B.openSocketCount() === 0, 'sockets released after release()');
     check(A.errors.length === 0 && B.errors.length === 0, 'uncaught: ' + A.errors.concat(B.errors).join('; '));
   });
-  await test(profile + ': exported classes can be used and then free()d', async () => {
+  if (classes.includes('IMService')) await test(profile + ': exported classes can be used and then free()d', async () => {
     need('IMService');
     const h = mp({ profile });
     const sdk = h.require('/imsdk/imsdk.js');
@@ -505,25 +528,38 @@ async function protocolTests(profile, server, classes) {
 }
 
 async function main() {
-  assemblePackage();
+  const { BUILDS } = await import(path.join(ROOT, 'scripts', 'builds.mjs'));
+  buildIfMissing(BUILDS);
   let server = { port: 0, error: 'not started', stop() {} };
   try {
-    await bundleTests();
-    const classes = await wasmClasses();
-    if (classes.length) {
-      try {
-        server = await startDevserver();
-      } catch (e) {
-        server.error = e.message;
-      }
+    try {
+      server = await startDevserver();
+    } catch (e) {
+      server.error = e.message;
     }
-    for (const p of PROFILES) {
-      await profileTests(p);
-      await protocolTests(p, server, classes);
+    for (const build of BUILDS) {
+      assemblePackage(build);
+      try {
+        const full = build.name === 'imsdk';
+        const T = full ? '' : build.miniprogram + ': ';
+        console.log('---- ' + build.miniprogram);
+        await bundleTests();
+        if (full) await jsTests();
+        const classes = await wasmClasses();
+        await test(T + 'bundle: the wasm defines exactly ' + build.classes.join(', '), () => {
+          check(classes.join() === build.classes.join(), 'defines [' + classes.join(', ') + ']');
+        });
+        for (const p of PROFILES) {
+          if (full) await profileTests(p);
+          else await loadTests(p);
+          await protocolTests(p, server, classes);
+        }
+      } finally {
+        fs.rmSync(pkgRoot, { recursive: true, force: true });
+      }
     }
   } finally {
     server.stop();
-    fs.rmSync(pkgRoot, { recursive: true, force: true });
   }
   if (counts.skipped) console.log(counts.skipped + ' skipped');
   console.log(counts.passed + ' passed, ' + counts.failed + ' failed');

@@ -1,17 +1,29 @@
 // A scratch app of the npm package, run by pack.test.mjs from a temp dir where
 // the packed tarball is installed (and also bundled by esbuild). It imports
-// `imsdk` by name, loads the wasm the way `process.argv[2]` says, and runs a
-// real exchange against $DEVSERVER_URL. Prints one JSON line; exit 1 on failure.
+// the package's entries by name, uses the one $IMSDK_ENTRY names (default
+// `imsdk`), loads the wasm the way `process.argv[2]` says, and runs a real
+// exchange against $DEVSERVER_URL. Prints one JSON line; exit 1 on failure.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import { init, ready, setWebSocketImpl, IMService, IMClientManager } from 'imsdk';
+import * as full from 'imsdk';
+import * as gobelieveOnly from 'imsdk/gobelieve';
+import * as mobileimsdkOnly from 'imsdk/mobileimsdk';
+
+// Each entry with the wasm its init() loads by default.
+const ENTRIES = {
+  imsdk: [full, 'imsdk/imsdk_bg.wasm'],
+  'imsdk/gobelieve': [gobelieveOnly, 'imsdk/gobelieve_bg.wasm'],
+  'imsdk/mobileimsdk': [mobileimsdkOnly, 'imsdk/mobileimsdk_bg.wasm'],
+};
+const [sdk, wasmName] = ENTRIES[process.env.IMSDK_ENTRY || 'imsdk'];
+const { init, ready, setWebSocketImpl, IMService, IMClientManager } = sdk;
 
 const [mode, uidA, uidB] = process.argv.slice(2);
 const base = process.env.DEVSERVER_URL;
 const WebSocket = createRequire(process.env.WS_RESOLVE_FROM)('ws');
 setWebSocketImpl(WebSocket);
 
-const wasmUrl = () => new URL(import.meta.resolve('imsdk/imsdk_bg.wasm'));
+const wasmUrl = () => new URL(import.meta.resolve(wasmName));
 const loaders = {
   bytes: () => init(fs.readFileSync(wasmUrl())),
   fileurl: () => init(wasmUrl()),
@@ -86,7 +98,15 @@ async function mobileimsdk(role) {
 }
 
 try {
-  if (mode.startsWith('mim-')) {
+  if (mode === 'exports') {
+    // What the entry exports and what its wasm defines, once loaded.
+    await init();
+    const { ready: _r, init: _i, setWebSocketImpl: _s, ...classes } = sdk;
+    const wasm = new WebAssembly.Module(fs.readFileSync(wasmUrl()));
+    const names = WebAssembly.Module.exports(wasm).map((e) => e.name.toLowerCase());
+    const wasmClasses = ['IMService', 'IMClientManager'].filter((c) => names.some((n) => n.includes(c.toLowerCase() + '_')));
+    console.log(JSON.stringify({ exports: Object.keys(classes).sort(), wasmClasses }));
+  } else if (mode.startsWith('mim-')) {
     await loaders.default();
     console.log(JSON.stringify(await mobileimsdk(mode)));
   } else {

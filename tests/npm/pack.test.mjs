@@ -3,9 +3,11 @@
 // into a scratch app in a temp dir (offline: the package has no dependencies),
 // then run tests/npm/node-app.mjs from there (Node, several loading modes,
 // and an esbuild bundle of it) against the dev server: $DEVSERVER_URL, or one
-// started here. Also checks the tarball's file list, that the hand-written
-// .d.ts declares every member wasm-bindgen generated, and compiles
-// tests/npm/consumer.ts against the package with tsc (Debian node-typescript).
+// started here; for `imsdk` and for each one-protocol entry (`imsdk/gobelieve`,
+// `imsdk/mobileimsdk`), which must export and contain its own class only.
+// Also checks the tarball's file list, that the hand-written .d.ts declares
+// every member wasm-bindgen generated, and compiles tests/npm/consumer.ts and
+// consumer-per-protocol.ts against the package with tsc (Debian node-typescript).
 // Usage (repo root, after scripts/build.sh): node tests/npm/pack.test.mjs
 // Ends with one "N passed, N failed" line; exit 1 on any failure.
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { createRequire } from 'node:module';
 import { missingMembers, setterNames } from './dts-members.mjs';
 import { FACADE_PROPERTIES } from '../../js/facade.js';
 import { devserver } from '../support/node-env.mjs';
+import { BUILDS } from '../../scripts/builds.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -49,9 +52,10 @@ function sh(cmd, args, cwd) {
 }
 
 // Runs node-app.mjs (or its bundle) in the scratch app; resolves to its JSON line.
-function runApp(script, args, onLine) {
+// `entry` is the package entry the app uses (IMSDK_ENTRY of node-app.mjs).
+function runApp(script, args, onLine, entry = 'imsdk') {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, DEVSERVER_URL: server.url, WS_RESOLVE_FROM: path.join(ROOT, 'package.json') };
+    const env = { ...process.env, DEVSERVER_URL: server.url, WS_RESOLVE_FROM: path.join(ROOT, 'package.json'), IMSDK_ENTRY: entry };
     const child = spawn(process.execPath, [script, ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => child.kill(), 30000);
@@ -74,6 +78,22 @@ function runApp(script, args, onLine) {
   });
 }
 
+// Two processes using `entry`: one receives, one sends with QoS and gets the ACK.
+function mimExchange(entry) {
+  return test(entry + ': two IMClientManager processes exchange a QoS message', async () => {
+    const [a, b] = [String(uid++), String(uid++)];
+    let startSender;
+    const senderGo = new Promise((r) => { startSender = r; });
+    const recv = runApp('node-app.mjs', ['mim-recv', a, b], () => startSender(), entry);
+    const first = await Promise.race([recv, senderGo]);
+    if (first && first.skipped) return first;
+    const sent = await runApp('node-app.mjs', ['mim-send', a, b], null, entry);
+    const got = await recv;
+    check(got.received.includes('hi ' + b), 'receiver got ' + JSON.stringify(got));
+    check(sent.acked.includes('fp-' + a), 'sender acks ' + JSON.stringify(sent));
+  });
+}
+
 async function main() {
   check(fs.existsSync(path.join(DIST, 'index.js')), 'dist/npm is not built: run scripts/build.sh');
   server = await devserver();
@@ -83,7 +103,8 @@ async function main() {
     const name = sh('npm', ['pack', DIST, '--pack-destination', tmp, '--silent'], ROOT).trim().split('\n').pop();
     tarball = path.join(tmp, name);
     const files = sh('tar', ['tzf', tarball]).trim().split('\n').sort();
-    const want = ['README.md', 'imsdk.d.ts', 'imsdk_bg.wasm', 'index.cjs', 'index.js', 'package.json'].map((f) => 'package/' + f);
+    const perBuild = BUILDS.flatMap((b) => [b.npmEntry + '.js', b.name + '_bg.wasm', b.name + '.d.ts']);
+    const want = ['README.md', 'package.json', 'index.cjs', ...perBuild].sort().map((f) => 'package/' + f);
     check(JSON.stringify(files) === JSON.stringify(want), 'tarball lists ' + files.join(', '));
   });
 
@@ -111,23 +132,35 @@ async function main() {
       outfile: out, logLevel: 'error',
     });
     check(!fs.readFileSync(out, 'utf8').includes("from 'imsdk'"), 'imsdk was not bundled');
-    fs.copyFileSync(path.join(app, 'node_modules', 'imsdk', 'imsdk_bg.wasm'), path.join(tmp, 'bundle', 'imsdk_bg.wasm'));
+    for (const b of BUILDS) {
+      fs.copyFileSync(path.join(app, 'node_modules', 'imsdk', b.name + '_bg.wasm'), path.join(tmp, 'bundle', b.name + '_bg.wasm'));
+    }
     const r = await runApp(out, ['default', String(uid++), String(uid++)]);
     check(r.received === 'hello from default', 'received ' + JSON.stringify(r));
+    const g = await runApp(out, ['default', String(uid++), String(uid++)], null, 'imsdk/gobelieve');
+    check(g.received === 'hello from default', 'imsdk/gobelieve received ' + JSON.stringify(g));
   });
 
-  await test('Node: two IMClientManager processes exchange a QoS message', async () => {
-    const [a, b] = [String(uid++), String(uid++)];
-    let startSender;
-    const senderGo = new Promise((r) => { startSender = r; });
-    const recv = runApp('node-app.mjs', ['mim-recv', a, b], () => startSender());
-    const first = await Promise.race([recv, senderGo]);
-    if (first && first.skipped) return first;
-    const sent = await runApp('node-app.mjs', ['mim-send', a, b]);
-    const got = await recv;
-    check(got.received.includes('hi ' + b), 'receiver got ' + JSON.stringify(got));
-    check(sent.acked.includes('fp-' + a), 'sender acks ' + JSON.stringify(sent));
-  });
+  await mimExchange('imsdk');
+
+  // The one-protocol entries: own class only (JS exports and wasm), and the exchange of their protocol.
+  for (const b of BUILDS.filter((x) => x.name !== 'imsdk')) {
+    const entry = 'imsdk/' + b.npmEntry;
+    await test(entry + ': exports ' + b.classes.join(', ') + ' only, and its wasm defines no other class', async () => {
+      const r = await runApp('node-app.mjs', ['exports', String(uid++), String(uid++)], null, entry);
+      check(JSON.stringify(r.exports) === JSON.stringify(b.classes), 'exports ' + JSON.stringify(r.exports));
+      check(JSON.stringify(r.wasmClasses) === JSON.stringify(b.classes), 'wasm defines ' + JSON.stringify(r.wasmClasses));
+    });
+    if (b.classes.includes('IMService')) {
+      for (const mode of ['bytes', 'default']) {
+        await test(entry + ': init(' + mode + '), two IMService exchange a peer message', async () => {
+          const r = await runApp('node-app.mjs', [mode, String(uid++), String(uid++)], null, entry);
+          check(r.received === 'hello from ' + mode, 'received ' + JSON.stringify(r));
+        });
+      }
+    }
+    if (b.classes.includes('IMClientManager')) await mimExchange(entry);
+  }
 
   await test('imsdk.d.ts declares every member of the generated classes', () => {
     const missing = missingMembers(fs.readFileSync(path.join(ROOT, 'pkg', 'web', 'imsdk.d.ts'), 'utf8'),
@@ -146,11 +179,12 @@ async function main() {
   await test('tsc --strict compiles a consumer against the installed package', () => {
     const tsc = ['/usr/bin/tsc', path.join(ROOT, 'node_modules', '.bin', 'tsc')].find((f) => fs.existsSync(f));
     if (!tsc) return { skipped: 'no tsc (apt-get install node-typescript)' };
-    fs.copyFileSync(path.join(ROOT, 'tests', 'npm', 'consumer.ts'), path.join(app, 'consumer.ts'));
+    const files = ['consumer.ts', 'consumer-per-protocol.ts'];
+    files.forEach((f) => fs.copyFileSync(path.join(ROOT, 'tests', 'npm', f), path.join(app, f)));
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', target: 'es2020',
         lib: ['es2020', 'dom'], types: [], skipLibCheck: false },
-      files: ['consumer.ts'],
+      files,
     }));
     try {
       sh(tsc, ['-p', app], app);

@@ -11,13 +11,15 @@ use std::fmt::Write as _;
 /// Deepest nesting the reader accepts; deeper input is an error, not a stack overflow.
 pub const MAX_DEPTH: usize = 64;
 
-/// A JSON number: the `f64` value, plus the exact integer when it is integral
-/// and fits an `i64` (so 64-bit timestamps survive without rounding).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A JSON number, kept as the exact integer when it is integral and fits an
+/// `i64` (so 64-bit timestamps survive without rounding). Every field of the
+/// protocol is an integer, so fractions are not kept: not converting them
+/// keeps the float parser (several KB) out of the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Number {
-    /// The value as a double, as JavaScript would read it.
-    pub float: f64,
-    /// The exact value when it is an integer in `i64` range.
+    /// The exact value when it is an integer in `i64` range; written with a
+    /// fraction or an exponent (`5.0`, `1e3`), only below 2^53 in magnitude,
+    /// where a double (JavaScript's reading) is exact.
     pub int: Option<i64>,
 }
 
@@ -294,21 +296,9 @@ impl Parser<'_> {
                 return Err(self.error(JsonErrorKind::InvalidNumber));
             }
         }
-        // The slice is ASCII digits and signs only, so it is valid UTF-8.
-        let text = std::str::from_utf8(&self.bytes[start..self.pos])
-            .map_err(|_| self.error(JsonErrorKind::InvalidNumber))?;
-        let float: f64 = text
-            .parse()
-            .map_err(|_| self.error(JsonErrorKind::InvalidNumber))?;
-        let int = if integral_syntax {
-            text.parse::<i64>().ok()
-        } else if float.fract() == 0.0 && float.abs() < 9.007_199_254_740_992e15 {
-            // Exact within the 53-bit mantissa, e.g. `1e3` or `5.0`.
-            Some(float as i64)
-        } else {
-            None
-        };
-        Ok(Number { float, int })
+        Ok(Number {
+            int: integer_value(&self.bytes[start..self.pos], integral_syntax),
+        })
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -493,6 +483,68 @@ impl ObjectWriter {
     }
 }
 
+/// The exact integer a number token (already checked against the grammar)
+/// denotes, computed from its digits and exponent without floating point.
+fn integer_value(token: &[u8], integral_syntax: bool) -> Option<i64> {
+    /// 2^53: below it every integer is exact as a double.
+    const EXACT: i128 = 1 << 53;
+    let (negative, rest) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, token),
+    };
+    let (mantissa, exponent) = match rest.iter().position(|b| matches!(b, b'e' | b'E')) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &b""[..]),
+    };
+    // Digits of the mantissa without the point, and the power of ten to apply.
+    let fraction_len = mantissa
+        .iter()
+        .position(|&b| b == b'.')
+        .map_or(0, |i| mantissa.len() - i - 1);
+    let mut scale = -(fraction_len as i64);
+    let (exp_negative, exp_digits) = match exponent.split_first() {
+        Some((b'-', d)) => (true, d),
+        Some((b'+', d)) => (false, d),
+        _ => (false, exponent),
+    };
+    let mut exp: i64 = 0;
+    for &d in exp_digits {
+        exp = (exp * 10 + i64::from(d - b'0')).min(1 << 40);
+    }
+    scale += if exp_negative { -exp } else { exp };
+    let mut digits: Vec<u8> = mantissa
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+        scale += 1;
+    }
+    let mut value: i128 = 0;
+    for &d in digits.iter().skip_while(|&&d| d == b'0') {
+        value = value.checked_mul(10)? + i128::from(d - b'0');
+        if value > i128::from(i64::MAX) + 1 {
+            return None;
+        }
+    }
+    if value != 0 {
+        if scale < 0 {
+            return None; // a fraction
+        }
+        for _ in 0..scale {
+            value = value
+                .checked_mul(10)
+                .filter(|v| *v <= i128::from(i64::MAX) + 1)?;
+        }
+    }
+    let value = if negative { -value } else { value };
+    if !integral_syntax && value.abs() >= EXACT {
+        return None;
+    }
+    i64::try_from(value).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,13 +566,7 @@ mod tests {
             panic!("no array")
         };
         assert_eq!(items[0].as_i64(), Some(1));
-        assert_eq!(
-            items[1],
-            Value::Number(Number {
-                float: -2.5,
-                int: None
-            })
-        );
+        assert_eq!(items[1], Value::Number(Number { int: None }));
         assert_eq!(items[2].as_i64(), Some(300));
         assert_eq!(items[3], Value::Bool(true));
         assert_eq!(items[5], Value::Null);
@@ -547,6 +593,66 @@ mod tests {
         assert_eq!(parse("9223372036854775808").unwrap().as_i64(), None);
         assert_eq!(parse("1.5").unwrap().as_i64(), None);
         assert_eq!(parse("-0").unwrap().as_i64(), Some(0));
+    }
+
+    /// The integer a number denotes, the way the reader defined it when it
+    /// parsed doubles: exact `i64` for integer syntax, else the double when it
+    /// is integral and below 2^53.
+    fn integer_by_double(text: &str) -> Option<i64> {
+        if !text.contains(['.', 'e', 'E']) {
+            return text.parse::<i64>().ok();
+        }
+        let f: f64 = text.parse().unwrap();
+        (f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).then_some(f as i64)
+    }
+
+    #[test]
+    fn fractions_and_exponents_agree_with_reading_a_double() {
+        let cases = [
+            "5.0",
+            "-5.00",
+            "1e3",
+            "1E+3",
+            "1.5e1",
+            "12.30e1",
+            "0.0",
+            "-0.0",
+            "0e99999999999999",
+            "1e-1",
+            "10e-1",
+            "100e-2",
+            "123e-2",
+            "0.5",
+            "1e15",
+            "1e16",
+            "9007199254740991.0",
+            "9007199254740992.0",
+            "-9007199254740991e0",
+            "1e400",
+            "0.000001e6",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "2.5e-3",
+            "7e+0",
+        ];
+        for text in cases {
+            let want = integer_by_double(text);
+            assert_eq!(parse(text).unwrap().as_i64(), want, "{text}");
+        }
+        // Every mantissa/exponent pairing of a few digit strings.
+        for m in ["0", "1", "25", "3.5", "4.25", "9007199254740991", "100.000"] {
+            for e in -4..=20 {
+                let text = format!("{m}e{e}");
+                assert_eq!(
+                    parse(&text).unwrap().as_i64(),
+                    integer_by_double(&text),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,6 @@
+// Mini-program entry of the GoBelieve-only build (dist/miniprogram-gobelieve/imsdk.js, see sdk.js).
+import * as glue from 'imsdk-glue';
+import { createMiniProgramSdk } from './sdk.js';
+
+export { DEFAULT_WASM_PATH } from './sdk.js';
+export const { initMiniProgram, ready, IMService } = createMiniProgramSdk(glue);

@@ -1,0 +1,8 @@
+// Type definitions for `imsdk/mobileimsdk`: the MobileIMSDK IMClientManager
+// only, with its own wasm (mobileimsdk_bg.wasm, the default of init()). The
+// declarations are those of the full package (imsdk.d.ts).
+export { init, ready, setWebSocketImpl, IMClientManager } from './imsdk.js';
+export type {
+  InitInput, WebSocketConstructor, MimErrorCodes, MimProtocalTypes, Protocal, ChatBaseCallbacks,
+  ChatTransDataCallbacks, MessageQoSCallbacks, SenseMode, WSOptions, LoginArgs, SendArgs,
+} from './imsdk.js';

@@ -1,0 +1,34 @@
+// Compiled (not run) by pack.test.mjs against the installed package: the
+// one-protocol entries type their own class and none of the other.
+import { init, ready, setWebSocketImpl, IMService } from 'imsdk/gobelieve';
+import type { IMMessage, IMServiceOptions } from 'imsdk/gobelieve';
+import * as mim from 'imsdk/mobileimsdk';
+import type { Protocal, WSOptions } from 'imsdk/mobileimsdk';
+// @ts-expect-error imsdk/gobelieve has no IMClientManager
+import { IMClientManager } from 'imsdk/gobelieve';
+// @ts-expect-error imsdk/mobileimsdk has no IMService
+import { IMService as NoService } from 'imsdk/mobileimsdk';
+
+declare const WS: { new (url: string): object };
+
+async function gobelieve(options: IMServiceOptions): Promise<void> {
+  setWebSocketImpl(WS);
+  await init(new URL('file:///x/gobelieve_bg.wasm'));
+  await ready();
+  const im = new IMService({ handlePeerMessage: (m: IMMessage) => console.log(m.content) }, options);
+  console.log(im.sendPeerMessage({ sender: 1, receiver: 2, content: 'hi', msgLocalID: 1 }), IMService.STATE_CONNECTED);
+}
+
+async function mobileimsdk(options: WSOptions): Promise<void> {
+  mim.setWebSocketImpl(WS);
+  await mim.init();
+  const mgr = mim.IMClientManager.getInstance({
+    ...options,
+    chatTransDataCB: { onTransBufferCB: (p: Protocal) => console.log(p.getDataContent()) },
+  });
+  mgr.login({ loginUserId: '1', loginToken: 't', callBack: (code: number) => console.log(code) });
+  console.log(mim.IMClientManager.COMMON_CODE_OK, IMClientManager, NoService);
+}
+
+gobelieve({ url: 'ws://127.0.0.1:1/ws' });
+mobileimsdk({ wsUrl: 'ws://127.0.0.1:1/websocket' });
