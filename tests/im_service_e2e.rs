@@ -239,6 +239,9 @@ async fn when_the_server_drops_every_connection_pending_messages_fail_and_the_se
     api("/api/fault/withhold_acks?proto=gobelieve&on=1").await;
     let pending = message(a.uid, b.uid, "in flight");
     assert_eq!(a.im.send_peer_message(pending.clone()), Ok(true));
+    // Counted before the drop: a reconnect drawn near 0 ms may finish its sync
+    // before the test looks again.
+    let syncs_before = count_named(&a.rec, "handleSyncEnd");
     api("/api/fault/drop?proto=gobelieve").await;
     wait_until("failure callback", 5000.0, || {
         a.called_with_same("handleMessageFailure", &pending)
@@ -250,7 +253,6 @@ async fn when_the_server_drops_every_connection_pending_messages_fail_and_the_se
     );
     api("/api/fault/withhold_acks?proto=gobelieve&on=0").await;
 
-    let syncs_before = count_named(&a.rec, "handleSyncEnd");
     // The link never proved healthy (no PONG, not up 30 s), so the back-off
     // is not reset: the delay is random and a loaded machine adds more.
     wait_until("a reconnected", 20_000.0, || {
