@@ -16,11 +16,10 @@
 // fail {id|fp, reason}, deliver {content}, kicked, anomaly {what},
 // stats {wasm, heap}, closed {sockets, timer}.
 import { Worker } from 'node:worker_threads';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { ROOT, spawnDevserver } from '../support/node-env.mjs';
 
-export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export { ROOT };
 const WORKER = new URL('./client-worker.mjs', import.meta.url);
 
 /** Client timings: short, so faults are detected and recovered from within the run. */
@@ -53,21 +52,9 @@ export function prng(seed) {
 
 /** Starts target/debug/devserver on a free loopback port; resolves to {url, api(path), stop()}. */
 export async function startServer(mimServer = 'store') {
-  const bin = path.join(ROOT, 'target', 'debug', 'devserver');
-  if (!fs.existsSync(bin)) throw new Error('target/debug/devserver is not built (cargo build -p imsdk-devserver)');
-  const args = ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', ...serverArgs(mimServer)];
   // CHAOS_SERVER_LOG=FILE keeps the server's log (every frame decision) for a post-mortem.
   const log = process.env.CHAOS_SERVER_LOG ? fs.openSync(process.env.CHAOS_SERVER_LOG, 'w') : 'ignore';
-  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', log] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error('devserver exited early')));
-  });
+  const { child, url } = await spawnDevserver(serverArgs(mimServer), log);
   const api = async (target) => {
     const res = await fetch(url + target, { method: 'POST' });
     if (!res.ok) throw new Error(target + ': HTTP ' + res.status);

@@ -13,14 +13,16 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 export const STATIC_MOUNTS = ['--static', '/dist/=dist', '--static', '/pkg/=pkg', '--static', '/tests/=tests',
   '--static', '/test-output/=test-output'];
 
-/** Resolves to `{url, stop()}`. */
-export async function devserver() {
-  if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
+/**
+ * Starts target/debug/devserver on a free loopback port with `extraArgs`;
+ * resolves to `{child, url}`. Its stdin is a pipe from us: if this process
+ * dies, the server sees EOF and exits.
+ */
+export async function spawnDevserver(extraArgs, stderr = 'ignore') {
   const bin = path.join(ROOT, 'target', 'debug', 'devserver');
   if (!fs.existsSync(bin)) throw new Error('target/debug/devserver is not built (cargo build -p imsdk-devserver)');
-  const args = ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--mim-accept-all', ...STATIC_MOUNTS];
-  // stdin is a pipe from us: if this process dies, the server sees EOF and exits.
-  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+  const args = ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', ...extraArgs];
+  const child = spawn(bin, args, { cwd: ROOT, stdio: ['pipe', 'pipe', stderr] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -30,6 +32,13 @@ export async function devserver() {
     });
     child.on('exit', () => reject(new Error('devserver exited early')));
   });
+  return { child, url };
+}
+
+/** Resolves to `{url, stop()}`. */
+export async function devserver() {
+  if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
+  const { child, url } = await spawnDevserver(['--mim-accept-all', ...STATIC_MOUNTS]);
   return { url, stop: () => child.kill() };
 }
 
