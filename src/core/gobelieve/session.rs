@@ -189,17 +189,17 @@ impl Session {
 
     /// Registers a super group; it is synced from `key` on the next connect.
     pub fn add_super_group_sync_key(&mut self, gid: i64, key: i64) {
-        self.sync.group_keys.insert(gid, key);
+        self.sync.register_group(gid, key);
     }
 
     /// Forgets a super group.
     pub fn remove_super_group_sync_key(&mut self, gid: i64) {
-        self.sync.group_keys.remove(&gid);
+        self.sync.forget_group(gid);
     }
 
     /// Forgets every super group.
     pub fn clear_super_group_sync_key(&mut self) {
-        self.sync.group_keys.clear();
+        self.sync.forget_groups();
     }
 
     /// The connection state.

@@ -6,11 +6,19 @@
 
 use super::codec::Body;
 use super::event::Event;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A new SYNC_NOTIFY starts another sync only if the running one began this
 /// long ago (a lost SYNC_END must not block syncing forever).
 pub const SYNC_GUARD_MS: u64 = 4_000;
+
+/// Most super groups the server can make the client sync without the app
+/// registering them (`sync_unknown_groups`). Past it, a notify or end for
+/// yet another unregistered group is ignored with a warning, as if the
+/// option were off: a hostile server naming endless group ids costs at most
+/// this many keys and per-group sync requests. Groups the app registers do
+/// not count.
+pub const MAX_LEARNED_GROUPS: usize = 1_024;
 
 /// What the sync logic wants done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +51,11 @@ pub struct Metadata {
 pub struct SyncState {
     /// Peer-queue position (`syncKey`).
     pub sync_key: i64,
-    /// Super-group positions (`groupSyncKeys`).
-    pub group_keys: BTreeMap<i64, i64>,
+    /// Super-group positions (`groupSyncKeys`): the app's groups and at most
+    /// [`MAX_LEARNED_GROUPS`] learned ones.
+    group_keys: BTreeMap<i64, i64>,
+    /// Unregistered groups the server made us sync (bounded, see above).
+    learned: BTreeSet<i64>,
     syncing: bool,
     sync_started: u64,
     pending_sync_key: i64,
@@ -52,6 +63,38 @@ pub struct SyncState {
 }
 
 impl SyncState {
+    /// The app registers a super group, synced from `key` on the next connect.
+    pub fn register_group(&mut self, gid: i64, key: i64) {
+        self.learned.remove(&gid);
+        self.group_keys.insert(gid, key);
+    }
+
+    /// The app forgets a super group (registered or learned).
+    pub fn forget_group(&mut self, gid: i64) {
+        self.learned.remove(&gid);
+        self.group_keys.remove(&gid);
+    }
+
+    /// The app forgets every super group.
+    pub fn forget_groups(&mut self) {
+        self.learned.clear();
+        self.group_keys.clear();
+    }
+
+    /// The position of `gid`: registered, learned, or (with `sync_unknown`
+    /// and below the bound) newly learned from 0. `None` when ignored.
+    fn group_position(&mut self, gid: i64, sync_unknown: bool) -> Option<i64> {
+        if let Some(&k) = self.group_keys.get(&gid) {
+            return Some(k);
+        }
+        let admit = sync_unknown
+            && (self.learned.contains(&gid) || self.learned.len() < MAX_LEARNED_GROUPS);
+        admit.then(|| {
+            self.learned.insert(gid);
+            0
+        })
+    }
+
     /// True while a peer sync runs (SYNC sent, SYNC_END not yet received).
     pub fn is_syncing(&self) -> bool {
         self.syncing
@@ -179,7 +222,8 @@ impl SyncState {
     }
 
     /// `SYNC_GROUP_NOTIFY(gid, k)`: sync a registered group that is behind.
-    /// An unregistered gid is ignored unless `sync_unknown` (then from 0).
+    /// An unregistered gid is ignored (with a warning) unless `sync_unknown`
+    /// and fewer than [`MAX_LEARNED_GROUPS`] are learned (then from 0).
     pub fn on_group_notify(
         &mut self,
         gid: i64,
@@ -187,15 +231,16 @@ impl SyncState {
         sync_unknown: bool,
         out: &mut Vec<SyncOutput>,
     ) {
-        let current = match self.group_keys.get(&gid) {
-            Some(&k) => k,
-            None if sync_unknown => 0,
-            None => {
-                out.push(SyncOutput::Emit(Event::Warning(format!(
-                    "ignored SYNC_GROUP_NOTIFY for unregistered group {gid}"
-                ))));
-                return;
-            }
+        let Some(current) = self.group_position(gid, sync_unknown) else {
+            let why = if sync_unknown {
+                "the bound of learned groups is reached"
+            } else {
+                "unregistered group"
+            };
+            out.push(SyncOutput::Emit(Event::Warning(format!(
+                "ignored SYNC_GROUP_NOTIFY for group {gid} ({why})"
+            ))));
+            return;
         };
         if key > current {
             out.push(SyncOutput::Send(Body::SyncGroup {
@@ -213,13 +258,42 @@ impl SyncState {
         sync_unknown: bool,
         out: &mut Vec<SyncOutput>,
     ) {
-        let current = match self.group_keys.get(&gid) {
-            Some(&k) => k,
-            None if sync_unknown => 0,
-            None => return,
+        let Some(current) = self.group_position(gid, sync_unknown) else {
+            return;
         };
         if key != current {
             self.adopt(KeyTarget::Group(gid), key, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sends(out: &[SyncOutput]) -> usize {
+        out.iter()
+            .filter(|o| matches!(o, SyncOutput::Send(Body::SyncGroup { .. })))
+            .count()
+    }
+
+    #[test]
+    fn a_server_naming_endless_groups_grows_the_keys_only_to_the_bound() {
+        let mut s = SyncState::default();
+        s.register_group(-1, 5); // registered by the app: not counted
+        let mut out = Vec::new();
+        for gid in 0..20_000 {
+            s.on_group_notify(gid, 9, true, &mut out);
+            s.on_group_end(gid, 9, true, &mut out);
+        }
+        assert_eq!(s.group_keys.len(), MAX_LEARNED_GROUPS + 1);
+        assert_eq!(sends(&out), MAX_LEARNED_GROUPS);
+        // Notifies alone (no END) count too: each one would send a SYNC_GROUP.
+        let mut s = SyncState::default();
+        let mut out = Vec::new();
+        for gid in 0..20_000 {
+            s.on_group_notify(gid, 9, true, &mut out);
+        }
+        assert_eq!(sends(&out), MAX_LEARNED_GROUPS);
     }
 }
