@@ -22,7 +22,6 @@ use imsdk::core::io::{ConnId, Frame, Io};
 use imsdk::core::mobileimsdk::bodies::{PErrorResponse, PKickoutInfo, PLoginInfoResponse};
 use imsdk::core::mobileimsdk::client::MAX_FRAME_BYTES;
 use imsdk::core::mobileimsdk::constants::{code, packet_type};
-use imsdk::core::mobileimsdk::qos_send::CAPACITY;
 use imsdk::core::mobileimsdk::{Client, Config, Dialect, Event, LoginInfo, Protocal, SendRequest};
 use std::collections::HashMap;
 
@@ -45,6 +44,7 @@ fn config(inp: &mut Input) -> Config {
         receive_window_ms: inp.pick(&[600_000, 1, 10_000]),
         connect_timeout_ms: millis(inp),
         srt_seed_ack_addressing: inp.bool(),
+        max_pending: inp.pick(&[10_000, 0, 1, 2, 3]),
     }
 }
 
@@ -166,7 +166,7 @@ impl Harness {
             assert!(events <= budget, "one call queued over {budget} events");
             self.on_event(e);
         }
-        assert!(self.waiting.values().sum::<usize>() <= CAPACITY);
+        assert!(self.waiting.values().sum::<usize>() <= self.c.config().max_pending);
         if self.live.is_some() && !self.live_opened && self.logins_owed > 0 {
             assert!(
                 self.c.poll_timeout().is_some(),

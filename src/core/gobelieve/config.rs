@@ -35,7 +35,9 @@ pub struct Config {
     /// Sync a super group the app never registered when the server notifies
     /// about it (from key 0). Off by default: such notifies are ignored.
     pub sync_unknown_groups: bool,
-    /// Most messages awaiting an ACK at once; more are refused with `OutboxFull`.
+    /// Most messages awaiting an ACK at once (10,000 by default). At the
+    /// bound a further tracked send is refused with `OutboxFull` and writes
+    /// nothing; the waiting messages are kept, never dropped or replaced.
     pub max_pending: usize,
 }
 
@@ -54,7 +56,7 @@ impl Default for Config {
             backoff: BackoffConfig::default(),
             healthy_link_ms: 30_000,
             sync_unknown_groups: false,
-            max_pending: 1_000,
+            max_pending: 10_000,
         }
     }
 }

@@ -93,9 +93,12 @@ pub struct Session {
     room: i64,
     sync: SyncState,
     pending: Outbox<i32, Tracked>,
-    /// Seqs whose ACK deadline was found late, awaiting the probe's PONG.
-    overdue: Vec<i32>,
-    /// The PONG count that answers the probe sent for `overdue`.
+    /// A late check found every pending message with an ACK deadline up to
+    /// this one overdue; they await the probe's PONG. Send order is deadline
+    /// order, so they are a prefix of `pending` and later sends are not among
+    /// them (O(1) per send, whatever the number in flight).
+    overdue_through: Option<u64>,
+    /// The PONG count that answers the probe sent for `overdue_through`.
     ack_probe: Option<u32>,
     last_token: MsgToken,
     identities: Identities,
@@ -125,7 +128,7 @@ impl Session {
             room: 0,
             sync: SyncState::default(),
             pending: Outbox::new(config.max_pending),
-            overdue: Vec::new(),
+            overdue_through: None,
             ack_probe: None,
             last_token: 0,
             identities: Identities::default(),
@@ -457,9 +460,8 @@ impl Session {
         let ack = self
             .pending
             .iter()
-            .filter(|p| !self.overdue.contains(&p.key))
             .map(|p| p.first_sent.saturating_add(self.config.ack_timeout_ms))
-            .min();
+            .find(|&deadline| !self.is_overdue(deadline));
         let opening = self.link.filter(|l| !l.opened).map(|l| l.open_deadline);
         [
             self.reconnect_at,
@@ -484,15 +486,15 @@ impl Session {
         let due: Vec<(i32, u64)> = self
             .pending
             .iter()
-            .filter(|p| !self.overdue.contains(&p.key))
             .map(|p| (p.key, p.first_sent.saturating_add(timeout)))
-            .filter(|&(_, deadline)| deadline <= now)
+            .skip_while(|&(_, deadline)| self.is_overdue(deadline))
+            .take_while(|&(_, deadline)| deadline <= now)
             .collect();
-        let Some(earliest) = due.iter().map(|&(_, d)| d).min() else {
+        let (Some(&(_, earliest)), Some(&(_, latest))) = (due.first(), due.last()) else {
             return;
         };
         if is_late(now, earliest) && self.can_send() {
-            self.overdue.extend(due.iter().map(|&(seq, _)| seq));
+            self.overdue_through = Some(latest);
             if self.liveness.probe(now) {
                 self.send_ping();
                 self.ack_probe = self.link.map(|l| l.pings);
@@ -506,6 +508,11 @@ impl Session {
         }
         self.warn("ACK timeout: resetting the connection".into());
         self.drop_connection(now);
+    }
+
+    /// True when a pending ACK `deadline` awaits the probe's PONG already.
+    fn is_overdue(&self, deadline: u64) -> bool {
+        self.overdue_through.is_some_and(|t| deadline <= t)
     }
 
     fn send_ping(&mut self) {
@@ -528,8 +535,9 @@ impl Session {
         }
         self.ack_probe = None;
         let mut failed = false;
-        for seq in std::mem::take(&mut self.overdue) {
-            if let Some(p) = self.pending.remove(&seq) {
+        if let Some(through) = self.overdue_through.take() {
+            let timeout = self.config.ack_timeout_ms;
+            for p in self.pending.take_expired(through, timeout) {
                 self.fail(p.value, FailReason::Timeout);
                 failed = true;
             }
@@ -596,7 +604,7 @@ impl Session {
         self.liveness.stop();
         self.sync.on_close();
         self.identities.on_close();
-        self.overdue.clear();
+        self.overdue_through = None;
         self.ack_probe = None;
         for p in self.pending.drain() {
             self.fail(p.value, reason);

@@ -130,6 +130,7 @@ impl Client {
                 config.qos_check_ms,
                 config.qos_just_now_ms,
                 config.qos_max_resends,
+                config.max_pending,
             ),
             qos_receive: QosReceive::new(config.receive_window_ms),
             ios: VecDeque::new(),

@@ -83,6 +83,10 @@ pub struct Config {
     pub connect_timeout_ms: u64,
     /// SRT only: ACK with the seed's addressing (from = original sender, to = "0").
     pub srt_seed_ack_addressing: bool,
+    /// Most QoS messages awaiting an ACK at once (10,000 by default). At the
+    /// bound a further QoS `send` is refused with code 3 and writes nothing;
+    /// the waiting messages are kept, never dropped or replaced.
+    pub max_pending: usize,
 }
 
 impl Config {
@@ -109,6 +113,7 @@ impl Default for Config {
             receive_window_ms: 600_000,
             connect_timeout_ms: 60_000,
             srt_seed_ack_addressing: false,
+            max_pending: 10_000,
         }
     }
 }
@@ -128,6 +133,7 @@ impl fmt::Debug for Config {
             .field("receive_window_ms", &self.receive_window_ms)
             .field("connect_timeout_ms", &self.connect_timeout_ms)
             .field("srt_seed_ack_addressing", &self.srt_seed_ack_addressing)
+            .field("max_pending", &self.max_pending)
             .finish()
     }
 }
@@ -175,6 +181,7 @@ mod tests {
         assert_eq!(c.connect_timeout_ms, 60_000);
         assert_eq!(c.dialect, Dialect::Official);
         assert!(!c.srt_seed_ack_addressing);
+        assert_eq!(c.max_pending, 10_000);
         let c = Config::default().with_sense_mode(SenseMode::Mode15s);
         assert_eq!(
             (c.keep_alive_interval_ms, c.keep_alive_timeout_ms),

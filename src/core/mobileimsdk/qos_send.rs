@@ -13,9 +13,6 @@ use super::protocal::Protocal;
 use super::wakeup::woke_late;
 use crate::core::outbox::{InsertError, Outbox};
 
-/// Most messages that may wait for an ACK at once.
-pub const CAPACITY: usize = 4_096;
-
 /// What one check decided.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct QosCheck {
@@ -36,6 +33,7 @@ struct Queued {
 /// The QoS send queue and its check timer.
 #[derive(Debug, Clone)]
 pub struct QosSend {
+    capacity: usize,
     queue: Outbox<String, Queued>,
     check_ms: u64,
     just_now_ms: u64,
@@ -45,10 +43,12 @@ pub struct QosSend {
 }
 
 impl QosSend {
-    /// A stopped daemon with an empty queue.
-    pub fn new(check_ms: u64, just_now_ms: u64, max_resends: u32) -> Self {
+    /// A stopped daemon with an empty queue holding at most `capacity`
+    /// messages (`Config::max_pending`).
+    pub fn new(check_ms: u64, just_now_ms: u64, max_resends: u32, capacity: usize) -> Self {
         QosSend {
-            queue: Outbox::new(CAPACITY),
+            capacity,
+            queue: Outbox::new(capacity),
             check_ms,
             just_now_ms,
             max_resends,
@@ -79,7 +79,7 @@ impl QosSend {
 
     /// True when no further QoS message can be queued.
     pub fn is_full(&self) -> bool {
-        self.queue.len() >= CAPACITY
+        self.queue.len() >= self.capacity
     }
 
     /// True while a message with this fingerprint waits for its ACK.
@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn official_schedule_resend_twice_then_lost() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.start(0);
         assert_eq!(q.poll(0), Some(QosCheck::default()));
         q.insert("a".into(), msg("a"), 1_000).unwrap();
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn just_now_messages_are_skipped() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.start(0);
         q.poll(0);
         q.insert("a".into(), msg("a"), 2_000).unwrap();
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn acknowledged_messages_leave_once() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.start(0);
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert!(q.acknowledge("a"));
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn stopped_daemon_does_not_check_and_restarts_immediately() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert_eq!(q.poll(50_000), None);
         q.start(60_000);
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn an_idle_timer_is_rephased_on_insert() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.start(0);
         q.insert("a".into(), msg("a"), 100_000).unwrap();
         assert_eq!(q.next_deadline(), Some(105_000));
@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn a_pending_fingerprint_is_refused() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert_eq!(
             q.insert("a".into(), msg("a"), 10),
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_late_check_defers_the_verdict_once() {
-        let mut q = QosSend::new(5_000, 3_000, 2);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10);
         q.start(0);
         q.poll(0);
         q.insert("a".into(), msg("a"), 1_000).unwrap();
@@ -268,7 +268,7 @@ mod tests {
         // Without an ACK, the next on-time check reports it; a second late
         // check does too (the verdict is put off only once).
         for next in [80_000, 200_000] {
-            let mut q = QosSend::new(5_000, 3_000, 2);
+            let mut q = QosSend::new(5_000, 3_000, 2, 10);
             q.start(0);
             q.insert("a".into(), msg("a"), 0).unwrap();
             q.poll(5_000);
@@ -276,5 +276,25 @@ mod tests {
             assert!(q.poll(75_000).unwrap().lost.is_empty());
             assert_eq!(fps(&q.poll(next).unwrap().lost), ["a"]);
         }
+    }
+
+    /// Queue slots visited per send for `n` in flight, the next deadline
+    /// read after each send as the client does.
+    fn work_per_send(n: usize) -> f64 {
+        let mut q = QosSend::new(5_000, 3_000, 2, n);
+        q.start(0);
+        for i in 0..n {
+            let fp = format!("fp{i}");
+            q.insert(fp.clone(), msg(&fp), 1).unwrap();
+            assert!(q.next_deadline().is_some());
+        }
+        assert!(q.is_full());
+        q.queue.work() as f64 / n as f64
+    }
+
+    #[test]
+    fn a_send_costs_the_same_with_100_000_in_flight_as_with_10() {
+        let (small, large) = (work_per_send(10), work_per_send(100_000));
+        assert!(large <= small * 2.0 + 1.0, "{small} {large}");
     }
 }

@@ -1370,3 +1370,25 @@ mod property;
 mod redaction;
 mod stored_identity;
 mod storm;
+
+/// Outbox slots visited per send for `n` messages in flight, the next
+/// deadline read after each send as the driver does.
+fn outbox_work_per_send(n: usize) -> f64 {
+    let mut h = Harness::connected(Config {
+        max_pending: n,
+        ..config()
+    });
+    let before = h.s.pending.work();
+    for _ in 0..n {
+        h.s.send_peer_message(msg("x"), h.now).unwrap();
+        assert!(h.s.poll_timeout().is_some());
+    }
+    (h.s.pending.work() - before) as f64 / n as f64
+}
+
+#[test]
+fn a_send_costs_the_same_with_100_000_in_flight_as_with_10() {
+    assert!(Config::default().max_pending >= 10_000);
+    let (small, large) = (outbox_work_per_send(10), outbox_work_per_send(100_000));
+    assert!(large <= small * 2.0 + 1.0, "{small} {large}");
+}
