@@ -17,6 +17,7 @@
 
 use crate::gobelieve_gen;
 use crate::input::{clock_step_back, millis, start_time, Input};
+use crate::socket_model::SocketModel;
 use imsdk::core::backoff::BackoffConfig;
 use imsdk::core::gobelieve::codec::{self, Body, Im, Packet};
 use imsdk::core::gobelieve::command::*;
@@ -73,9 +74,7 @@ struct Harness {
     now: u64,
     max_pending: usize,
     /// The socket the session asked for and has not closed yet.
-    live: Option<ConnId>,
-    live_opened: bool,
-    last_conn: ConnId,
+    sock: SocketModel,
     /// Seq of the last frame written on `live` (0 before the first).
     out_seq: i32,
     /// Seqs of tracked messages written on `live`, for the server's ACKs.
@@ -94,9 +93,7 @@ impl Harness {
             max_pending: config.max_pending,
             s: Session::new(config, seed),
             now,
-            live: None,
-            live_opened: false,
-            last_conn: 0,
+            sock: SocketModel::default(),
             out_seq: 0,
             sent_seqs: Vec::new(),
             server_seq: 0,
@@ -125,55 +122,34 @@ impl Harness {
 
     fn on_io(&mut self, io: Io) {
         crate::trace!("  io {io:?}");
-        match io {
-            Io::Connect { conn, .. } => {
+        if matches!(io, Io::Connect { .. }) {
+            self.out_seq = 0;
+            self.sent_seqs.clear();
+        }
+        if let Some(frame) = self.sock.check(io) {
+            let Frame::Binary(bytes) = frame else {
+                panic!("GoBelieve writes binary frames only")
+            };
+            assert!(
+                bytes.len() < HEADER_SIZE + MAX_BODY_LEN,
+                "frame over the limit"
+            );
+            let p = codec::decode(&bytes).expect("the session wrote a frame it cannot decode");
+            assert_eq!(
+                p.seq,
+                self.out_seq.wrapping_add(1),
+                "seq must count 1, 2, 3…"
+            );
+            if self.out_seq == 0 {
                 assert_eq!(
-                    self.live, None,
-                    "a second socket while {:?} is open",
-                    self.live
+                    p.cmd(),
+                    MSG_AUTH_TOKEN,
+                    "the first packet must authenticate"
                 );
-                assert!(conn > self.last_conn, "connect ids must increase");
-                self.last_conn = conn;
-                self.live = Some(conn);
-                self.live_opened = false;
-                self.out_seq = 0;
-                self.sent_seqs.clear();
             }
-            Io::Close { conn } => {
-                assert_eq!(self.live, Some(conn), "closed a socket that is not current");
-                self.live = None;
-            }
-            Io::Send { conn, frame } => {
-                assert_eq!(
-                    self.live,
-                    Some(conn),
-                    "wrote on a socket that is not current"
-                );
-                assert!(self.live_opened, "wrote before the socket opened");
-                let Frame::Binary(bytes) = frame else {
-                    panic!("GoBelieve writes binary frames only")
-                };
-                assert!(
-                    bytes.len() < HEADER_SIZE + MAX_BODY_LEN,
-                    "frame over the limit"
-                );
-                let p = codec::decode(&bytes).expect("the session wrote a frame it cannot decode");
-                assert_eq!(
-                    p.seq,
-                    self.out_seq.wrapping_add(1),
-                    "seq must count 1, 2, 3…"
-                );
-                if self.out_seq == 0 {
-                    assert_eq!(
-                        p.cmd(),
-                        MSG_AUTH_TOKEN,
-                        "the first packet must authenticate"
-                    );
-                }
-                self.out_seq = p.seq;
-                if matches!(p.body, Body::Im(_) | Body::GroupIm(_) | Body::Customer(_)) {
-                    self.sent_seqs.push(p.seq);
-                }
+            self.out_seq = p.seq;
+            if matches!(p.body, Body::Im(_) | Body::GroupIm(_) | Body::Customer(_)) {
+                self.sent_seqs.push(p.seq);
             }
         }
     }
@@ -226,7 +202,7 @@ impl Harness {
         if self.state != ConnectState::Connected {
             assert!(self.waiting.is_empty(), "sends waiting while not connected");
         }
-        if !self.waiting.is_empty() || (self.live.is_some() && !self.live_opened) {
+        if !self.waiting.is_empty() || (self.sock.live.is_some() && !self.sock.opened) {
             assert!(
                 self.s.poll_timeout().is_some(),
                 "something waits without a deadline"
@@ -249,7 +225,7 @@ impl Harness {
     }
 
     fn server_frame(&mut self, inp: &mut Input) {
-        let Some(conn) = self.live else { return };
+        let Some(conn) = self.sock.live else { return };
         self.server_seq = self.server_seq.wrapping_add(1);
         let seq = match inp.u8() % 4 {
             0 => inp.i32(),
@@ -325,11 +301,11 @@ impl Harness {
     /// A socket id the session no longer (or never) used.
     fn stale_conn(&self, inp: &mut Input) -> ConnId {
         let conn = match inp.u8() % 3 {
-            0 => self.last_conn.wrapping_sub(1),
-            1 => self.last_conn.wrapping_add(1),
+            0 => self.sock.last_conn.wrapping_sub(1),
+            1 => self.sock.last_conn.wrapping_add(1),
             _ => inp.u32(),
         };
-        if Some(conn) == self.live {
+        if Some(conn) == self.sock.live {
             conn ^ 0x8000_0000
         } else {
             conn
@@ -398,17 +374,17 @@ impl Harness {
                 });
             }
             17 | 18 => {
-                if let Some(conn) = self.live {
+                if let Some(conn) = self.sock.live {
                     self.s.handle_open(conn, now);
-                    self.live_opened = true;
+                    self.sock.opened = true;
                 }
             }
             19 => {
-                if let Some(conn) = self.live {
+                if let Some(conn) = self.sock.live {
                     self.s.handle_close(conn, inp.bool(), now);
                     self.settle();
                     assert_eq!(
-                        self.live, None,
+                        self.sock.live, None,
                         "a reported close was not answered by Close"
                     );
                 }
@@ -424,7 +400,7 @@ impl Harness {
             }
             21..=23 => self.server_frame(inp),
             24 => {
-                if let Some(conn) = self.live {
+                if let Some(conn) = self.sock.live {
                     let n = inp.u8() as usize;
                     self.s.handle_binary(conn, inp.bytes(n), now);
                 }
@@ -462,5 +438,5 @@ pub fn run(data: &[u8]) {
     h.s.stop(h.now);
     h.settle();
     assert!(h.waiting.is_empty(), "stop() left sends without an outcome");
-    assert_eq!(h.live, None, "stop() left a socket open");
+    assert_eq!(h.sock.live, None, "stop() left a socket open");
 }

@@ -1,7 +1,7 @@
 //! Helpers shared by the fuzz targets in `fuzz_targets/`: a byte reader that
 //! turns fuzz input into choices, generators of valid packets, a JSON writer
 //! for round trips, and the two state-machine harnesses with their
-//! invariants. Each target is a thin `fuzz_target!` over one of these.
+//! invariants (the socket rules they share in `socket_model`). Each target is a thin `fuzz_target!` over one of these.
 
 pub mod gobelieve_gen;
 pub mod gobelieve_harness;
@@ -9,6 +9,7 @@ pub mod input;
 pub mod json_text;
 pub mod mobileimsdk_gen;
 pub mod mobileimsdk_harness;
+pub mod socket_model;
 
 /// True when `FUZZ_TRACE` is set: the harnesses then print every op, socket
 /// request and event, to read a crash input (`FUZZ_TRACE=1 target crash-…`).

@@ -18,6 +18,7 @@
 
 use crate::input::{clock_step_back, millis, start_time, Input};
 use crate::mobileimsdk_gen as gen;
+use crate::socket_model::SocketModel;
 use imsdk::core::io::{ConnId, Frame, Io};
 use imsdk::core::mobileimsdk::bodies::{PErrorResponse, PKickoutInfo, PLoginInfoResponse};
 use imsdk::core::mobileimsdk::client::MAX_FRAME_BYTES;
@@ -53,9 +54,7 @@ struct Harness {
     now: u64,
     dialect: Dialect,
     window_ms: u64,
-    live: Option<ConnId>,
-    live_opened: bool,
-    last_conn: ConnId,
+    sock: SocketModel,
     /// `login()` calls still owed their `LoginResult`.
     logins_owed: usize,
     /// Accepted QoS sends per fingerprint still owed at most one outcome each.
@@ -71,37 +70,14 @@ struct Harness {
 impl Harness {
     fn on_io(&mut self, io: Io) {
         crate::trace!("  io {io:?}");
-        match io {
-            Io::Connect { conn, .. } => {
-                assert_eq!(
-                    self.live, None,
-                    "a second socket while {:?} is open",
-                    self.live
-                );
-                assert!(conn > self.last_conn, "connect ids must increase");
-                self.last_conn = conn;
-                self.live = Some(conn);
-                self.live_opened = false;
-            }
-            Io::Close { conn } => {
-                assert_eq!(self.live, Some(conn), "closed a socket that is not current");
-                self.live = None;
-            }
-            Io::Send { conn, frame } => {
-                assert_eq!(
-                    self.live,
-                    Some(conn),
-                    "wrote on a socket that is not current"
-                );
-                assert!(self.live_opened, "wrote before the socket opened");
-                let Frame::Text(text) = frame else {
-                    panic!("MobileIMSDK writes text frames only")
-                };
-                let p = Protocal::from_json(&text, self.dialect)
-                    .expect("the client wrote a frame it cannot read");
-                if p.type_ == packet_type::COMMON_DATA {
-                    assert!(text.len() <= MAX_FRAME_BYTES, "data frame over 64 KiB");
-                }
+        if let Some(frame) = self.sock.check(io) {
+            let Frame::Text(text) = frame else {
+                panic!("MobileIMSDK writes text frames only")
+            };
+            let p = Protocal::from_json(&text, self.dialect)
+                .expect("the client wrote a frame it cannot read");
+            if p.type_ == packet_type::COMMON_DATA {
+                assert!(text.len() <= MAX_FRAME_BYTES, "data frame over 64 KiB");
             }
         }
     }
@@ -167,7 +143,7 @@ impl Harness {
             self.on_event(e);
         }
         assert!(self.waiting.values().sum::<usize>() <= self.c.config().max_pending);
-        if self.live.is_some() && !self.live_opened && self.logins_owed > 0 {
+        if self.sock.live.is_some() && !self.sock.opened && self.logins_owed > 0 {
             assert!(
                 self.c.poll_timeout().is_some(),
                 "a login waits without a deadline"
@@ -252,7 +228,7 @@ impl Harness {
 
     /// Feeds a frame and updates the dedupe model from what the client reads.
     fn receive(&mut self, conn: ConnId, text: &str) {
-        if self.live == Some(conn) {
+        if self.sock.live == Some(conn) {
             if let Ok(p) = Protocal::from_json(text, self.dialect) {
                 let failed_login = p.type_ == packet_type::LOGIN_RESPONSE
                     && p.data_content
@@ -325,23 +301,23 @@ impl Harness {
             8 => self.c.app_show(now),
             9 => self.c.app_hide(now),
             10 | 11 => {
-                if let Some(conn) = self.live {
+                if let Some(conn) = self.sock.live {
                     self.c.handle_open(conn, now);
-                    self.live_opened = true;
+                    self.sock.opened = true;
                 }
             }
             12 => {
-                if let Some(conn) = self.live {
+                if let Some(conn) = self.sock.live {
                     // The socket is gone: the client forgets it without a Close.
-                    self.live = None;
+                    self.sock.live = None;
                     self.c.handle_close(conn, inp.bool(), now);
                 }
             }
             13 => {
                 // An older socket, or one never opened.
                 let conn = match inp.u8() % 2 {
-                    0 => self.last_conn.wrapping_sub(1),
-                    _ => self.last_conn.wrapping_add(1),
+                    0 => self.sock.last_conn.wrapping_sub(1),
+                    _ => self.sock.last_conn.wrapping_add(1),
                 };
                 match inp.u8() % 3 {
                     0 => self.c.handle_open(conn, now),
@@ -350,13 +326,13 @@ impl Harness {
                 }
             }
             14..=16 => {
-                if let Some(conn) = self.live.filter(|_| self.live_opened) {
+                if let Some(conn) = self.sock.live.filter(|_| self.sock.opened) {
                     let text = self.server_text(inp);
                     self.receive(conn, &text);
                 }
             }
             17 => {
-                if let Some(conn) = self.live.filter(|_| self.live_opened) {
+                if let Some(conn) = self.sock.live.filter(|_| self.sock.opened) {
                     let n = inp.u8() as usize;
                     let text = String::from_utf8_lossy(inp.bytes(n)).into_owned();
                     self.receive(conn, &text);
@@ -391,9 +367,7 @@ pub fn run(data: &[u8]) {
         window_ms: config.receive_window_ms,
         c: Client::new(config, inp.u64()),
         now,
-        live: None,
-        live_opened: false,
-        last_conn: 0,
+        sock: SocketModel::default(),
         logins_owed: 0,
         waiting: HashMap::new(),
         seen: HashMap::new(),
@@ -408,5 +382,5 @@ pub fn run(data: &[u8]) {
     }
     h.c.release(h.now);
     h.released();
-    assert_eq!(h.live, None, "release() left a socket open");
+    assert_eq!(h.sock.live, None, "release() left a socket open");
 }
