@@ -3,6 +3,9 @@
 // figure is the median of interleaved rounds, with the spread min..max).
 //
 // P1  size of every build (scripts/builds.mjs): JS + wasm, gzip -9 and brotli.
+// P2  decode + dispatch of incoming peer messages (MSG_IM) from a fake
+//     socket, 1,000 frames per task, SDK vs a plain-JS decoder that builds
+//     the same message objects and writes the same ACKs.
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
 //     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
 // P4  send -> ACK throughput through the dev server (below).
@@ -292,6 +295,98 @@ async function benchSends() {
   }
 }
 
+// ---- P2: decode + dispatch from a fake socket --------------------------------
+
+const PER_TASK = 1000;
+const RECEIVED = 10000;
+
+/** `count` server MSG_IM frames (seq 1, 2, …) from user 2 to user 1, built before the timing. */
+function incomingFrames(count) {
+  const enc = new TextEncoder();
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    const content = enc.encode('bench ' + i);
+    const body = new Uint8Array(24 + content.length);
+    const v = new DataView(body.buffer);
+    v.setBigInt64(0, 2n);
+    v.setBigInt64(8, 1n);
+    v.setInt32(16, 1700000000);
+    v.setInt32(20, i);
+    body.set(content, 24);
+    frames.push(gbPacket(i + 1, 4, body).buffer);
+  }
+  return frames;
+}
+
+/** Hands `frames` to `deliver` PER_TASK per task; resolves when `done()`. */
+async function feed(frames, deliver, done) {
+  for (let i = 0; i < frames.length; i += PER_TASK) {
+    for (const f of frames.slice(i, i + PER_TASK)) deliver(f);
+    await new Promise((r) => setImmediate(r));
+  }
+  await until(done, 'every frame dispatched');
+}
+
+/** ms for a connected IMService to decode and dispatch `frames` to handlePeerMessage. */
+async function sdkReceives(frames) {
+  setWebSocketImpl(FakeSocket);
+  let got = 0;
+  const im = new IMService({ handlePeerMessage: () => got++ }, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000 });
+  im.accessToken = 'bench';
+  im.start();
+  await until(() => im.connectState === IMService.STATE_CONNECTED, 'fake connected');
+  const sock = FakeSocket.last;
+  const t0 = performance.now();
+  await feed(frames, (data) => sock.onmessage({ data }), () => got >= frames.length);
+  const ms = performance.now() - t0;
+  im.stop();
+  setWebSocketImpl(WebSocket);
+  return ms;
+}
+
+/** The plain-JS reference: decode each frame, build the message object, call the handler, write the ACK. */
+async function bareReceives(frames) {
+  const ws = new FakeSocket();
+  const dec = new TextDecoder();
+  let got = 0;
+  let seq = 0;
+  const handler = () => got++;
+  const onmessage = (data) => {
+    const b = new Uint8Array(data);
+    const v = new DataView(data);
+    const len = v.getInt32(0);
+    if (b[8] !== 4) return;
+    handler({
+      sender: Number(v.getBigInt64(12)),
+      receiver: Number(v.getBigInt64(20)),
+      timestamp: v.getInt32(28),
+      msgLocalID: v.getInt32(32),
+      content: dec.decode(b.subarray(36, 12 + len)),
+    });
+    const ack = new Uint8Array(5);
+    new DataView(ack.buffer).setInt32(0, v.getInt32(4));
+    ws.send(gbPacket(++seq, 5, ack).buffer);
+  };
+  const t0 = performance.now();
+  await feed(frames, onmessage, () => got >= frames.length);
+  return performance.now() - t0;
+}
+
+async function benchReceives() {
+  console.log(`P2 ${RECEIVED} incoming peer messages from a fake socket, ${PER_TASK} frames per task; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
+  console.log('SDK msg/s                 bare JS msg/s            SDK / bare');
+  const sdk = [];
+  const bare = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bare.push(await bareReceives(incomingFrames(RECEIVED)));
+    sdk.push(await sdkReceives(incomingFrames(RECEIVED)));
+  }
+  const rates = (ms) => ms.map((x) => (RECEIVED / x) * 1000);
+  const int = (x) => x.toFixed(0);
+  const ratios = sdk.map((ms, i) => bare[i] / ms);
+  console.log(`${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)} ${spread(ratios, (x) => x.toFixed(2)).padStart(20)}`);
+}
+
 // ---- P7: compile + instantiate in Chromium --------------------------------
 
 // Each round opens a fresh page per build (interleaved) and times init(bytes) of its npm entry.
@@ -337,6 +432,8 @@ const server = await devserver();
 const base = server.url;
 try {
   printSizes();
+  console.log();
+  await benchReceives();
   console.log();
   await benchSends();
   console.log();
