@@ -50,7 +50,8 @@ stage "npm package (every entry): pack, offline install, Node, esbuild, types" n
 stage "npm package (every entry): browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
 stage "script tags (every build): the seed's example page, MobileIMSDK pages (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
-stage "developer API on its own: emitter, Promise forms, log, token provider, outbox (Node)" node tests/devx/api.test.mjs
+stage "developer API on its own: emitter, Promise forms, log (Node)" node tests/devx/api.test.mjs
+stage "token provider: 10 min of refused tokens on a fake clock, calls bounded (Node)" node tests/devx/token-provider.test.mjs
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
