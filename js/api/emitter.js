@@ -74,16 +74,20 @@ const methods = {
       try {
         listener.call(this, detail);
       } catch (err) {
-        logOf(this).error('a "' + type + '" listener threw', err);
+        logOf(this).error('a "' + type + '" listener threw:', err);
       }
     }
   },
-  /** Internal: how many listeners `type` has (the Promise forms use it to stay leak-free). */
-  _listenerCount(type) {
-    const list = listeners(this).get(type);
-    return list ? list.length : 0;
-  },
 };
+
+/** How many listeners `target` has for `type` (tests check that the Promise forms add none per call). */
+export function listenerCount(target, type) {
+  const list = listeners(target).get(type);
+  return list ? list.length : 0;
+}
+
+/** The members `mixEmitter` adds. */
+export const EMITTER_MEMBERS = Object.freeze(Object.keys(methods));
 
 /** Adds `on`, `off` and `_emit` to the prototype of a class. */
 export function mixEmitter(proto) {

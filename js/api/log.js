@@ -18,6 +18,8 @@ const SECRET_NAME = /token|password|secret/i;
 // `"loginToken":"abc"`, `\"loginToken\":\"abc\"` (JSON inside JSON), `token=abc` (a query).
 const SECRET_PAIR = /((?:\\?")?\w*(?:token|password|secret)\w*(?:\\?")?\s*[:=]\s*)(\\"(?:(?!\\").)*\\"|"(?:[^"\\]|\\.)*"|[^,}&\s"\\]+)/gi;
 const MAX_DEPTH = 4;
+/** The shortest value `secret()` registers. */
+export const MIN_SECRET_LENGTH = 4;
 
 function rank(level) {
   return LOG_LEVELS.indexOf(level);
@@ -79,9 +81,13 @@ class Log {
     }
   }
 
-  /** Registers a value that must never be printed (a token); empty values are ignored. */
+  /**
+   * Registers a value that must never be printed (a token). Values shorter
+   * than MIN_SECRET_LENGTH are ignored: replacing every "t" of a test token
+   * would make every line unreadable, and fields named token are redacted anyway.
+   */
   secret(value) {
-    if (typeof value !== 'string' || value === '' || this._secrets.includes(value)) return;
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this._secrets.includes(value)) return;
     // Longest first, so a token that contains another is replaced whole.
     this._secrets = this._secrets.concat([value]).sort((a, b) => b.length - a.length);
   }

@@ -53,7 +53,9 @@ function asyncSend(plain) {
         return promise;
       }
       if (accepted === false) {
-        outcomes.reject(entry, new IMError('imsdk: not connected: the message was not sent', {
+        // With the persisted outbox on, a refusal says why (outbox-full); else the service is not connected.
+        const why = this._api && this._api.refusal;
+        outcomes.reject(entry, why || new IMError('imsdk: not connected: the message was not sent', {
           code: 'not-connected', reason: 'not-connected',
         }));
       }

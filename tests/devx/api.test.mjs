@@ -3,7 +3,7 @@
 // that honour the contract the real classes keep (they call
 // `this._emit(type, detail)` with the events of js/api/emitter.js).
 import { runner, check } from '../support/node-env.mjs';
-import { mixEmitter, EVENT_TYPES } from '../../js/api/emitter.js';
+import { mixEmitter, EVENT_TYPES, listenerCount } from '../../js/api/emitter.js';
 import { mixGobelievePromises } from '../../js/api/promises-gobelieve.js';
 import { mixMobileimsdkPromises } from '../../js/api/promises-mobileimsdk.js';
 import { IMError } from '../../js/api/im-error.js';
@@ -83,7 +83,7 @@ await test('emitter: listeners run in order, once per pair; off removes; unknown
   s.off('state', b);
   s._emit('state', { n: 3 });
   check(seen.join() === 'a1,b1,b2', 'seen ' + seen.join());
-  check(s._listenerCount('state') === 0, 'listeners left after off');
+  check(listenerCount(s, 'state') === 0, 'listeners left after off');
   let threw = null;
   try {
     s.on('nope', a);
@@ -200,7 +200,7 @@ await test('no leak: after 20,000 sends ending in ACKs, failures and aborts in r
   const outcomes = await Promise.all(promises);
   check(outcomes.length === 20000, 'outcomes');
   check(s._sendOutcomes.size === 0 && s._sendOutcomes._byKey.size === 0, 'left: ' + s._sendOutcomes.size);
-  check(s._listenerCount('ack') === 1 && s._listenerCount('failure') === 1, 'listeners grew per send');
+  check(listenerCount(s, 'ack') === 1 && listenerCount(s, 'failure') === 1, 'listeners grew per send');
 });
 
 // ------------------------------------------------- IMClientManager Promises
