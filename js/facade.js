@@ -24,6 +24,11 @@ import {
   IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions, mimLogin, mimOptions, mimSend,
 } from './checks.js';
 import { pageIsSecure } from './host.js';
+import { installGobelieveApi, setupGobelieve } from './api/gobelieve.js';
+import { observerWrapper } from './api/observe-gobelieve.js';
+import { installMobileimsdkApi, setupMobileimsdk } from './api/mobileimsdk.js';
+import { wrapCallbackGroups } from './api/observe-mobileimsdk.js';
+import { packageLog } from './api/log.js';
 
 /** Calls an instance may queue before the wasm has loaded. */
 export const QUEUED_CALLS_LIMIT = 1000;
@@ -133,6 +138,7 @@ export function createFacades(load) {
   class IMService {
     constructor(observer, options) {
       const given = imServiceOptions(options); // throws the wasm's errors for bad options
+      setupGobelieve(this, options); // logLevel, logger, getToken, outbox (js/api)
       this._real = null;
       this._failed = null;
       this._calls = [];
@@ -141,7 +147,9 @@ export function createFacades(load) {
       given.forEach(([k, v]) => remember(this, k, v));
       whenReady(() => bind(this, 'IMService', () => {
         const real = new (wasmClass('IMService'))(undefined, undefined);
-        Object.keys(this._props).forEach((k) => { real[k] = this._props[k]; });
+        Object.keys(this._props).forEach((k) => { real[k] = handOver(this, k, this._props[k]); });
+        // The engine always gets an `observer`, so the events fire without one.
+        if (!('observer' in this._props)) real.observer = observerWrapper(this, 'observer', undefined);
         return real;
       }));
     }
@@ -175,6 +183,20 @@ export function createFacades(load) {
   }
   constants(IMService, GB_CONSTANTS);
   forwardProps(IMService.prototype, GB_PROPS, (f, name) => gbDefault(f._props, name));
+  // Observers: the engine gets wrappers that also emit the events; reads give the app's own object.
+  GB_OBSERVERS.forEach((name) => {
+    Object.defineProperty(IMService.prototype, name, {
+      configurable: true,
+      get() {
+        return this._real ? (this._observers || {})[name] : gbDefault(this._props, name);
+      },
+      set(v) {
+        if (this._failed) throw this._failed;
+        if (this._real) this._real[name] = handOver(this, name, v);
+        else remember(this, name, v);
+      },
+    });
+  });
   forwardReadOnly(IMService.prototype, IDLE);
   forwardCalls(IMService.prototype, GB_QUEUED, (f, name, args) => {
     if (IM_SERVICE_CALLS[name]) IM_SERVICE_CALLS[name](...args);
@@ -184,6 +206,7 @@ export function createFacades(load) {
     IM_SERVICE_CALLS[name](...args);
     return false;
   });
+  installGobelieveApi(IMService, (name, msg) => IM_SERVICE_CALLS[name](msg));
 
   let current = null;
   let initFlag = false;
@@ -194,7 +217,8 @@ export function createFacades(load) {
       this._failed = null;
       this._calls = [];
       this._options = options;
-      whenReady(() => bind(this, 'IMClientManager', () => wasmClass('IMClientManager').getInstance(options)));
+      setupMobileimsdk(this, options); // logLevel, logger, getToken, outbox (js/api)
+      whenReady(() => bind(this, 'IMClientManager', () => wasmClass('IMClientManager').getInstance(wrapCallbackGroups(this, options))));
     }
     /**
      * The seed's singleton: with `options`, a new manager when none exists or
@@ -243,7 +267,7 @@ export function createFacades(load) {
       const err = mimSend(args);
       if (err) {
         if (typeof cb === 'function') callBack(cb, MIM_INVALID, err);
-        else if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + err.message);
+        else this._log.warn(err.message);
       } else if (typeof cb === 'function') callBack(cb, MIM_NOT_OPEN);
       return undefined;
     }
@@ -262,13 +286,25 @@ export function createFacades(load) {
   });
   Object.keys(MIM_LISTENERS).forEach((name) => {
     IMClientManager.prototype[name] = function () {
-      if (this._real || this._failed) return forward(this, name, []);
       const o = this._options;
+      if (this._real || this._failed) {
+        // The engine holds the wrapped groups (./api/observe-mobileimsdk.js); the app gets its own back.
+        const v = forward(this, name, []);
+        const wrapped = this._wrappedGroups;
+        return wrapped && v === wrapped[MIM_LISTENERS[name]] ? o[MIM_LISTENERS[name]] : v;
+      }
       return o[MIM_LISTENERS[name]];
     };
   });
 
+  installMobileimsdkApi(IMClientManager, { checkSend: mimSend, checkLogin: mimLogin, makeFingerprint: IMService.guid });
+
   return { IMService, IMClientManager, ready };
+}
+
+/** The value the engine gets for property `name`: observers are wrapped (./api/observe-gobelieve.js). */
+function handOver(f, name, v) {
+  return GB_OBSERVERS.includes(name) ? observerWrapper(f, name, v) : v;
 }
 
 /** Read-only statics, as the wasm classes have them. */
@@ -381,9 +417,5 @@ function codeError(code, message) {
 }
 
 function report(what, e) {
-  try {
-    if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + what + ':', e);
-  } catch (_) {
-    // A console that throws must not stop the SDK.
-  }
+  packageLog.error(what + ':', e);
 }

@@ -3,6 +3,8 @@
 // globalThis assumptions), so the same file runs in browsers, Node, workers
 // and WeChat mini-programs.
 
+import { packageLog } from './api/log.js';
+
 export function now() {
   return Date.now();
 }
@@ -21,19 +23,11 @@ export function randomSeed() {
 
 /** Reports an error thrown by application code (an observer) without stopping the SDK. */
 export function reportError(where, err) {
-  try {
-    if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + where + ' threw:', err);
-  } catch (_) {
-    // A console replaced by one that throws: the SDK must carry on regardless.
-  }
+  packageLog.error(where + ' threw:', err);
 }
 
 export function warn(text) {
-  try {
-    if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + text);
-  } catch (_) {
-    // As above.
-  }
+  packageLog.warn(text);
 }
 
 /** True when running on an https: page (so the default GoBelieve URL uses wss://). */

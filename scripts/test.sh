@@ -50,9 +50,14 @@ stage "npm package (every entry): pack, offline install, Node, esbuild, types" n
 stage "npm package (every entry): browser ESM import without a bundler (headless Chromium)" node tests/npm/browser.test.mjs
 stage "script tags (every build): the seed's example page, MobileIMSDK pages (headless Chromium)" node tests/script-tag/seed-example.test.mjs
 stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
+stage "developer API on its own: emitter, Promise forms, log (Node)" node tests/devx/api.test.mjs
+stage "token provider: 10 min of refused tokens on a fake clock, calls bounded (Node)" node tests/devx/token-provider.test.mjs
+stage "persisted outbox: order, restore, outcomes, bound, expiry; memory, custom and wx stores (Node)" node tests/devx/outbox.test.mjs
+stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)" node tests/devx/indexeddb.test.mjs
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
+stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs

@@ -1,0 +1,58 @@
+// IMClientManager's callback groups turned into events, for a class whose
+// engine calls the seed's callback objects (the wasm class of today): the
+// class hands the engine `wrapCallbackGroups(manager, options)` instead of
+// the app's options. Each wrapped group answers every callback name, looks
+// the app's method up at each call, runs it inside try/catch (a throw is
+// reported through the instance's log) and emits the matching event:
+// `connected`, `authFailed` {code}, `closed` {code, reason, willRetry},
+// `kickedOut` {code, reason}, `message` {message}, `ack` {fp}, `lost` {fp,
+// protocal}. With the persisted outbox on, a lost message it will send again
+// reaches neither `handleMessageLost` nor the events.
+
+import { onMobileimsdkEvent, outboxLost } from './mobileimsdk.js';
+
+/** Option name of each group, and its callbacks. */
+const GROUPS = {
+  chatBaseCB: ['onLoginOrReloginSuccessCB', 'onLoginOrReloginFailCB', 'onLinkCloseMessageCB', 'onKickoutCB'],
+  chatTransDataCB: ['onTransBufferCB', 'onTransErrorCB'],
+  messageQoSCB: ['messagesBeReceivedCB', 'handleMessageLost'],
+};
+
+/** The option names of the callback groups. */
+export const CALLBACK_GROUPS = Object.freeze(Object.keys(GROUPS));
+
+function callApp(manager, group, name, a) {
+  try {
+    // Reading the method runs app code too (a getter, a Proxy trap).
+    const f = group !== null && group !== undefined ? group[name] : undefined;
+    if (typeof f === 'function') f.call(group, a);
+  } catch (err) {
+    manager._log.error(name + ' threw:', err);
+  }
+}
+
+function wrapGroup(manager, groupName, original) {
+  const wrapper = {};
+  for (const name of GROUPS[groupName]) {
+    wrapper[name] = (a) => {
+      if (name === 'handleMessageLost') {
+        const list = outboxLost(manager, Array.isArray(a) ? a : []);
+        if (list.length) callApp(manager, original, name, list);
+        for (const p of list) manager._emit('lost', { fp: p && p.fp, protocal: p });
+        return;
+      }
+      onMobileimsdkEvent(manager, name, a);
+      callApp(manager, original, name, a);
+      if (name === 'onTransBufferCB') manager._emit('message', { message: a });
+    };
+  }
+  return wrapper;
+}
+
+/** A copy of `options` whose callback groups are wrapped (the originals stay in `options`). */
+export function wrapCallbackGroups(manager, options) {
+  const copy = Object.assign({}, options);
+  for (const g of CALLBACK_GROUPS) copy[g] = wrapGroup(manager, g, options ? options[g] : undefined);
+  Object.defineProperty(manager, '_wrappedGroups', { value: copy, configurable: true });
+  return copy;
+}

@@ -1,0 +1,269 @@
+// The persisted outbox (opt-in `outbox` option): messages are written to a
+// store (./outbox-store.js) when the app sends them, transmitted in send order
+// whenever the link is up and their write has committed, and removed when
+// their outcome is known. A message sent while not connected waits here
+// instead of being refused; entries left by an earlier run (a reload, an app
+// kill) are restored by `open()` ahead of new ones.
+//
+// Every entry ends in exactly one outcome, reported once through `onSettled`
+// and its `done` Promise:
+// - acknowledged: `acknowledged(entry)`;
+// - failed for good: `failed(entry, error, true)` (e.g. the server refused it);
+// - expired: still unacknowledged `expiryMs` after it was first sent by the
+//   app (IMError code 'expired'), checked while it waits and whenever a
+//   retryable failure puts it back in the queue.
+// A retryable failure (`failed(entry, error, false)`: link lost, ACK
+// timeout) puts it back at its place in the queue. The queue holds at most
+// `maxEntries`; one more is refused at once (IMError code 'outbox-full').
+// `close()` (stop, logout, release) keeps the entries in the store and
+// their Promises pending; the next `open()` of the same store restores them.
+
+import { IMError } from './im-error.js';
+
+export const OUTBOX_DEFAULTS = Object.freeze({ maxEntries: 1000, expiryMs: 24 * 60 * 60 * 1000 });
+
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A Promise nobody awaits must not become an unhandled rejection: the
+  // outcome is also reported through the events.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+function checkPositive(v, name, max) {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max)) {
+    throw new RangeError(name + ' must be an integer from 1 to ' + max);
+  }
+}
+
+/** Checks `outboxMaxEntries` / `outboxExpiry` (absent is fine). */
+export function checkOutboxLimits(maxEntries, expiryMs) {
+  if (maxEntries !== undefined) checkPositive(maxEntries, 'outboxMaxEntries', 1000000);
+  if (expiryMs !== undefined) checkPositive(expiryMs, 'outboxExpiry', 365 * 24 * 60 * 60 * 1000);
+}
+
+export class Outbox {
+  /**
+   * `store`: an adapter of ./outbox-store.js. `options`: `transmit(entry)`
+   * (hands `entry.message` to the link; true when accepted, false when not
+   * connected), `onSettled(entry, error)` (error null when acknowledged),
+   * `maxEntries`, `expiryMs`, `log`, and for tests `now()`,
+   * `setTimer(fn, ms)` / `clearTimer(id)`.
+   */
+  constructor(store, options) {
+    const o = options || {};
+    checkOutboxLimits(o.maxEntries, o.expiryMs);
+    this._store = store;
+    this._transmit = o.transmit;
+    this._onSettled = o.onSettled || (() => {});
+    this.maxEntries = o.maxEntries || OUTBOX_DEFAULTS.maxEntries;
+    this.expiryMs = o.expiryMs || OUTBOX_DEFAULTS.expiryMs;
+    this._log = o.log || null;
+    this._now = o.now || Date.now;
+    this._setTimer = o.setTimer || ((fn, ms) => setTimeout(fn, ms));
+    this._clearTimer = o.clearTimer || ((id) => clearTimeout(id));
+    /** Live entries in send order. */
+    this._entries = [];
+    this._lastSeq = 0;
+    this._opened = false;
+    this._opening = null;
+    this._linkUp = false;
+    this._timer = null;
+  }
+
+  /** Entries not settled yet. */
+  get size() {
+    return this._entries.length;
+  }
+
+  /** The live entries, in send order (read-only use). */
+  get entries() {
+    return this._entries.slice();
+  }
+
+  /**
+   * Loads the store once; resolves to the restored entries (each with
+   * `done`), expired ones already settled. Sends made before it finishes
+   * queue behind the restored ones.
+   */
+  open() {
+    if (this._opening) return this._opening;
+    this._opening = Promise.resolve()
+      .then(() => this._store.load())
+      .then((records) => {
+        const now = this._now();
+        const known = new Set(this._entries.map((e) => e.id));
+        const restored = (Array.isArray(records) ? records : [])
+          .filter((r) => r && typeof r.id === 'string' && !known.has(r.id))
+          .sort((a, b) => a.seq - b.seq)
+          .map((r) => this._entry(r, null, 'queued'));
+        for (const e of restored) this._lastSeq = Math.max(this._lastSeq, e.record.seq);
+        this._entries = restored.concat(this._entries);
+        this._opened = true;
+        for (const e of restored) if (e.record.expiresAt <= now) this._expire(e);
+        this._arm();
+        this._pump();
+        return restored;
+      }, (err) => {
+        if (this._log) this._log.error('the outbox store could not be read; earlier messages are not restored', err);
+        this._opened = true;
+        this._pump();
+        return [];
+      });
+    return this._opening;
+  }
+
+  /**
+   * Queues `message` (JSON-able; `kind` names the send), writes it to the
+   * store before returning, and transmits it when it can. `id` defaults to
+   * a fresh one. Returns the entry (`entry.done` settles with its outcome).
+   */
+  add(kind, message, id, live) {
+    if (this._entries.length >= this.maxEntries) {
+      throw new IMError('imsdk: the outbox holds ' + this.maxEntries + ' messages already; this one was not queued', {
+        code: 'outbox-full', reason: 'outbox-full',
+      });
+    }
+    const now = this._now();
+    const seq = Math.max(this._lastSeq + 1, now * 1000);
+    this._lastSeq = seq;
+    const record = { id: id || 'm' + seq.toString(36) + Math.floor(Math.random() * 1e9).toString(36), seq, kind,
+      message, createdAt: now, expiresAt: now + this.expiryMs };
+    const entry = this._entry(record, live || null, 'saving');
+    this._entries.push(entry);
+    let saving;
+    try {
+      saving = Promise.resolve(this._store.save(record));
+    } catch (err) {
+      saving = Promise.reject(err);
+    }
+    saving.then(() => {
+      entry.durable = true;
+    }, (err) => {
+      // Not on storage: it is still sent from memory (better than not at all).
+      if (this._log) this._log.warn('the outbox store could not write a message; it is sent but would not survive a reload', err);
+    }).then(() => {
+      if (entry.state === 'saving') entry.state = 'queued';
+      this._pump();
+    });
+    this._arm();
+    return entry;
+  }
+
+  /** The link is up (authenticated / logged in): transmits what waits, in order. */
+  linkUp() {
+    this._linkUp = true;
+    this._pump();
+  }
+
+  /** The link is down: nothing is transmitted until `linkUp()`. */
+  linkDown() {
+    this._linkUp = false;
+  }
+
+  /** The entry transmitted as `live` (the object handed to the link), or null. */
+  byLive(live) {
+    return this._entries.find((e) => e.live === live) || null;
+  }
+
+  /** The entry of `id`, or null. */
+  byId(id) {
+    return this._entries.find((e) => e.id === id) || null;
+  }
+
+  acknowledged(entry) {
+    this._settle(entry, null);
+  }
+
+  /** A failure of the transmitted `entry`: for good when `final`, else it waits for the next link. */
+  failed(entry, error, final) {
+    if (!entry || entry.settledWith !== undefined) return;
+    if (final) {
+      this._settle(entry, error);
+      return;
+    }
+    if (entry.record.expiresAt <= this._now()) {
+      this._expire(entry);
+      return;
+    }
+    entry.state = 'queued';
+    entry.live = null;
+    this._arm();
+  }
+
+  /** Stops transmitting and the expiry timer; the entries stay in the store for the next `open()`. */
+  close() {
+    this._linkUp = false;
+    if (this._timer !== null) this._clearTimer(this._timer);
+    this._timer = null;
+  }
+
+  _entry(record, live, state) {
+    const d = deferred();
+    return { id: record.id, record, live, state, durable: state !== 'saving', done: d.promise, _d: d, settledWith: undefined };
+  }
+
+  _pump() {
+    if (!this._opened || !this._linkUp) return;
+    for (const e of this._entries.slice()) {
+      if (e.settledWith !== undefined || e.state === 'sent') continue;
+      if (e.state === 'saving') return; // keeps the order: later entries wait for this write
+      let accepted;
+      try {
+        accepted = this._transmit(e);
+      } catch (err) {
+        this._settle(e, err);
+        continue;
+      }
+      if (!accepted) {
+        this._linkUp = false;
+        return;
+      }
+      e.state = 'sent';
+    }
+  }
+
+  _expire(entry) {
+    this._settle(entry, new IMError('imsdk: the message was not acknowledged within outboxExpiry (' + this.expiryMs + ' ms)', {
+      code: 'expired', reason: 'expired',
+    }));
+  }
+
+  _settle(entry, error) {
+    if (!entry || entry.settledWith !== undefined) return;
+    entry.settledWith = error;
+    const at = this._entries.indexOf(entry);
+    if (at >= 0) this._entries.splice(at, 1);
+    try {
+      Promise.resolve(this._store.remove(entry.id)).catch((err) => {
+        if (this._log) this._log.warn('the outbox store could not remove a settled message (it may be sent again after a reload)', err);
+      });
+    } catch (err) {
+      if (this._log) this._log.warn('the outbox store could not remove a settled message', err);
+    }
+    if (error) entry._d.reject(error);
+    else entry._d.resolve(entry.live || entry.record.message);
+    this._onSettled(entry, error);
+    this._arm();
+  }
+
+  /** Arms one timer at the earliest expiry of an entry that is not in flight. */
+  _arm() {
+    if (this._timer !== null) this._clearTimer(this._timer);
+    this._timer = null;
+    let first = Infinity;
+    for (const e of this._entries) if (e.state !== 'sent' && e.record.expiresAt < first) first = e.record.expiresAt;
+    if (first === Infinity) return;
+    this._timer = this._setTimer(() => {
+      this._timer = null;
+      const now = this._now();
+      for (const e of this._entries.slice()) if (e.state !== 'sent' && e.record.expiresAt <= now) this._expire(e);
+      this._arm();
+    }, Math.max(0, first - this._now()));
+  }
+}

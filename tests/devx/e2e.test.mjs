@@ -1,0 +1,216 @@
+// The developer-experience API on the real classes (the npm package in Node)
+// against a dev server started here: events with the facts an app needs,
+// the Promise forms, the token provider, the log at 'debug' without the
+// token, and the persisted outbox across a server outage and a restart of
+// the client. Usage (after npm run build): node tests/devx/e2e.test.mjs
+import path from 'node:path';
+import WebSocket from 'ws';
+import { ROOT, runner, check, spawnDevserver, mintToken } from '../support/node-env.mjs';
+
+const sdk = await import(path.join(ROOT, 'dist/npm/index.js'));
+sdk.setWebSocketImpl(WebSocket);
+await sdk.init();
+const { IMService, IMClientManager } = sdk;
+
+const { child, url } = await spawnDevserver(['--mim-accept-all']);
+const gbUrl = url.replace('http', 'ws') + '/ws';
+const mimUrl = url.replace('http', 'ws') + '/websocket';
+const { test, summary } = runner();
+let uid = 70000 + (process.pid % 1000) * 20;
+const live = [];
+
+async function until(what, cond, ms = 15000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const post = (p) => fetch(url + p, { method: 'POST' }).then((r) => r.json().catch(() => null));
+
+async function service(user, options, observer) {
+  const s = new IMService(observer, Object.assign({ url: gbUrl, accessToken: await mintToken(url, user) }, options));
+  live.push(s);
+  return s;
+}
+
+try {
+  await test('IMService: state, connected, message and ack events; the observers still fire; sendPeerMessageAsync resolves', async () => {
+    const [a, b] = [++uid, ++uid];
+    const acks = [];
+    const tx = await service(a, {}, { handleMessageACK: (m) => acks.push(m) });
+    const rx = await service(b);
+    const states = [];
+    const got = [];
+    tx.on('state', (d) => states.push(d.old + '>' + d.new));
+    rx.on('message', (d) => got.push([d.kind, d.message.content]));
+    let connected = 0;
+    tx.on('connected', () => connected++);
+    tx.start();
+    rx.start();
+    await until('connected', () => tx.connectState === 2 && rx.connectState === 2);
+    const msg = { sender: a, receiver: b, content: 'hello', msgLocalID: 1 };
+    const acked = await tx.sendPeerMessageAsync(msg);
+    check(acked === msg && acks[0] === msg, 'resolved with ' + JSON.stringify(acked));
+    await until('delivered', () => got.length === 1);
+    check(got[0].join() === 'peer,hello', 'message event ' + JSON.stringify(got));
+    check(states.join() === '0>1,1>2' && connected === 1, 'states ' + states.join() + ', connected ' + connected);
+    check(tx._sendOutcomes.size === 0, 'pending waits left');
+  });
+
+  await test('IMService: a server restart gives closed {code, willRetry: true}, reconnecting {attempt}, then connected', async () => {
+    const a = ++uid;
+    const s = await service(a);
+    const seen = [];
+    s.on('closed', (d) => seen.push('closed ' + d.willRetry));
+    s.on('reconnecting', (d) => seen.push('reconnecting ' + d.attempt));
+    s.on('connected', () => seen.push('connected'));
+    s.start();
+    await until('connected', () => seen.includes('connected'));
+    await post('/api/fault/drop?proto=gobelieve&uid=' + a);
+    await until('reconnected', () => seen.filter((x) => x === 'connected').length === 2);
+    check(seen[1] === 'closed true' && seen.includes('reconnecting 1'), 'events ' + seen.join());
+    const failed = await s.sendPeerMessageAsync({ sender: a, receiver: a + 1, content: 'x' }, {}).then(() => 'ok', (e) => e.code);
+    check(failed === 'ok', 'send after reconnect: ' + failed);
+  });
+
+  await test('IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
+    const a = ++uid;
+    const good = await mintToken(url, a);
+    let calls = 0;
+    const s = new IMService(undefined, { url: gbUrl, getToken: async () => (++calls === 1 ? 'not-a-token' : good) });
+    live.push(s);
+    const events = [];
+    s.on('authFailed', () => events.push('authFailed'));
+    s.on('connected', () => events.push('connected'));
+    s.start();
+    // STATE_CONNECTED (im.js's) means the socket is open and the token sent; the refusal follows it.
+    await until('connected twice', () => events.filter((e) => e === 'connected').length === 2);
+    await new Promise((r) => setTimeout(r, 200)); // a second refusal would have come by now
+    check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
+    const msg = await s.sendPeerMessageAsync({ sender: a, receiver: a, content: 'authenticated' });
+    check(msg.content === 'authenticated', 'send after the new token');
+  });
+
+  await test('IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
+    const me = 'u' + ++uid;
+    const received = [];
+    const acked = [];
+    const mgr = IMClientManager.getInstance({
+      wsUrl: mimUrl,
+      chatTransDataCB: { onTransBufferCB: (p) => received.push(p.dataContent) },
+      messageQoSCB: { messagesBeReceivedCB: (fp) => acked.push(fp) },
+    });
+    live.push(mgr);
+    const events = [];
+    mgr.on('connected', () => events.push('connected'));
+    mgr.on('message', (d) => events.push('message ' + d.message.dataContent));
+    mgr.on('ack', (d) => events.push('ack ' + d.fp));
+    check((await mgr.loginAsync({ loginUserId: me, loginToken: 't' })) === 0, 'login');
+    const p = await mgr.sendAsync({ dataContent: 'to me', toId: me });
+    await until('received', () => received.length === 1);
+    check(acked[0] === p.fp && events.includes('ack ' + p.fp) && events.includes('message to me') && events[0] === 'connected',
+      'events ' + events.join() + ' acked ' + acked.join());
+    const refused = await mgr.sendAsync({ dataContent: 5, toId: me }).then(() => 'resolved', (e) => e.code);
+    check(refused === 4, 'bad argument: ' + refused);
+    mgr.release();
+  });
+
+  await test("logLevel 'debug': a full session of each class logs through the hook and never prints a token", async () => {
+    const [a, b] = [++uid, ++uid];
+    const lines = [];
+    const logger = (level, message, detail) => lines.push(level + ' ' + message + ' ' + JSON.stringify(detail === undefined ? null : detail)
+      + (detail instanceof Error ? ' ' + detail.stack : ''));
+    const tokenA = await mintToken(url, a);
+    const tokenB = await mintToken(url, b);
+    const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gbUrl, accessToken: tokenA, logLevel: 'debug', logger });
+    const rx = new IMService(undefined, { url: gbUrl, logLevel: 'debug', logger, getToken: async () => tokenB });
+    live.push(tx, rx);
+    tx.start();
+    rx.start();
+    await until('connected', () => tx.connectState === 2 && rx.connectState === 2);
+    await tx.sendPeerMessageAsync({ sender: a, receiver: b, content: 'psst', msgLocalID: 3 });
+    tx.stop();
+    rx.stop();
+    const mimToken = 'mim-secret-' + uid;
+    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logLevel: 'debug', logger });
+    live.push(mgr);
+    await mgr.loginAsync({ loginUserId: 'u' + a, loginToken: mimToken });
+    await mgr.sendAsync({ dataContent: 'hi', toId: 'u' + a });
+    mgr.logout();
+    mgr.release();
+    const all = lines.join('\n');
+    check(lines.some((l) => l.startsWith('debug start')) && lines.some((l) => l.startsWith('debug login')), 'no debug lines: ' + all.slice(0, 300));
+    check(lines.some((l) => l.startsWith('error onConnectState threw')), 'the throwing observer was not reported');
+    for (const t of [tokenA, tokenB, mimToken]) check(!all.includes(t), 'a token was printed: ' + all);
+  });
+
+  await test('outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
+    const [a, b] = [++uid, ++uid];
+    const got = [];
+    const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
+    rx.start();
+    const tx = await service(a, { outbox: 'memory', outboxName: 'user-' + a, reconnectDelay: 100, reconnectMaxDelay: 300 });
+    tx.start();
+    await until('connected', () => tx.connectState === 2 && rx.connectState === 2);
+    await post('/api/fault/restart?down_ms=1500');
+    await until('down', () => tx.connectState !== 2);
+    const sent = ['one', 'two', 'three'].map((content, i) => tx.sendPeerMessage({ sender: a, receiver: b, content, msgLocalID: 10 + i }));
+    check(sent.every((r) => r === true), 'sends while down: ' + sent.join());
+    await until('delivered', () => got.length >= 3, 20000);
+    await new Promise((r) => setTimeout(r, 300)); // a duplicate would arrive by now
+    check(got.join() === 'one,two,three', 'received ' + got.join());
+    await until('outbox empty', () => tx._api.outbox.size === 0);
+  });
+
+  await test('outbox (memory): a client stopped with messages queued and started anew restores and delivers them once', async () => {
+    const [a, b] = [++uid, ++uid];
+    const got = [];
+    const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
+    rx.start();
+    const first = await service(a, { outbox: 'memory', outboxName: 'user-' + a });
+    first.start(); // not connected yet: the sends are queued
+    check(first.sendPeerMessage({ sender: a, receiver: b, content: 'kept', msgLocalID: 1 }) === true, 'not queued');
+    first.stop();
+    first.free();
+    const second = await service(a, { outbox: 'memory', outboxName: 'user-' + a });
+    const restored = [];
+    second.on('restored', (d) => restored.push(...d.entries));
+    const acks = [];
+    second.on('ack', (d) => acks.push(d.message.content));
+    second.start();
+    await until('restored', () => restored.length === 1);
+    const done = await restored[0].done;
+    check(done.content === 'kept' && acks.join() === 'kept', 'restored outcome ' + JSON.stringify(done) + ' acks ' + acks.join());
+    await until('delivered', () => got.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    check(got.join() === 'kept', 'received ' + got.join());
+  });
+
+  await test('outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
+    const me = 'u' + ++uid;
+    const received = [];
+    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
+    live.push(mgr);
+    mgr.login({ loginUserId: me, loginToken: 't' });
+    const written = [];
+    mgr.send({ dataContent: 'queued', toId: me, fingerPrint: 'fp-' + me, callBack: (code, p) => written.push([code, p.fp]) });
+    const p = await mgr.sendAsync({ dataContent: 'second', toId: me });
+    await until('received', () => received.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    check(received.map((x) => x.dataContent).join() === 'queued,second', 'received ' + received.map((x) => x.dataContent));
+    check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
+    mgr.release();
+  });
+} finally {
+  for (const x of live) {
+    try {
+      if (x.release) x.release();
+      else x.stop();
+    } catch (_) {
+      // already freed
+    }
+  }
+  child.kill();
+}
+process.exit(summary());
