@@ -26,7 +26,7 @@ import {
 import { pageIsSecure } from './host.js';
 import { installGobelieveApi, setupGobelieve } from './api/gobelieve.js';
 import { observerWrapper } from './api/observe-gobelieve.js';
-import { installMobileimsdkApi, setupMobileimsdk } from './api/mobileimsdk.js';
+import { installMobileimsdkApi, setupMobileimsdk, usesDeveloperApi } from './api/mobileimsdk.js';
 import { wrapCallbackGroups } from './api/observe-mobileimsdk.js';
 import { packageLog } from './api/log.js';
 
@@ -218,7 +218,8 @@ export function createFacades(load) {
       this._calls = [];
       this._options = options;
       setupMobileimsdk(this, options); // logLevel, logger, getToken, outbox (js/api)
-      whenReady(() => bind(this, 'IMClientManager', () => wasmClass('IMClientManager').getInstance(wrapCallbackGroups(this, options))));
+      whenReady(() => bind(this, 'IMClientManager', () => wasmClass('IMClientManager').getInstance(
+        usesDeveloperApi(options) ? wrapCallbackGroups(this, options) : options)));
     }
     /**
      * The seed's singleton: with `options`, a new manager when none exists or

@@ -3,8 +3,6 @@
 // globalThis assumptions), so the same file runs in browsers, Node, workers
 // and WeChat mini-programs.
 
-import { packageLog } from './api/log.js';
-
 export function now() {
   return Date.now();
 }
@@ -23,11 +21,19 @@ export function randomSeed() {
 
 /** Reports an error thrown by application code (an observer) without stopping the SDK. */
 export function reportError(where, err) {
-  packageLog.error(where + ' threw:', err);
+  try {
+    if (typeof console !== 'undefined' && console.error) console.error('imsdk: ' + where + ' threw:', err);
+  } catch (_) {
+    // A console replaced by one that throws: the SDK must carry on regardless.
+  }
 }
 
 export function warn(text) {
-  packageLog.warn(text);
+  try {
+    if (typeof console !== 'undefined' && console.warn) console.warn('imsdk: ' + text);
+  } catch (_) {
+    // As above.
+  }
 }
 
 /** True when running on an https: page (so the default GoBelieve URL uses wss://). */

@@ -422,7 +422,8 @@ export interface LoginArgs {
   loginUserId?: string | number;
   /** The seed README's spelling, accepted as an alias of `loginUserId`. */
   logiUserId?: string | number;
-  loginToken: string;
+  /** Optional when `getToken` is set in the options: the SDK asks for one. */
+  loginToken?: string;
   app?: string;
   extra?: string;
   /** Fires once: 0 logged in, the server's refusal code, or 201/202/203/204. */
@@ -508,4 +509,131 @@ export class IMClientManager {
   readonly isSharedInstance: boolean;
   /** Releases the wasm object. */
   free(): void;
+}
+
+// ------------------------------------------ events, Promises, options (js/api)
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+/** Replaces the console; `message` and `detail` are already redacted. */
+export type Logger = (level: Exclude<LogLevel, 'silent'>, message: string, detail?: unknown) => void;
+
+/** One stored outbox entry, as a custom adapter keeps it (plain JSON). */
+export interface OutboxEntry {
+  id: string;
+  seq: number;
+  kind: string;
+  message: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+}
+/** A custom outbox store; each method may return a Promise. */
+export interface OutboxStore {
+  load(): OutboxEntry[] | Promise<OutboxEntry[]>;
+  save(entry: OutboxEntry): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
+}
+export type OutboxOption = 'indexeddb' | 'wx' | 'memory' | OutboxStore;
+
+// The options of this API, merged into both option interfaces.
+export interface IMServiceOptions {
+  logLevel?: LogLevel;
+  logger?: Logger | null;
+  /** Called for a token before the first connect when none is set, and after a refusal (with back-off). */
+  getToken?: () => Promise<string>;
+  /** Opt-in persisted outbox. */
+  outbox?: OutboxOption;
+  /** Messages the outbox holds at most (default 1,000). */
+  outboxMaxEntries?: number;
+  /** Milliseconds after which an unacknowledged message expires (default 24 h). */
+  outboxExpiry?: number;
+  /** IMService only: one outbox per name (one per user); default 'default'. */
+  outboxName?: string;
+}
+export interface WSOptions {
+  logLevel?: LogLevel;
+  logger?: Logger | null;
+  /** Called for a token before the first connect when none is set, and after a refusal (with back-off). */
+  getToken?: () => Promise<string>;
+  /** Opt-in persisted outbox. */
+  outbox?: OutboxOption;
+  /** Messages the outbox holds at most (default 1,000). */
+  outboxMaxEntries?: number;
+  /** Milliseconds after which an unacknowledged message expires (default 24 h). */
+  outboxExpiry?: number;
+}
+
+/** What every Promise form rejects with (beside TypeError / RangeError for a bad argument). */
+export interface IMError extends Error {
+  name: 'IMError';
+  /** MobileIMSDK: the numeric code; IMService: the reason; 'aborted', 'expired', 'outbox-full', 'lost', 'not-connected'. */
+  code: number | string;
+  reason: string;
+  /** The GoBelieve server's ACK status of a refusal. */
+  status?: number;
+}
+
+/** `{signal}`: an AbortSignal stops the wait (the message stays tracked). */
+export interface WaitOptions {
+  signal?: AbortSignal;
+}
+
+export interface CloseEvent {
+  code: number | undefined;
+  reason: string | undefined;
+  willRetry: boolean;
+}
+export interface ReconnectingEvent {
+  attempt: number;
+  /** null until the engine reports it. */
+  delayMs: number | null;
+}
+export interface RestoredEntry<M> {
+  kind: string;
+  message: M;
+  /** Settles with the restored message's outcome. */
+  done: Promise<M>;
+}
+export type MessageKind = 'peer' | 'group' | 'customer' | 'rt' | 'room' | 'system' | 'notification' | 'groupNotification';
+
+export interface IMServiceEvents {
+  state: { old: ConnectState; new: ConnectState };
+  connected: Record<string, never>;
+  closed: CloseEvent;
+  reconnecting: ReconnectingEvent;
+  authFailed: { code: null };
+  message: { message: unknown; kind: MessageKind };
+  ack: { msgLocalID: number | undefined; message: OutgoingMessage | OutgoingCustomerMessage; kind: 'peer' | 'group' | 'customer' };
+  failure: {
+    msgLocalID: number | undefined; message: OutgoingMessage | OutgoingCustomerMessage; kind: 'peer' | 'group' | 'customer';
+    reason: string; status?: number;
+  };
+  restored: { entries: RestoredEntry<OutgoingMessage | OutgoingCustomerMessage>[] };
+}
+export interface IMClientManagerEvents {
+  connected: Record<string, never>;
+  closed: CloseEvent;
+  reconnecting: ReconnectingEvent;
+  authFailed: { code: number };
+  kickedOut: { code: number; reason: string | null };
+  message: { message: Protocal };
+  ack: { fp: string };
+  lost: { fp: string; protocal: Protocal; reason?: 'expired' };
+  restored: { entries: RestoredEntry<Record<string, unknown>>[] };
+}
+
+export interface IMService {
+  on<K extends keyof IMServiceEvents>(type: K, listener: (detail: IMServiceEvents[K]) => void): this;
+  off<K extends keyof IMServiceEvents>(type: K, listener: (detail: IMServiceEvents[K]) => void): this;
+  /** Resolves with `msg` on its ACK; rejects with an IMError. */
+  sendPeerMessageAsync<M extends OutgoingMessage>(msg: M, options?: WaitOptions): Promise<M>;
+  sendGroupMessageAsync<M extends OutgoingMessage>(msg: M, options?: WaitOptions): Promise<M>;
+  sendCustomerMessageAsync<M extends OutgoingCustomerMessage>(msg: M, options?: WaitOptions): Promise<M>;
+}
+export interface IMClientManager {
+  on<K extends keyof IMClientManagerEvents>(type: K, listener: (detail: IMClientManagerEvents[K]) => void): this;
+  off<K extends keyof IMClientManagerEvents>(type: K, listener: (detail: IMClientManagerEvents[K]) => void): this;
+  /** Resolves with 0 once logged in; rejects with an IMError carrying the code. */
+  loginAsync(args: LoginArgs, options?: WaitOptions): Promise<0>;
+  /** Resolves with the sent protocal on its ACK (QoS) or after the write; rejects with an IMError. */
+  sendAsync(args: SendArgs, options?: WaitOptions): Promise<Protocal>;
 }

@@ -98,6 +98,7 @@ try {
     const acked = [];
     const mgr = IMClientManager.getInstance({
       wsUrl: mimUrl,
+      logLevel: 'warn', // any developer option turns the events on (README)
       chatTransDataCB: { onTransBufferCB: (p) => received.push(p.dataContent) },
       messageQoSCB: { messagesBeReceivedCB: (fp) => acked.push(fp) },
     });

@@ -55,4 +55,23 @@ async function main(bytes: Uint8Array): Promise<void> {
   // @ts-expect-error unknown dialect
   IMClientManager.getInstance({ wsUrl: 'ws://x/websocket', dialect: 'other' });
 }
+// The developer API (js/api): typed events, Promise forms, options.
+async function developer(): Promise<void> {
+  const im = new IMService(undefined, { getToken: async () => 'token', logLevel: 'debug', outbox: 'memory', outboxName: 'u1' });
+  im.on('closed', (d) => { const code: number | undefined = d.code; const retry: boolean = d.willRetry; void code; void retry; });
+  im.on('state', (d) => { const s: ConnectState = d.new; void s; });
+  const sent = await im.sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'x', msgLocalID: 1 }, { signal: new AbortController().signal });
+  const id: number | undefined = sent.msgLocalID;
+  void id;
+  // @ts-expect-error unknown event
+  im.on('nope', () => {});
+  // @ts-expect-error bad log level
+  new IMService(undefined, { logLevel: 'verbose' });
+  const mgr = IMClientManager.getInstance({ wsUrl: 'ws://x/websocket', outbox: { load: () => [], save() {}, remove() {} } });
+  mgr.on('kickedOut', (d) => { const r: string | null = d.reason; void r; });
+  await mgr.loginAsync({ loginUserId: 'u' });
+  const p: Protocal = await mgr.sendAsync({ dataContent: 'x', toId: '2' });
+  void p;
+}
 void main;
+void developer;
