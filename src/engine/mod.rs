@@ -3,3 +3,5 @@
 //! (`js/engine/`). The wasm exports that use it live in `src/web/`.
 
 pub mod batch;
+pub mod machine;
+pub mod pump;
