@@ -34,6 +34,7 @@ for protocol in gobelieve mobileimsdk; do
     --no-default-features --features "$protocol" -- -D warnings
 done
 stage "host tests (core, dev server)" cargo test --workspace
+stage "engine batch: the JS reader decodes what the Rust writer writes (Node)" node tests/engine/batch.test.mjs
 # Every fuzz target for a few seconds from its committed corpus (build cached in fuzz/target).
 stage "fuzz smoke (cargo-fuzz, every target 4 s)" bash -c \
   'cargo fmt --manifest-path fuzz/Cargo.toml -- --check && node scripts/fuzz.mjs --smoke --seconds 4'

@@ -5,9 +5,11 @@
 //! - `IMClientManager`, the MobileIMSDK client API over its JSON protocol.
 //!
 //! [`core`] is pure Rust (no I/O, time passed in) and is tested on the host;
+//! [`engine`] holds the compact encodings that cross the wasm boundary;
 //! `web` (wasm32 only) binds it to JavaScript sockets, timers and observers.
 
 pub mod core;
+pub mod engine;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

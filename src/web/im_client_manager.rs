@@ -29,44 +29,13 @@ use super::host::{self, Signal};
 use super::mim_options::{self, Callbacks};
 use super::observer::{invoke, notify};
 use super::protocal_object::{mim_code_error, mim_error, mim_kickout, protocal_to_js};
-use super::runtime::{Machine, Runtime};
-use crate::core::io::{ConnId, Io};
+use super::runtime::Runtime;
 use crate::core::mobileimsdk::client::MAX_FRAME_BYTES;
 use crate::core::mobileimsdk::constants::{code, packet_type};
 use crate::core::mobileimsdk::{Client, Event, LoginInfo, Protocal, SendRequest};
 
 /// Longest accepted uid, token, `app` or `extra` (UTF-8 bytes).
 const MAX_FIELD_BYTES: usize = 4_096;
-
-impl Machine for Client {
-    type Event = Event;
-    const BINARY: bool = false;
-    const MAX_FRAME: usize = MAX_FRAME_BYTES;
-    fn handle_open(&mut self, conn: ConnId, now: u64) {
-        Client::handle_open(self, conn, now)
-    }
-    fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64) {
-        Client::handle_binary(self, conn, data, now)
-    }
-    fn handle_text(&mut self, conn: ConnId, text: &str, now: u64) {
-        Client::handle_text(self, conn, text, now)
-    }
-    fn handle_close(&mut self, conn: ConnId, error: bool, now: u64) {
-        Client::handle_close(self, conn, error, now)
-    }
-    fn handle_timeout(&mut self, now: u64) {
-        Client::handle_timeout(self, now)
-    }
-    fn poll_io(&mut self) -> Option<Io> {
-        Client::poll_io(self)
-    }
-    fn poll_event(&mut self) -> Option<Event> {
-        Client::poll_event(self)
-    }
-    fn poll_timeout(&self) -> Option<u64> {
-        Client::poll_timeout(self)
-    }
-}
 
 /// State shared with the event sink.
 struct Shared {

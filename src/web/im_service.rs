@@ -11,49 +11,18 @@ use wasm_bindgen::JsCast;
 use super::convert::{self, field, id, id_to_js, int32, optional_id, range_error, type_error};
 use super::host::{self, Signal};
 use super::observer::{customer_message, failure, im_message, notify, relay_message};
-use super::runtime::{Machine, Runtime};
-use crate::core::gobelieve::command::{HEADER_SIZE, MAX_BODY_LEN};
+use super::runtime::Runtime;
+use crate::core::gobelieve::command::MAX_BODY_LEN;
 use crate::core::gobelieve::{
     Config, ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage,
     MsgToken, OutCustomerMessage, OutMessage, SendError, Session,
 };
-use crate::core::io::{ConnId, Io};
 
 const DEFAULT_HOST: &str = "imnode2.gobelieve.io";
 /// Body lengths must stay below `MAX_BODY_LEN`; these are the fixed prefixes.
 const MAX_IM_CONTENT: usize = MAX_BODY_LEN - 1 - 24;
 const MAX_CUSTOMER_CONTENT: usize = MAX_BODY_LEN - 1 - 36;
 const MAX_RELAY_CONTENT: usize = MAX_BODY_LEN - 1 - 16;
-
-impl Machine for Session {
-    type Event = Event;
-    const BINARY: bool = true;
-    const MAX_FRAME: usize = HEADER_SIZE + MAX_BODY_LEN - 1;
-    fn handle_open(&mut self, conn: ConnId, now: u64) {
-        Session::handle_open(self, conn, now)
-    }
-    fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64) {
-        Session::handle_binary(self, conn, data, now)
-    }
-    fn handle_text(&mut self, conn: ConnId, text: &str, now: u64) {
-        Session::handle_text(self, conn, text, now)
-    }
-    fn handle_close(&mut self, conn: ConnId, error: bool, now: u64) {
-        Session::handle_close(self, conn, error, now)
-    }
-    fn handle_timeout(&mut self, now: u64) {
-        Session::handle_timeout(self, now)
-    }
-    fn poll_io(&mut self) -> Option<Io> {
-        Session::poll_io(self)
-    }
-    fn poll_event(&mut self) -> Option<Event> {
-        Session::poll_event(self)
-    }
-    fn poll_timeout(&self) -> Option<u64> {
-        Session::poll_timeout(self)
-    }
-}
 
 /// The application's observers: era-E `observer` plus the era-F per-kind ones.
 #[derive(Default, Clone)]

@@ -17,27 +17,11 @@ use super::host;
 use super::transport::{self, Socket};
 use crate::core::io::{ConnId, Frame, Io};
 
-/// The driver's view of a protocol machine.
-pub trait Machine: 'static {
-    type Event;
-    /// Binary (GoBelieve) or text (MobileIMSDK) frames.
-    const BINARY: bool;
-    /// The protocol's largest frame in bytes: the transport closes the link
-    /// on a larger one before it is copied into wasm.
-    const MAX_FRAME: usize;
-    fn handle_open(&mut self, conn: ConnId, now: u64);
-    fn handle_binary(&mut self, conn: ConnId, data: &[u8], now: u64);
-    fn handle_text(&mut self, conn: ConnId, text: &str, now: u64);
-    fn handle_close(&mut self, conn: ConnId, error: bool, now: u64);
-    fn handle_timeout(&mut self, now: u64);
-    fn poll_io(&mut self) -> Option<Io>;
-    fn poll_event(&mut self) -> Option<Self::Event>;
-    fn poll_timeout(&self) -> Option<u64>;
-}
+pub use crate::engine::machine::Machine;
 
 type Sink<E> = Box<dyn Fn(E)>;
 
-struct State<M: Machine> {
+struct State<M: Machine + 'static> {
     machine: RefCell<M>,
     sockets: RefCell<Vec<(ConnId, Socket)>>,
     timer: RefCell<Option<(u64, JsValue)>>,
@@ -50,11 +34,11 @@ struct State<M: Machine> {
 }
 
 /// A machine bound to sockets and a timer; clones share the same machine.
-pub struct Runtime<M: Machine> {
+pub struct Runtime<M: Machine + 'static> {
     state: Rc<State<M>>,
 }
 
-impl<M: Machine> Clone for Runtime<M> {
+impl<M: Machine + 'static> Clone for Runtime<M> {
     fn clone(&self) -> Self {
         Runtime {
             state: self.state.clone(),
@@ -62,7 +46,7 @@ impl<M: Machine> Clone for Runtime<M> {
     }
 }
 
-impl<M: Machine> Runtime<M> {
+impl<M: Machine + 'static> Runtime<M> {
     /// Binds `machine`; `sink` receives its events with no borrow held.
     pub fn new(machine: M, sink: impl Fn(M::Event) + 'static) -> Self {
         let state = Rc::new_cyclic(|weak: &Weak<State<M>>| {
@@ -252,7 +236,7 @@ impl<M: Machine> Runtime<M> {
     }
 }
 
-impl<M: Machine> Drop for State<M> {
+impl<M: Machine + 'static> Drop for State<M> {
     fn drop(&mut self) {
         for (_, socket) in self.sockets.get_mut().drain(..) {
             socket.close();

@@ -1,0 +1,150 @@
+// Reads the output batch of one engine pump (src/engine/batch.rs has the
+// layout): the machine's I/O requests and events, in one pass over the bytes.
+// tests/engine/batch.test.mjs decodes the fixture the Rust writer's test pins.
+
+export const OP_CONNECT = 1;
+export const OP_SEND_TEXT = 2;
+export const OP_SEND_BINARY = 3;
+export const OP_CLOSE = 4;
+export const OP_ARM_TIMER = 5;
+export const OP_DISARM_TIMER = 6;
+export const OP_EVENT = 7;
+
+const TWO_32 = 4294967296;
+let decoder = null;
+
+/**
+ * Returns the records of `bytes` (a Uint8Array): `{op, conn, url}`,
+ * `{op, conn, text}`, `{op, conn, bytes}` (a copy), `{op, conn}`,
+ * `{op, delayMs}`, `{op}` or `{op, kind, values}`. Integers are Numbers when
+ * exact, else decimal strings (as 64-bit ids are everywhere in the API).
+ * Throws a RangeError on a malformed batch.
+ */
+export function readBatch(bytes) {
+  if (!decoder) decoder = new TextDecoder('utf-8', { fatal: true });
+  let at = 0;
+  const fail = (why) => {
+    throw new RangeError('imsdk: malformed engine batch at byte ' + at + ': ' + why);
+  };
+  const byte = () => {
+    if (at >= bytes.length) fail('truncated');
+    return bytes[at++];
+  };
+  // An unsigned LEB128 as [hi, lo] 32-bit halves.
+  const uint64 = () => {
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; shift < 64; shift += 7) {
+      const b = byte();
+      const part = b & 0x7f;
+      if (shift === 63 && part > 1) fail('varint over 64 bits');
+      if (shift < 28) lo += part * 2 ** shift;
+      else if (shift === 28) {
+        lo += (part & 0xf) * 2 ** 28;
+        hi += part >>> 4;
+      } else hi += part * 2 ** (shift - 32);
+      if ((b & 0x80) === 0) return [hi, lo];
+    }
+    return fail('varint over 64 bits');
+  };
+  const small = () => {
+    const [hi, lo] = uint64();
+    if (hi !== 0) fail('value over 32 bits');
+    return lo;
+  };
+  const count = () => {
+    const [hi, lo] = uint64();
+    const n = hi * TWO_32 + lo;
+    if (n > bytes.length - at) fail('truncated');
+    return n;
+  };
+  const raw = () => {
+    const n = count();
+    at += n;
+    return bytes.subarray(at - n, at);
+  };
+  const text = () => {
+    try {
+      return decoder.decode(raw());
+    } catch (_) {
+      return fail('text is not UTF-8');
+    }
+  };
+  const int = () => {
+    const [hi, lo] = uint64();
+    const negative = lo % 2 === 1;
+    // (u >>> 1) + sign bit, across the two halves: the magnitude.
+    let mLo = Math.floor(lo / 2) + (hi % 2) * 2 ** 31 + (negative ? 1 : 0);
+    let mHi = Math.floor(hi / 2);
+    if (mLo >= TWO_32) {
+      mLo -= TWO_32;
+      mHi += 1;
+    }
+    const m = mHi < 2 ** 21 ? mHi * TWO_32 + mLo : decimal(mHi, mLo);
+    if (!negative) return m;
+    return typeof m === 'number' ? -m : '-' + m;
+  };
+  const value = () => {
+    switch (byte()) {
+      case 0: return int();
+      case 1: return text();
+      case 2: return raw().slice();
+      case 3: return null;
+      case 4: return false;
+      case 5: return true;
+      default: at--; return fail('unknown value tag ' + bytes[at]);
+    }
+  };
+  const out = [];
+  while (at < bytes.length) {
+    const op = byte();
+    switch (op) {
+      case OP_CONNECT: out.push({ op, conn: small(), url: text() }); break;
+      case OP_SEND_TEXT: out.push({ op, conn: small(), text: text() }); break;
+      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw().slice() }); break;
+      case OP_CLOSE: out.push({ op, conn: small() }); break;
+      case OP_ARM_TIMER: {
+        const [hi, lo] = uint64();
+        out.push({ op, delayMs: hi * TWO_32 + lo });
+        break;
+      }
+      case OP_DISARM_TIMER: out.push({ op }); break;
+      case OP_EVENT: {
+        const kind = small();
+        const n = count();
+        const values = new Array(n);
+        for (let i = 0; i < n; i++) values[i] = value();
+        out.push({ op, kind, values });
+        break;
+      }
+      default: at--; fail('unknown record tag ' + op);
+    }
+  }
+  return out;
+}
+
+// hi * 2^32 + lo in decimal without BigInt (old WeChat clients lack it),
+// in base-10^7 limbs, least significant first.
+function decimal(hi, lo) {
+  const BASE = 1e7;
+  let limbs;
+  const mulAdd = (mul, add) => {
+    let carry = add;
+    limbs = limbs.map((l) => {
+      const v = l * mul + carry;
+      carry = Math.floor(v / BASE);
+      return v % BASE;
+    });
+    while (carry > 0) {
+      limbs.push(carry % BASE);
+      carry = Math.floor(carry / BASE);
+    }
+  };
+  // hi * 2^32 = hi * 65536 * 65536; every step stays below 2^53.
+  limbs = [hi % BASE, Math.floor(hi / BASE)].filter((l, i) => i === 0 || l > 0);
+  mulAdd(65536, 0);
+  mulAdd(65536, lo);
+  let s = String(limbs[limbs.length - 1]);
+  for (let i = limbs.length - 2; i >= 0; i--) s += String(limbs[i]).padStart(7, '0');
+  return s;
+}
