@@ -16,7 +16,7 @@ use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
 use crate::core::io::{ConnId, Frame, Io};
-use crate::core::liveness::{is_late, Liveness, LivenessAction, LivenessConfig};
+use crate::core::liveness::{is_late, Liveness, LivenessAction, LivenessConfig, LATE_SLACK_MS};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
 use std::collections::hash_map::DefaultHasher;
@@ -42,6 +42,8 @@ struct Link {
     seq: i32,
     /// A socket not open by then has failed (some transports never report).
     open_deadline: u64,
+    /// The connect timeout fired late once and was extended (late-timer rule).
+    open_grace_used: bool,
     /// When AUTH_STATUS 0 arrived.
     authed_at: Option<u64>,
     /// PINGs written and PONGs read; the server answers every PING, in order.
@@ -420,6 +422,14 @@ impl Session {
 
     /// Runs whatever is due at `now`: reconnect, ACK deadlines, heartbeat.
     pub fn handle_timeout(&mut self, now: u64) {
+        if let Some(link) = self.link.as_mut().filter(|l| !l.opened) {
+            // A late wake-up is a hint, not a verdict: the open event may be
+            // queued right behind this timer, so give it one short grace.
+            if is_late(now, link.open_deadline) && !link.open_grace_used {
+                link.open_grace_used = true;
+                link.open_deadline = now.saturating_add(LATE_SLACK_MS);
+            }
+        }
         if self
             .link
             .is_some_and(|l| !l.opened && l.open_deadline <= now)
@@ -567,6 +577,7 @@ impl Session {
             opened: false,
             seq: 0,
             open_deadline: now.saturating_add(self.config.connect_timeout_ms),
+            open_grace_used: false,
             authed_at: None,
             pings: 0,
             pongs: 0,

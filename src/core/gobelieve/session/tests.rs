@@ -1392,3 +1392,40 @@ fn a_send_costs_the_same_with_100_000_in_flight_as_with_10() {
     let (small, large) = (outbox_work_per_send(10), outbox_work_per_send(100_000));
     assert!(large <= small * 2.0 + 1.0, "{small} {large}");
 }
+
+/// A connect timeout that fires far past its deadline (a throttled tab) is a
+/// hint: the open event may be queued behind the wake-up, so the socket gets a
+/// short grace, once; an on-time timeout, or a second late one, still fails it.
+#[test]
+fn a_late_connect_timeout_gives_a_queued_open_one_grace() {
+    let timeout = config().connect_timeout_ms;
+    let mut h = Harness::new(config());
+    h.s.start(h.now);
+    h.pump();
+    h.clear();
+    // The timer wakes 60 s late; the open event is queued right behind it.
+    h.advance(timeout + 60_000);
+    assert!(h.closed.is_empty(), "a late timeout closed the socket");
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    assert_eq!(h.s.state(), ConnectState::Connected);
+    assert!(h.closed.is_empty());
+
+    // On time, the timeout still fails the socket.
+    let mut h = Harness::new(config());
+    h.s.start(h.now);
+    h.pump();
+    h.clear();
+    h.advance(timeout);
+    assert_eq!(h.closed.len(), 1, "an on-time connect timeout must close");
+
+    // Late twice: the grace is given once, then the socket fails.
+    let mut h = Harness::new(config());
+    h.s.start(h.now);
+    h.pump();
+    h.clear();
+    h.advance(timeout + 60_000);
+    assert!(h.closed.is_empty());
+    h.advance(60_000);
+    assert_eq!(h.closed.len(), 1, "a socket that never opens must fail");
+}
