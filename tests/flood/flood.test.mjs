@@ -26,7 +26,11 @@ const n = (k) => Math.round(k * scale);
 const FLOODS = {
   gobelieve: [
     { kind: 'max_frames', count: n(400), expect: n(400) },
-    { kind: 'sync_open', count: n(200), expect: n(200) },
+    // An answer no SYNC awaits (a repeat) and that never ends: the session
+    // holds its messages for the END, at most 256 KiB (7 maximum-size ones),
+    // and delivers the rest; the next BEGIN (the sync_more flood) releases
+    // the held tail.
+    { kind: 'sync_open', count: n(200), expect: n(200), heldTail: 8 },
     { kind: 'sync_more', count: n(30), page: 10, expect: n(30) * 10 },
   ],
   mim: [
@@ -101,10 +105,11 @@ async function flood(server, proto, uid) {
         await server.api(`/api/fault/flood?proto=gobelieve&uid=${uid}&from=${uid + 1}&kind=max_frames&count=1`);
         expected++;
       }
-      await until(() => s.error || s.cuts > 0 || (proto === 'mim' ? s.marker > marker : true) && s.delivered >= expected,
+      const due = expected - (f.heldTail ?? 0);
+      await until(() => s.error || s.cuts > 0 || (proto === 'mim' ? s.marker > marker : true) && s.delivered >= due,
         () => `${proto} ${f.kind}: ${s.delivered} of ${expected} deliveries, ${s.cuts} cuts`);
       if (s.error) throw s.error;
-      rows.push({ phase: `${f.kind} x${f.count}`, wasm: await stats(), delivered: s.delivered, expected, cuts: s.cuts, maxGrowth: f.maxGrowth });
+      rows.push({ phase: `${f.kind} x${f.count}`, wasm: await stats(), delivered: s.delivered, expected, heldTail: f.heldTail ?? 0, cuts: s.cuts, maxGrowth: f.maxGrowth });
     }
     worker.postMessage({ op: 'close' });
     await until(() => s.closed || s.error, () => 'close');
@@ -124,7 +129,9 @@ try {
     rows.forEach((r, i) => {
       console.log(`  ${r.phase.padEnd(20)} wasm ${MIB(r.wasm).padStart(10)}` + (r.expected !== undefined ? `  delivered ${r.delivered}/${r.expected}, cuts ${r.cuts}` : ''));
       if (r.wasm > CEILING) failures.push(`${proto} after ${r.phase}: wasm ${MIB(r.wasm)} is over ${MIB(CEILING)}`);
-      if (r.expected !== undefined && r.delivered !== r.expected) failures.push(`${proto} after ${r.phase}: ${r.delivered} deliveries, ${r.expected} expected`);
+      if (r.expected !== undefined && (r.delivered > r.expected || r.delivered < r.expected - r.heldTail)) {
+        failures.push(`${proto} after ${r.phase}: ${r.delivered} deliveries, ${r.expected} expected` + (r.heldTail ? ` (up to ${r.heldTail} held)` : ''));
+      }
       if (r.cuts) failures.push(`${proto} after ${r.phase}: the link was cut ${r.cuts} times`);
       const growth = i > 0 ? r.wasm - rows[i - 1].wasm : 0;
       if (r.maxGrowth !== undefined && growth > r.maxGrowth) failures.push(`${proto} ${r.phase}: wasm grew ${MIB(growth)}, at most ${MIB(r.maxGrowth)} allowed`);

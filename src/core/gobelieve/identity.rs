@@ -9,6 +9,12 @@
 //! - a synced message has no METADATA, but a sync answers `SYNC(k)` with the
 //!   messages after `k`, oldest first, between BEGIN and END: the n-th one
 //!   (counted by server seq from BEGIN) is *the n-th message after `k`*;
+//! - a sync batch's END names its last key (spec §5.2 `SYNC_END(last)`):
+//!   its n-th message from the end is *the message n places before that
+//!   key*, which holds even for an answer that pairs with no request (a
+//!   page the server sent twice); the session holds a batch's messages
+//!   until its END to give them this identity, counting only messages so
+//!   that other frames in the batch do not shift it;
 //! - every packet of one connection has its own server seq.
 //!
 //! A message gets every identity that can be derived for it ([`StoredId`]),
@@ -49,6 +55,14 @@ pub enum StoredId {
         offset: u32,
         content: u64,
     },
+    /// The message `back` places before the last one of a sync batch whose
+    /// END named key `end` in `queue`.
+    BeforeEnd {
+        queue: Queue,
+        end: i64,
+        back: u32,
+        content: u64,
+    },
     /// The packet with server seq `seq` on our connection `conn`.
     Packet {
         conn: ConnId,
@@ -65,6 +79,15 @@ impl DedupeKey for StoredId {
     }
 }
 
+/// What the session needs to know of a batch still waiting for its END.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenBatch {
+    pub queue: Queue,
+    /// No request was awaiting it: it repeats an earlier answer, so only its
+    /// END can identify its messages (and they were delivered before).
+    pub unsolicited: bool,
+}
+
 /// One sync answer on the current connection.
 #[derive(Debug, Clone, Copy)]
 struct Batch {
@@ -73,6 +96,8 @@ struct Batch {
     after: Option<i64>,
     begin_seq: i32,
     end_seq: Option<i32>,
+    /// No request was awaiting it: a repeat of an earlier answer.
+    unsolicited: bool,
 }
 
 impl Batch {
@@ -133,12 +158,13 @@ impl Identities {
         if self.batches.iter().any(|b| b.begin_seq == seq) {
             return; // a copy of a BEGIN already seen
         }
-        let after = self
-            .requests
-            .get_mut(&queue)
-            .and_then(|r| r.pop_front())
-            .flatten();
-        self.open_batch(queue, after, seq);
+        let request = self.requests.get_mut(&queue).and_then(|r| r.pop_front());
+        self.open_batch(queue, request.flatten(), seq);
+        if request.is_none() {
+            if let Some(b) = self.batches.back_mut() {
+                b.unsolicited = true;
+            }
+        }
     }
 
     /// SYNC_END or SYNC_GROUP_END with server seq `seq`: closes the latest
@@ -231,6 +257,40 @@ impl Identities {
         ids
     }
 
+    /// The batch a synced frame with server seq `seq` belongs to, if its
+    /// END has not come yet (the session holds the frame for the END's
+    /// identity, [`Identities::before_end`]).
+    pub fn open_batch_of(&mut self, seq: i32) -> Option<OpenBatch> {
+        self.batch_for(seq)
+            .filter(|b| b.end_seq.is_none())
+            .map(|b| OpenBatch {
+                queue: b.queue,
+                unsolicited: b.unsolicited,
+            })
+    }
+
+    /// The END-anchored identity of the message `back` places before the
+    /// last one of a batch of `queue` whose END named `end` (0: unknown).
+    /// `group` is the group id of a group message, as for [`Self::of_synced`].
+    pub fn before_end(
+        queue: Queue,
+        group: Option<i64>,
+        end: i64,
+        back: u32,
+        content: u64,
+    ) -> Option<StoredId> {
+        let fits = match queue {
+            Queue::Peer => true,
+            Queue::Group(gid) => group == Some(gid),
+        };
+        (fits && end != 0).then_some(StoredId::BeforeEnd {
+            queue,
+            end,
+            back,
+            content,
+        })
+    }
+
     fn packet(&self, seq: i32, content: u64) -> StoredId {
         StoredId::Packet {
             conn: self.conn,
@@ -269,6 +329,7 @@ impl Identities {
             after,
             begin_seq,
             end_seq: None,
+            unsolicited: false,
         });
         while self.batches.len() > BATCH_CAPACITY {
             self.batches.pop_front();
@@ -284,7 +345,7 @@ mod tests {
         ids.iter()
             .filter_map(|id| match *id {
                 StoredId::InQueue { after, offset, .. } => Some((after, offset)),
-                StoredId::Packet { .. } => None,
+                StoredId::Packet { .. } | StoredId::BeforeEnd { .. } => None,
             })
             .collect()
     }

@@ -4,6 +4,7 @@ pub mod codec;
 pub mod command;
 pub mod config;
 pub mod event;
+pub mod held;
 pub mod identity;
 pub mod secret;
 pub mod self_note;

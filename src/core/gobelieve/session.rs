@@ -10,7 +10,8 @@ use super::codec::{self, Body, Customer, Im, Packet, Relay};
 use super::command::*;
 use super::config::Config;
 use super::event::*;
-use super::identity::{Identities, Queue, StoredId};
+use super::held::{Hold, Weigh, HELD_CAPACITY};
+use super::identity::{Identities, OpenBatch, Queue, StoredId};
 use super::self_note::SelfNoteTwins;
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
@@ -104,6 +105,10 @@ pub struct Session {
     ack_probe: Option<u32>,
     last_token: MsgToken,
     identities: Identities,
+    /// Synced messages waiting for their batch's END ([`Session::release_held`]).
+    held: Hold<Held>,
+    /// Synced messages of the open batch delivered before its END.
+    early: Vec<Early>,
     self_notes: SelfNoteTwins,
     seen: Dedupe<StoredId>,
     io: VecDeque<Io>,
@@ -134,6 +139,8 @@ impl Session {
             ack_probe: None,
             last_token: 0,
             identities: Identities::default(),
+            held: Hold::default(),
+            early: Vec::new(),
             self_notes: SelfNoteTwins::default(),
             seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
             io: VecDeque::new(),
@@ -442,6 +449,10 @@ impl Session {
             self.reconnect_at = None;
             self.connect(now);
         }
+        if self.held.deadline().is_some_and(|t| t <= now) {
+            // An END this late may never come: do not withhold the messages.
+            self.release_held(None);
+        }
         self.check_ack_deadlines(now);
         match self.liveness.poll(now) {
             Some(LivenessAction::SendPing) => self.send_ping(),
@@ -478,6 +489,7 @@ impl Session {
             self.liveness.next_deadline(),
             ack,
             opening,
+            self.held.deadline(),
         ]
         .into_iter()
         .flatten()
@@ -609,6 +621,11 @@ impl Session {
     /// The single close path of a socket: detach and close it, forget its
     /// per-connection state, fail everything pending, report `state`.
     fn close_link(&mut self, reason: FailReason, state: ConnectState) {
+        // The batch cannot end now. What it brought is neither delivered nor
+        // ACKed: the key was not confirmed past it (a batch is confirmed at
+        // its END, after delivery), so the next SYNC brings it again.
+        self.held.take();
+        self.forget_batch();
         if let Some(link) = self.link.take() {
             self.io.push_back(Io::Close { conn: link.id });
         }
@@ -804,13 +821,20 @@ impl Session {
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
             Body::Pong => self.on_pong(now),
-            Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
+            Body::SyncBegin { .. } => {
+                self.release_held(None);
+                self.forget_batch();
+                self.identities.batch_begin(Queue::Peer, seq)
+            }
             Body::SyncGroupBegin { group_id, .. } => {
+                self.release_held(None);
+                self.forget_batch();
                 self.identities.batch_begin(Queue::Group(group_id), seq)
             }
             Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
             Body::SyncEnd { sync_key } => {
                 self.identities.batch_end(Queue::Peer, seq);
+                self.release_held(Some((Queue::Peer, sync_key)));
                 self.sync.on_sync_end(sync_key, now, &mut out)
             }
             Body::SyncGroupNotify { group_id, sync_key } => self.sync.on_group_notify(
@@ -821,6 +845,7 @@ impl Session {
             ),
             Body::SyncGroupEnd { group_id, sync_key } => {
                 self.identities.batch_end(Queue::Group(group_id), seq);
+                self.release_held(Some((Queue::Group(group_id), sync_key)));
                 self.sync.on_group_end(
                     group_id,
                     sync_key,
@@ -881,47 +906,149 @@ impl Session {
         now: u64,
         out: &mut Vec<SyncOutput>,
     ) {
-        let mut adopt = None;
         let content = msg.content_hash();
-        let ids;
-        if flag & MESSAGE_FLAG_PUSH != 0 {
-            let target = if flag & MESSAGE_FLAG_SUPER_GROUP != 0 {
-                match &msg {
-                    Stored::Group(m) => KeyTarget::Group(m.receiver),
-                    _ => {
-                        self.warn("dropped a super-group push that is not a group message".into());
-                        return;
-                    }
-                }
-            } else {
-                KeyTarget::Peer
-            };
-            // A push during a peer sync may also be in the sync batch; the
-            // SYNC_NOTIFY that follows it fetches it if it is not.
-            if target == KeyTarget::Peer && self.sync.is_syncing() {
-                return;
-            }
-            let (Some(key), Some(m)) = (self.sync.check_push(meta, target), meta) else {
-                // Not contiguous: the SYNC_NOTIFY that follows brings it by sync.
-                return;
-            };
-            adopt = Some((target, key));
-            let queue = match target {
-                KeyTarget::Peer => Queue::Peer,
-                KeyTarget::Group(gid) => Queue::Group(gid),
-            };
-            self.identities
-                .learn_link(queue, m.prev_sync_key, m.sync_key);
-            ids = self
-                .identities
-                .of_push(queue, m.prev_sync_key, seq, content);
-        } else {
-            let group = match &msg {
-                Stored::Group(m) => Some(m.receiver),
-                _ => None,
-            };
-            ids = self.identities.of_synced(group, seq, content);
+        if flag & MESSAGE_FLAG_PUSH == 0 {
+            return self.on_synced(seq, flag, msg, content, now);
         }
+        let target = if flag & MESSAGE_FLAG_SUPER_GROUP != 0 {
+            match &msg {
+                Stored::Group(m) => KeyTarget::Group(m.receiver),
+                _ => {
+                    self.warn("dropped a super-group push that is not a group message".into());
+                    return;
+                }
+            }
+        } else {
+            KeyTarget::Peer
+        };
+        // A push during a peer sync may also be in the sync batch; the
+        // SYNC_NOTIFY that follows it fetches it if it is not.
+        if target == KeyTarget::Peer && self.sync.is_syncing() {
+            return;
+        }
+        let (Some(key), Some(m)) = (self.sync.check_push(meta, target), meta) else {
+            // Not contiguous: the SYNC_NOTIFY that follows brings it by sync.
+            return;
+        };
+        let queue = match target {
+            KeyTarget::Peer => Queue::Peer,
+            KeyTarget::Group(gid) => Queue::Group(gid),
+        };
+        self.identities
+            .learn_link(queue, m.prev_sync_key, m.sync_key);
+        let ids = self
+            .identities
+            .of_push(queue, m.prev_sync_key, seq, content);
+        self.deliver(ids, seq, flag, msg, content, now);
+        self.send(Body::Ack { seq, status: None });
+        self.sync.adopt(target, key, out);
+    }
+
+    /// A stored message that came without PUSH: held until its batch's END
+    /// while the batch is open, delivered otherwise; ACKed once delivered
+    /// (or known as a copy), as the server may then forget it. An answer to
+    /// a request waits for its END [`super::held::HELD_MAX_MS`] at most (a slow page is
+    /// then identified when the END comes); a repeated answer waits for its
+    /// END, as only the END can tell its messages apart from new ones.
+    fn on_synced(&mut self, seq: i32, flag: u8, msg: Stored, content: u64, now: u64) {
+        let open = self.identities.open_batch_of(seq);
+        let held = Held {
+            seq,
+            flag,
+            msg,
+            content,
+            at: now,
+            queue: open.map(|b| b.queue),
+        };
+        if let (Some(OpenBatch { unsolicited, .. }), true) = (open, self.held.has_room_for(&held)) {
+            self.held.push(held, now, !unsolicited);
+        } else {
+            self.release_held(None);
+            self.deliver_early(held);
+        }
+    }
+
+    /// Delivers the synced messages held for their batch's END, in arrival
+    /// order: at the END (`end`: its queue and key, so they carry its
+    /// identity), or before it when waiting is no longer worth it (the hold
+    /// is full or held too long; their identity is recorded if the END still
+    /// comes). A closed link drops them instead ([`Session::close_link`]).
+    fn release_held(&mut self, end: Option<(Queue, i64)>) {
+        let held = self.held.take();
+        let Some((queue, key)) = end else {
+            return held.into_iter().for_each(|h| self.deliver_early(h));
+        };
+        let early = std::mem::take(&mut self.early);
+        let of_end = |q: Option<Queue>| q == Some(queue);
+        // Places from the end count distinct server seqs, so a repeated
+        // frame or other frames between the messages do not shift them.
+        let mut seqs: Vec<i32> = (held.iter().map(|h| (h.queue, h.seq)))
+            .chain(early.iter().map(|e| (e.queue, e.seq)))
+            .filter(|&(q, _)| of_end(q))
+            .map(|(_, seq)| seq)
+            .collect();
+        seqs.sort_unstable();
+        seqs.dedup();
+        let back = |seq: i32| (seqs.len() - seqs.partition_point(|&s| s <= seq)) as u32;
+        for e in early.iter().filter(|e| of_end(e.queue)) {
+            let id = Identities::before_end(queue, e.group, key, back(e.seq), e.content);
+            if let Some(id) = id {
+                self.seen.insert(id, e.at);
+            }
+        }
+        for h in held {
+            let anchor = of_end(h.queue)
+                .then(|| {
+                    Identities::before_end(queue, h.msg.group_id(), key, back(h.seq), h.content)
+                })
+                .flatten();
+            self.deliver_synced(h, anchor);
+        }
+    }
+
+    /// Delivers a synced message before its batch's END, remembering what
+    /// the END would need to give it its identity (bounded like the hold).
+    fn deliver_early(&mut self, h: Held) {
+        if h.queue.is_some() && self.early.len() < HELD_CAPACITY {
+            self.early.push(Early {
+                seq: h.seq,
+                content: h.content,
+                group: h.msg.group_id(),
+                queue: h.queue,
+                at: h.at,
+            });
+        }
+        self.deliver_synced(h, None);
+    }
+
+    /// The batch ended without its END (a new BEGIN, the link closed).
+    fn forget_batch(&mut self) {
+        self.early.clear();
+    }
+
+    fn deliver_synced(&mut self, h: Held, anchor: Option<StoredId>) {
+        let mut ids = self
+            .identities
+            .of_synced(h.msg.group_id(), h.seq, h.content);
+        ids.extend(anchor);
+        self.deliver(ids, h.seq, h.flag, h.msg, h.content, h.at);
+        self.send(Body::Ack {
+            seq: h.seq,
+            status: None,
+        });
+    }
+
+    /// Emits a stored message unless one of its identities was seen (a copy)
+    /// or it is the twin of a note to oneself; remembers its identities.
+    fn deliver(
+        &mut self,
+        ids: Vec<StoredId>,
+        seq: i32,
+        flag: u8,
+        msg: Stored,
+        content: u64,
+        now: u64,
+    ) {
         let copy = ids.iter().any(|id| self.seen.contains(id, now));
         for id in ids {
             self.seen.insert(id, now);
@@ -929,10 +1056,6 @@ impl Session {
         let twin = !copy && msg.is_note_to_self() && self.self_notes.is_twin(content, now);
         if !copy && !twin {
             self.events.push_back(msg.into_event(seq, flag));
-        }
-        self.send(Body::Ack { seq, status: None });
-        if let Some((target, key)) = adopt {
-            self.sync.adopt(target, key, out);
         }
     }
 }
@@ -953,7 +1076,48 @@ impl std::fmt::Debug for Session {
             .field("pending", &self.pending.len())
             .field("queued_io", &self.io.len())
             .field("queued_events", &self.events.len())
+            .field("held", &self.held.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// What identifies a synced message delivered before its batch's END.
+#[derive(Debug)]
+struct Early {
+    seq: i32,
+    content: u64,
+    group: Option<i64>,
+    queue: Option<Queue>,
+    at: u64,
+}
+
+/// A synced message held for its batch's END, with when it arrived.
+struct Held {
+    seq: i32,
+    flag: u8,
+    msg: Stored,
+    content: u64,
+    at: u64,
+    /// The queue of its open batch; `None` when it came outside one.
+    queue: Option<Queue>,
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Held")
+            .field("seq", &self.seq)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Weigh for Held {
+    /// Content bytes plus the fixed fields.
+    fn weight(&self) -> usize {
+        let text = match &self.msg {
+            Stored::Peer(m) | Stored::Group(m) => m.content.len(),
+            Stored::Customer(m) => m.content.len(),
+        };
+        text + std::mem::size_of::<Self>()
     }
 }
 
@@ -982,6 +1146,14 @@ impl Stored {
             }
         }
         h.finish()
+    }
+
+    /// The group of a group message (it may be in a super group's batch).
+    fn group_id(&self) -> Option<i64> {
+        match self {
+            Stored::Group(m) => Some(m.receiver),
+            _ => None,
+        }
     }
 
     /// A peer message from this user to this user (stored twice by the server).

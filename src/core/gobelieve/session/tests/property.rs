@@ -1,7 +1,7 @@
 //! Seeded random operation sequences through the fake clock (issue 7 B):
 //! sends, ACKs (some refused, some withheld), new stored messages pushed by
-//! the server, duplicated and reordered inbound frames, cuts, time jumps
-//! forward and backward, stop/start; the [`Ledger`] checks its invariants
+//! the server, sync answers sent twice, duplicated and reordered inbound
+//! frames, cuts, time jumps forward and backward, stop/start; the [`Ledger`] checks its invariants
 //! after every step, and a final fault-free phase checks that every stored
 //! message reached the app.
 //!
@@ -59,16 +59,20 @@ impl Server {
         self.carried.insert(seq, id);
     }
 
-    fn sync(&mut self, key: i64) {
+    /// One answer, or now and then two (a server-side retry of the page).
+    fn sync(&mut self, key: i64, rng: &mut Rng) {
         let key = if key == 0 { self.stored_key } else { key };
         let after: Vec<(i64, u32)> = self.queue.iter().copied().filter(|m| m.0 > key).collect();
         let batch = &after[..after.len().min(SYNC_BATCH)];
         let last = batch.last().map_or(key, |m| m.0);
-        self.frame(0, Body::SyncBegin { sync_key: last });
-        for &(_, id) in batch {
-            self.message(0, id);
+        let copies = if rng.up_to(8) == 0 { 2 } else { 1 };
+        for _ in 0..copies {
+            self.frame(0, Body::SyncBegin { sync_key: last });
+            for &(_, id) in batch {
+                self.message(0, id);
+            }
+            self.frame(0, Body::SyncEnd { sync_key: last });
         }
-        self.frame(0, Body::SyncEnd { sync_key: last });
         if after.len() > batch.len() {
             self.frame(0, Body::SyncNotify { sync_key: last + 1 });
         }
@@ -94,7 +98,7 @@ impl Server {
             Body::AuthToken { .. } => {
                 self.frame(0, Body::AuthStatus { status: 0 });
             }
-            Body::Sync { sync_key } => self.sync(sync_key),
+            Body::Sync { sync_key } => self.sync(sync_key, rng),
             Body::SyncKey { sync_key } => self.stored_key = self.stored_key.max(sync_key),
             Body::Ping if self.alive => {
                 self.frame(0, Body::Pong);
@@ -216,12 +220,14 @@ impl Run {
 
     /// Delivers the next in-flight frame, maybe twice or swapped with the
     /// one behind it. A SYNC_END never overtakes a message: a transport
-    /// that did would make the confirmed key skip it whatever the client does.
+    /// that did would make the confirmed key skip it whatever the client does;
+    /// nor does a message overtake its SYNC_BEGIN: the client could not tell
+    /// it from one outside the batch (a WebSocket reorders neither).
     fn deliver(&mut self, faults: bool) {
         let Some(conn) = self.server.conn else { return };
         if faults && self.rng.up_to(9) == 0 && self.server.inbox.len() >= 2 {
-            let is_end = |f: &Vec<u8>| f[8] == MSG_SYNC_END;
-            if !is_end(&self.server.inbox[0]) && !is_end(&self.server.inbox[1]) {
+            let fixed = |f: &Vec<u8>| f[8] == MSG_SYNC_END || f[8] == MSG_SYNC_BEGIN;
+            if !fixed(&self.server.inbox[0]) && !fixed(&self.server.inbox[1]) {
                 self.server.inbox.swap(0, 1);
             }
         }

@@ -219,3 +219,124 @@ fn a_note_to_oneself_stored_twice_is_delivered_once_per_send() {
         .count();
     assert_eq!(acks, 4, "every stored copy is ACKed");
 }
+
+#[test]
+fn a_sync_answer_sent_twice_for_one_request_is_delivered_once() {
+    // A server-side retry: BEGIN, the page, END, and the same again, for
+    // one SYNC. The second answer pairs with no request, but its END names
+    // the same last key: its messages are the same stored ones.
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 13 });
+    assert_eq!(h.bodies(), [Body::Sync { sync_key: 10 }]);
+    for _ in 0..2 {
+        h.server(0, Body::SyncBegin { sync_key: 10 });
+        for (id, c) in [(1, "m1"), (2, "m2"), (3, "m3")] {
+            h.server(0, Body::Im(im(2, 1, id, c)));
+        }
+        h.server(0, Body::SyncEnd { sync_key: 13 });
+    }
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2", "m3"]);
+}
+
+#[test]
+fn a_sync_answer_sent_twice_while_a_second_request_is_out_is_delivered_once() {
+    // The first END makes the client sync again from 13 (a NOTIFY came):
+    // the repeated answer pairs with that request, at the wrong key.
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 13 });
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.server(0, Body::SyncNotify { sync_key: 14 });
+    h.server(0, Body::SyncEnd { sync_key: 13 });
+    assert!(h.bodies().contains(&Body::Sync { sync_key: 13 }));
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.server(0, Body::SyncEnd { sync_key: 13 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2"]);
+}
+
+#[test]
+fn a_super_group_answer_sent_twice_is_delivered_once() {
+    let mut h = Harness::new(config());
+    h.s.add_super_group_sync_key(50, 100);
+    h.s.start(h.now);
+    h.pump();
+    h.open();
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncEnd { sync_key: 0 });
+    for _ in 0..2 {
+        let begin = Body::SyncGroupBegin {
+            group_id: 50,
+            sync_key: 100,
+        };
+        h.server(0, begin);
+        for c in ["a", "b"] {
+            h.server(0, Body::GroupIm(im(2, 50, 1, c)));
+        }
+        let end = Body::SyncGroupEnd {
+            group_id: 50,
+            sync_key: 102,
+        };
+        h.server(0, end);
+    }
+    assert_eq!(peer_contents(&h.app_events()), ["a", "b"]);
+}
+
+#[test]
+fn synced_messages_of_an_unfinished_answer_come_once_with_the_next_sync() {
+    // Held for their END and not ACKed: a cut drops them, the key stays,
+    // and the next connect's SYNC brings them again, delivered once.
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.close(false);
+    assert_eq!(peer_contents(&h.app_events()), Vec::<String>::new());
+    assert!(!h.bodies().iter().any(|b| matches!(b, Body::Ack { .. })));
+    assert_eq!(h.s.sync_key(), 10);
+    h.fire();
+    h.open();
+    assert!(h.bodies().contains(&Body::Sync { sync_key: 10 }));
+    h.server(0, Body::AuthStatus { status: 0 });
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    h.server(0, Body::Im(im(2, 1, 2, "m2")));
+    h.server(0, Body::SyncEnd { sync_key: 12 });
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2"]);
+    assert_eq!(h.s.sync_key(), 12);
+}
+
+#[test]
+fn a_page_larger_than_the_hold_is_delivered_whole() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 5_000 });
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    let n = crate::core::gobelieve::held::HELD_CAPACITY + 5;
+    for i in 0..n {
+        h.server(0, Body::Im(im(2, 1, i as i32, &format!("m{i}"))));
+    }
+    h.server(0, Body::SyncEnd { sync_key: 5_000 });
+    let got = peer_contents(&h.app_events());
+    assert_eq!(got.len(), n);
+    assert!(
+        got.iter().enumerate().all(|(i, c)| *c == format!("m{i}")),
+        "in order"
+    );
+}
+
+#[test]
+fn an_answer_whose_end_never_comes_is_delivered_after_the_hold_limit() {
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    let seq = h.server(0, Body::Im(im(2, 1, 1, "m1")));
+    assert_eq!(peer_contents(&h.app_events()), Vec::<String>::new());
+    h.advance(crate::core::gobelieve::held::HELD_MAX_MS - 1);
+    assert_eq!(peer_contents(&h.app_events()), Vec::<String>::new());
+    h.advance(1);
+    assert_eq!(peer_contents(&h.app_events()), ["m1"]);
+    assert!(h.bodies().contains(&Body::Ack { seq, status: None }));
+}
