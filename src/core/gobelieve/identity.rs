@@ -133,11 +133,19 @@ impl Identities {
         if self.batches.iter().any(|b| b.begin_seq == seq) {
             return; // a copy of a BEGIN already seen
         }
-        let after = self
-            .requests
-            .get_mut(&queue)
-            .and_then(|r| r.pop_front())
-            .flatten();
+        let after = match self.requests.get_mut(&queue).and_then(|r| r.pop_front()) {
+            Some(start) => start,
+            // The server answers each SYNC once, in order: a BEGIN beyond
+            // our requests can only be a page sent again, so it starts
+            // where the latest answer of its queue did. The content hash in
+            // each identity keeps a wrong guess from merging two messages.
+            None => self
+                .batches
+                .iter()
+                .rev()
+                .find(|b| b.queue == queue)
+                .and_then(|b| b.after),
+        };
         self.open_batch(queue, after, seq);
     }
 

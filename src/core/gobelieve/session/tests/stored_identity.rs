@@ -219,3 +219,25 @@ fn a_note_to_oneself_stored_twice_is_delivered_once_per_send() {
         .count();
     assert_eq!(acks, 4, "every stored copy is ACKed");
 }
+
+#[test]
+fn a_page_sent_twice_for_one_sync_is_delivered_once() {
+    // Failed before the fix: the second BEGIN answered no request, so its
+    // messages had no queue identity and were delivered again (the chaos
+    // run's duplicate fault, 10 duplicates of one acceptance on seed 1).
+    let mut h = connected_at(10);
+    h.server(0, Body::SyncNotify { sync_key: 12 });
+    assert_eq!(h.bodies(), [Body::Sync { sync_key: 10 }]);
+    for _ in 0..2 {
+        h.server(0, Body::SyncBegin { sync_key: 10 });
+        h.server(0, Body::Im(im(2, 1, 1, "m1")));
+        h.server(0, Body::Im(im(2, 1, 2, "m2")));
+        h.server(0, Body::SyncEnd { sync_key: 12 });
+    }
+    assert_eq!(peer_contents(&h.app_events()), ["m1", "m2"]);
+    // A page of other messages sent unasked is still delivered.
+    h.server(0, Body::SyncBegin { sync_key: 10 });
+    h.server(0, Body::Im(im(2, 1, 3, "m3")));
+    h.server(0, Body::SyncEnd { sync_key: 13 });
+    assert_eq!(peer_contents(&h.app_events()), ["m3"]);
+}
