@@ -300,9 +300,12 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     pump();
     const allDone = () => created >= wanted() && (minutes === null || Date.now() - t0 > minutes * 60000) && [...logical.values()].every((l) => l.done);
     let reported = 0;
+    const stallLimit = Math.max(30000, RELOGIN_BOUND_MS[proto] + SLACK_MS);
     await until(() => {
       if (onProgress && Date.now() - reported > (minutes > 1 ? 60000 : 10000)) { reported = Date.now(); onProgress({ created, acknowledged: f.acknowledged, elapsed: Date.now() - t0 }); }
-      if (Date.now() - lastProgress > 30000) throw new Error('no ACK for 30 s: ' + describe());
+      // With offline storage a connected sender gets its ACKs: no ACK at all
+      // means no client logged in for longer than a re-login may take.
+      if (Date.now() - lastProgress > stallLimit) throw new Error(`no ACK for ${stallLimit / 1000} s: ` + describe());
       return allDone();
     }, 3600000, describe);
 
