@@ -804,13 +804,17 @@ impl Session {
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
             Body::Pong => self.on_pong(now),
-            Body::SyncBegin { .. } => self.identities.batch_begin(Queue::Peer, seq),
-            Body::SyncGroupBegin { group_id, .. } => {
-                self.identities.batch_begin(Queue::Group(group_id), seq)
+            Body::SyncBegin { sync_key } => {
+                self.identities
+                    .batch_begin(Queue::Peer, seq, Some(sync_key))
+            }
+            Body::SyncGroupBegin { group_id, sync_key } => {
+                self.identities
+                    .batch_begin(Queue::Group(group_id), seq, Some(sync_key))
             }
             Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
             Body::SyncEnd { sync_key } => {
-                self.identities.batch_end(Queue::Peer, seq);
+                self.identities.batch_end(Queue::Peer, seq, sync_key);
                 self.sync.on_sync_end(sync_key, now, &mut out)
             }
             Body::SyncGroupNotify { group_id, sync_key } => self.sync.on_group_notify(
@@ -820,7 +824,8 @@ impl Session {
                 &mut out,
             ),
             Body::SyncGroupEnd { group_id, sync_key } => {
-                self.identities.batch_end(Queue::Group(group_id), seq);
+                self.identities
+                    .batch_end(Queue::Group(group_id), seq, sync_key);
                 self.sync.on_group_end(
                     group_id,
                     sync_key,
