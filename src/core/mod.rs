@@ -8,6 +8,8 @@ pub mod backoff;
 pub mod clock;
 pub mod dedupe;
 pub mod io;
+pub mod late;
+pub mod link;
 pub mod liveness;
 pub mod outbox;
 pub mod redact;

@@ -335,6 +335,37 @@ fn timers_a_minute_late_still_find_a_dead_link() {
 }
 
 #[test]
+fn a_late_login_timeout_gives_a_queued_open_one_grace() {
+    // Failed before the shared Link (the GoBelieve rule): a connect timeout
+    // that ran a minute late failed the login whose open event was next.
+    let mut h = Harness::new();
+    h.c.login(info(), h.now);
+    let conn = h.expect_connect();
+    h.now = h.c.poll_timeout().unwrap() + MINUTE;
+    h.c.handle_timeout(h.now);
+    assert_eq!(h.events(), [], "a late wake-up is no verdict");
+    h.open_and_read_login(conn);
+    h.login_response(conn, 0, 1_700_000_000_000);
+    assert_eq!(
+        h.events(),
+        [Event::LoginResult(0), Event::LoginOrReloginSuccess]
+    );
+}
+
+#[test]
+fn an_on_time_login_timeout_still_fails_the_login() {
+    let mut h = Harness::new();
+    h.c.login(info(), h.now);
+    h.expect_connect();
+    let due = h.c.poll_timeout().unwrap();
+    h.advance_to(due);
+    assert_eq!(
+        h.events(),
+        [Event::LoginResult(code::BAD_CONNECT_TO_SERVER)]
+    );
+}
+
+#[test]
 fn a_late_qos_check_does_not_report_a_message_whose_ack_is_in_flight() {
     // Failed before the fix: lost at the wake-up, then the ACK arrived.
     let mut h = Harness::new();
