@@ -12,6 +12,8 @@ pub mod late;
 pub mod link;
 pub mod liveness;
 pub mod outbox;
+#[cfg(test)]
+pub mod property;
 pub mod redact;
 pub mod rng;
 
