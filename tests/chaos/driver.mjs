@@ -123,6 +123,9 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   let nextAttempt = 0;
   let lastProgress = Date.now();
   let stopped = false;
+  // CHAOS_TRACE=FILE: one timed line per fault, SDK connection callback and phase, for a post-mortem.
+  const traceFd = process.env.CHAOS_TRACE ? fs.openSync(process.env.CHAOS_TRACE, 'w') : null;
+  const traceLine = (line) => { if (traceFd !== null) fs.writeSync(traceFd, `${Date.now() - t0} ${line}\n`); };
 
   // ---- clients ----
   const peers = await Promise.all(uids.map(async (uid, i) => {
@@ -153,6 +156,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
       case 'state': peer.connected = ev.connected; if (ev.connected) peer.blockedUntil = 0; break;
       case 'kicked': f.kicked++; break;
       case 'anomaly': f.anomalies.push(peer.uid + ': ' + ev.what); break;
+      case 'trace': traceLine(peer.uid + ' ' + ev.what); break;
       case 'stats': peer.stats = ev; break;
       case 'closed': peer.closed = ev; break;
       case 'sent': {
@@ -251,6 +255,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   let faultTimer = null;
   const fire = async (name, target) => {
     f.faults[name] = (f.faults[name] || 0) + 1;
+    traceLine('fault ' + target);
     try {
       await server.api(target);
     } catch (e) {
@@ -311,6 +316,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
 
     // Settle: no more faults; every accepted send has its outcome, every acknowledged message its delivery.
     phase.name = 'settling';
+    traceLine('settling');
     clearTimeout(faultTimer);
     pending.forEach(clearTimeout);
     await server.api(`/api/fault/delay?proto=${proto}&ms=0`);
@@ -353,6 +359,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   }
   await Promise.all(peers.map((p) => p.worker.terminate()));
   server.stop();
+  if (traceFd !== null) fs.closeSync(traceFd);
 
   for (const a of attempts.values()) if (a.accepted && a.outcomes.length === 0) f.missingOutcome++;
   const ackedKeys = new Set([...attempts.values()].filter((a) => a.outcomes[0] === 'ack').map((a) => a.key));
