@@ -9,19 +9,13 @@
 //!
 //! With [`Liveness::probe_late_wake_ups`] a late check is a hint, not a
 //! verdict: the answer may be waiting behind the frozen timer, so a check
-//! that runs more than [`LATE_SLACK_MS`] after its deadline sends a probe
+//! that wakes late ([`crate::core::late`]) after its deadline sends a probe
 //! ping at once instead, and only a probe unanswered for `answer_timeout`
 //! (judged by a check at most one `interval` late, so a throttled tab whose
 //! timers all run a minute late still gets a verdict) declares the link
 //! dead. Silence alone then only triggers a probe.
 
-/// A check this long after its deadline ran late (throttled or frozen timers).
-pub const LATE_SLACK_MS: u64 = 2_000;
-
-/// True when a check at `now` for something due at `due` ran late.
-pub fn is_late(now: u64, due: u64) -> bool {
-    now > due.saturating_add(LATE_SLACK_MS)
-}
+use crate::core::late::woke_late;
 
 /// Heartbeat settings in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +139,7 @@ impl Liveness {
             let due = sent.saturating_add(self.config.answer_timeout);
             if now >= due {
                 let judged =
-                    !is_late(now, due) || (self.probing && now - due <= self.config.interval);
+                    !woke_late(due, now) || (self.probing && now - due <= self.config.interval);
                 if judged {
                     self.stop();
                     return Some(LivenessAction::Dead);
@@ -158,7 +152,7 @@ impl Liveness {
         let silence_due = self.last_heard.saturating_add(self.config.silence_limit);
         if now >= self.next_ping || now >= silence_due {
             let due = self.next_ping.min(silence_due);
-            if is_late(now, due) {
+            if woke_late(due, now) {
                 self.probe(now);
             } else {
                 self.next_ping = now.saturating_add(self.config.interval);

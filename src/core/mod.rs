@@ -8,8 +8,12 @@ pub mod backoff;
 pub mod clock;
 pub mod dedupe;
 pub mod io;
+pub mod late;
+pub mod link;
 pub mod liveness;
 pub mod outbox;
+#[cfg(test)]
+pub mod property;
 pub mod redact;
 pub mod rng;
 

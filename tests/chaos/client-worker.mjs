@@ -12,6 +12,8 @@ import vm from 'node:vm';
 
 const { root, proto, uid, peer, url, token, options } = workerData;
 const post = (m) => parentPort.postMessage(m);
+// What the SDK told the app about the connection, for the driver's CHAOS_TRACE.
+const trace = (what) => post({ ev: 'trace', what });
 // A garbage collection before each heap figure, so start and end compare like with like.
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
@@ -73,6 +75,7 @@ function mobileimsdk() {
     loginUserId: String(uid),
     loginToken: token,
     callBack: (code) => {
+      trace('login callBack ' + code);
       post({ ev: 'state', connected: code === 0 });
       // A first login that failed (the server restarting, a cut): the app tries again.
       if (code !== 0) setTimeout(login, 200);
@@ -82,8 +85,15 @@ function mobileimsdk() {
     wsUrl: url,
     ...options,
     chatBaseCB: {
-      onLoginOrReloginSuccessCB: () => post({ ev: 'state', connected: true }),
-      onLinkCloseMessageCB: () => post({ ev: 'state', connected: false }),
+      onLoginOrReloginSuccessCB: () => {
+        trace('onLoginOrReloginSuccessCB');
+        post({ ev: 'state', connected: true });
+      },
+      onLoginOrReloginFailCB: (code) => trace('onLoginOrReloginFailCB ' + code),
+      onLinkCloseMessageCB: (code) => {
+        trace('onLinkCloseMessageCB ' + code);
+        post({ ev: 'state', connected: false });
+      },
       onKickoutCB: () => {
         post({ ev: 'kicked' });
         login();

@@ -351,6 +351,11 @@ impl GbHub {
     /// stored message pushed again, as after a server-side retry.
     fn push(&mut self, c: ConnId, flag: u8, body: Body, key: i64, prev: i64, notify: Body) {
         let copies = if self.take_duplicate(c) { 2 } else { 1 };
+        if copies == 2 {
+            eprintln!(
+                "gobelieve: conn {c}: duplicate fault: push of key {key} (prev {prev}) sent twice"
+            );
+        }
         for _ in 0..copies {
             self.send(
                 c,
@@ -571,6 +576,9 @@ impl GbHub {
         } else {
             1
         };
+        if copies == 2 {
+            eprintln!("gobelieve: conn {id}: duplicate fault: sync page {begin:?} .. {end:?} ({} messages) sent twice", batch.len());
+        }
         for _ in 0..copies {
             self.send(id, 0, begin.clone());
             for m in &batch {

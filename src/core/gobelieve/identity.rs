@@ -96,8 +96,8 @@ struct Batch {
     after: Option<i64>,
     begin_seq: i32,
     end_seq: Option<i32>,
-    /// No request was awaiting it: a repeat of an earlier answer.
-    unsolicited: bool,
+    /// It answered a request of ours (else it was taken for a page sent again).
+    paired: bool,
 }
 
 impl Batch {
@@ -153,36 +153,66 @@ impl Identities {
         }
     }
 
-    /// SYNC_BEGIN or SYNC_GROUP_BEGIN with server seq `seq`.
-    pub fn batch_begin(&mut self, queue: Queue, seq: i32) {
+    /// SYNC_BEGIN or SYNC_GROUP_BEGIN with server seq `seq` and its key
+    /// (`None` for a batch that came without BEGIN).
+    ///
+    /// The server answers each SYNC once, in order, so a BEGIN normally
+    /// answers the oldest request. Two BEGINs cannot: one beyond our
+    /// requests, and one whose key is below the oldest request's start
+    /// (the answer to `SYNC(k)` carries `k`, or, from the reference server,
+    /// its END key, which is at least `k` once the page holds messages).
+    /// Such a BEGIN can only start a page sent again: its start is not
+    /// guessed; the session holds its messages for the END's identity
+    /// ([`Identities::before_end`]).
+    pub fn batch_begin(&mut self, queue: Queue, seq: i32, key: Option<i64>) {
         if self.batches.iter().any(|b| b.begin_seq == seq) {
             return; // a copy of a BEGIN already seen
         }
-        let request = self.requests.get_mut(&queue).and_then(|r| r.pop_front());
-        self.open_batch(queue, request.flatten(), seq);
-        if request.is_none() {
-            if let Some(b) = self.batches.back_mut() {
-                b.unsolicited = true;
-            }
-        }
+        let oldest = self.requests.get(&queue).and_then(|r| r.front().copied());
+        let answers_oldest = match (oldest, key) {
+            (None, _) => false,
+            (Some(Some(start)), Some(key)) => key >= start,
+            (Some(_), _) => true,
+        };
+        let after = if answers_oldest {
+            self.requests
+                .get_mut(&queue)
+                .and_then(|r| r.pop_front())
+                .flatten()
+        } else {
+            None
+        };
+        self.open_batch(queue, after, seq, answers_oldest);
     }
 
-    /// SYNC_END or SYNC_GROUP_END with server seq `seq`: closes the latest
-    /// batch of `queue` that began before it.
-    pub fn batch_end(&mut self, queue: Queue, seq: i32) {
+    /// SYNC_END or SYNC_GROUP_END with server seq `seq` and key `key`:
+    /// closes the latest batch of `queue` that began before it.
+    pub fn batch_end(&mut self, queue: Queue, seq: i32, key: i64) {
         let batch = self
             .batches
             .iter_mut()
             .rev()
             .find(|b| b.queue == queue && b.begin_seq < seq);
-        match batch {
-            Some(b) if b.end_seq.is_none() => b.end_seq = Some(seq),
-            Some(_) => {}
+        let used_request = match batch {
+            Some(b) if b.end_seq.is_none() => {
+                b.end_seq = Some(seq);
+                // A page taken for a repeat that ends below the oldest
+                // request's start was that request's empty answer (a server
+                // whose last key is below it, spec §5.2).
+                !b.paired
+                    && self
+                        .requests
+                        .get(&queue)
+                        .and_then(|r| r.front().copied().flatten())
+                        .is_some_and(|start| key < start)
+            }
+            Some(_) => false,
             // An empty answer without BEGIN: it used up its request.
-            None => {
-                if let Some(r) = self.requests.get_mut(&queue) {
-                    r.pop_front();
-                }
+            None => true,
+        };
+        if used_request {
+            if let Some(r) = self.requests.get_mut(&queue) {
+                r.pop_front();
             }
         }
     }
@@ -265,7 +295,7 @@ impl Identities {
             .filter(|b| b.end_seq.is_none())
             .map(|b| OpenBatch {
                 queue: b.queue,
-                unsolicited: b.unsolicited,
+                unsolicited: !b.paired,
             })
     }
 
@@ -313,11 +343,11 @@ impl Identities {
         if !awaited || open {
             return None;
         }
-        self.batch_begin(Queue::Peer, seq.wrapping_sub(1));
+        self.batch_begin(Queue::Peer, seq.wrapping_sub(1), None);
         self.batches.back().copied()
     }
 
-    fn open_batch(&mut self, queue: Queue, after: Option<i64>, begin_seq: i32) {
+    fn open_batch(&mut self, queue: Queue, after: Option<i64>, begin_seq: i32, paired: bool) {
         // A new BEGIN ends any batch still open (its END went missing).
         for b in self.batches.iter_mut().filter(|b| b.end_seq.is_none()) {
             if b.begin_seq < begin_seq {
@@ -329,7 +359,7 @@ impl Identities {
             after,
             begin_seq,
             end_seq: None,
-            unsolicited: false,
+            paired,
         });
         while self.batches.len() > BATCH_CAPACITY {
             self.batches.pop_front();
@@ -355,10 +385,10 @@ mod tests {
         let mut ids = Identities::default();
         ids.on_open(1);
         ids.requested(Queue::Peer, 10);
-        ids.batch_begin(Queue::Peer, 5);
+        ids.batch_begin(Queue::Peer, 5, Some(10));
         assert_eq!(queue_ids(&ids.of_synced(None, 6, 0)), [(10, 0)]);
         assert_eq!(queue_ids(&ids.of_synced(None, 8, 0)), [(10, 2)]);
-        ids.batch_end(Queue::Peer, 9);
+        ids.batch_end(Queue::Peer, 9, 13);
         // A late frame of the closed batch is still placed; later ones are not.
         assert_eq!(queue_ids(&ids.of_synced(None, 7, 0)), [(10, 1)]);
         assert_eq!(queue_ids(&ids.of_synced(None, 10, 0)), []);
@@ -368,12 +398,12 @@ mod tests {
     fn unknown_starts_give_no_queue_identity() {
         let mut ids = Identities::default();
         ids.requested(Queue::Peer, 0);
-        ids.batch_begin(Queue::Peer, 1);
+        ids.batch_begin(Queue::Peer, 1, Some(0));
         assert_eq!(queue_ids(&ids.of_synced(None, 2, 0)), []);
         // Two different outstanding group requests: which one BEGIN answers is unknown.
         ids.requested(Queue::Group(7), 3);
         ids.requested(Queue::Group(7), 4);
-        ids.batch_begin(Queue::Group(7), 10);
+        ids.batch_begin(Queue::Group(7), 10, Some(4));
         assert_eq!(queue_ids(&ids.of_synced(Some(7), 11, 0)), []);
     }
 
@@ -383,7 +413,7 @@ mod tests {
         ids.learn_link(Queue::Group(7), 100, 101);
         ids.learn_link(Queue::Group(7), 101, 104);
         ids.requested(Queue::Group(7), 100);
-        ids.batch_begin(Queue::Group(7), 1);
+        ids.batch_begin(Queue::Group(7), 1, Some(100));
         let third = ids.of_synced(Some(7), 4, 0);
         assert_eq!(queue_ids(&third), [(100, 2), (104, 0)]);
         // A peer-queue message cannot be in a super group's batch.

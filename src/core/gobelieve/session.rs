@@ -17,7 +17,9 @@ use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
 use crate::core::io::{ConnId, Frame, Io};
-use crate::core::liveness::{is_late, Liveness, LivenessAction, LivenessConfig, LATE_SLACK_MS};
+use crate::core::late::woke_late;
+use crate::core::link::Link;
+use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
 use std::collections::hash_map::DefaultHasher;
@@ -34,17 +36,14 @@ const DEDUPE_WINDOW_MS: u64 = u64::MAX;
 /// How many message identities are remembered (a message has two or three).
 const DEDUPE_CAPACITY: usize = 6_000;
 
-/// The socket currently in use.
+/// The socket currently in use: its lifecycle (up once open; a socket not
+/// open by its deadline has failed, as some transports never report) and
+/// what GoBelieve keeps per connection.
 #[derive(Debug, Clone, Copy)]
-struct Link {
-    id: ConnId,
-    opened: bool,
+struct Connection {
+    link: Link,
     /// Our packet counter; reset on open, pre-incremented.
     seq: i32,
-    /// A socket not open by then has failed (some transports never report).
-    open_deadline: u64,
-    /// The connect timeout fired late once and was extended (late-timer rule).
-    open_grace_used: bool,
     /// When AUTH_STATUS 0 arrived.
     authed_at: Option<u64>,
     /// PINGs written and PONGs read; the server answers every PING, in order.
@@ -90,7 +89,7 @@ pub struct Session {
     unreachable: bool,
     /// Set by a refused token: no reconnect until `start()` or a new token.
     auth_failed: bool,
-    link: Option<Link>,
+    link: Option<Connection>,
     last_conn: ConnId,
     reconnect_at: Option<u64>,
     room: i64,
@@ -342,9 +341,10 @@ impl Session {
     /// Socket `conn` opened: authenticate, re-enter the room, sync.
     pub fn handle_open(&mut self, conn: ConnId, now: u64) {
         match &mut self.link {
-            Some(link) if link.id == conn && !link.opened => {
-                link.opened = true;
-                link.seq = 0;
+            Some(c) if c.link.is(conn) && !c.link.is_open() => {
+                c.link.opened();
+                c.link.up();
+                c.seq = 0;
             }
             _ => return,
         }
@@ -411,13 +411,13 @@ impl Session {
     /// connect failure (state 3); after, a disconnect (state 0). Either way
     /// pending messages fail and a reconnect is scheduled.
     pub fn handle_close(&mut self, conn: ConnId, error: bool, now: u64) {
-        let Some(link) = self.link.filter(|l| l.id == conn) else {
+        let Some(c) = self.link.filter(|c| c.link.is(conn)) else {
             return;
         };
         if error {
             self.warn("socket error".into());
         }
-        let state = if link.opened {
+        let state = if c.link.is_open() {
             ConnectState::Unconnected
         } else {
             ConnectState::ConnectFail
@@ -429,18 +429,8 @@ impl Session {
 
     /// Runs whatever is due at `now`: reconnect, ACK deadlines, heartbeat.
     pub fn handle_timeout(&mut self, now: u64) {
-        if let Some(link) = self.link.as_mut().filter(|l| !l.opened) {
-            // A late wake-up is a hint, not a verdict: the open event may be
-            // queued right behind this timer, so give it one short grace.
-            if is_late(now, link.open_deadline) && !link.open_grace_used {
-                link.open_grace_used = true;
-                link.open_deadline = now.saturating_add(LATE_SLACK_MS);
-            }
-        }
-        if self
-            .link
-            .is_some_and(|l| !l.opened && l.open_deadline <= now)
-        {
+        // A late wake-up gets one short grace (see `Link::timed_out`).
+        if self.link.as_mut().is_some_and(|c| c.link.timed_out(now)) {
             self.warn("the socket did not open in time".into());
             self.close_link(FailReason::Disconnected, ConnectState::ConnectFail);
             self.schedule_reconnect(now);
@@ -483,7 +473,7 @@ impl Session {
             .iter()
             .map(|p| p.first_sent.saturating_add(self.config.ack_timeout_ms))
             .find(|&deadline| !self.is_overdue(deadline));
-        let opening = self.link.filter(|l| !l.opened).map(|l| l.open_deadline);
+        let opening = self.link.and_then(|c| c.link.deadline());
         [
             self.reconnect_at,
             self.liveness.next_deadline(),
@@ -515,7 +505,7 @@ impl Session {
         let (Some(&(_, earliest)), Some(&(_, latest))) = (due.first(), due.last()) else {
             return;
         };
-        if is_late(now, earliest) && self.can_send() {
+        if woke_late(earliest, now) && self.can_send() {
             self.overdue_through = Some(latest);
             if self.liveness.probe(now) {
                 self.send_ping();
@@ -584,12 +574,9 @@ impl Session {
         self.reconnect_at = None;
         self.last_conn = self.last_conn.wrapping_add(1);
         let conn = self.last_conn;
-        self.link = Some(Link {
-            id: conn,
-            opened: false,
+        self.link = Some(Connection {
+            link: Link::connecting(conn, now.saturating_add(self.config.connect_timeout_ms)),
             seq: 0,
-            open_deadline: now.saturating_add(self.config.connect_timeout_ms),
-            open_grace_used: false,
             authed_at: None,
             pings: 0,
             pongs: 0,
@@ -626,8 +613,8 @@ impl Session {
         // its END, after delivery), so the next SYNC brings it again.
         self.held.take();
         self.forget_batch();
-        if let Some(link) = self.link.take() {
-            self.io.push_back(Io::Close { conn: link.id });
+        if let Some(c) = self.link.take() {
+            self.io.push_back(Io::Close { conn: c.link.id() });
         }
         self.liveness.stop();
         self.sync.on_close();
@@ -668,21 +655,22 @@ impl Session {
     }
 
     fn is_open(&self, conn: ConnId) -> bool {
-        self.link.is_some_and(|l| l.id == conn && l.opened)
+        self.link
+            .is_some_and(|c| c.link.is(conn) && c.link.is_open())
     }
 
     fn can_send(&self) -> bool {
-        self.state == ConnectState::Connected && self.link.is_some_and(|l| l.opened)
+        self.state == ConnectState::Connected && self.link.is_some_and(|c| c.link.is_open())
     }
 
     // ---- writing ----
 
     /// Encodes and queues one packet with the next seq; returns that seq.
     fn try_send(&mut self, body: Body, flag: u8) -> Result<i32, codec::EncodeError> {
-        let Some(link) = self.link.as_mut().filter(|l| l.opened) else {
+        let Some(c) = self.link.as_mut().filter(|c| c.link.is_open()) else {
             return Ok(0);
         };
-        let seq = link.seq.wrapping_add(1);
+        let seq = c.seq.wrapping_add(1);
         let packet = Packet {
             seq,
             version: self.config.protocol_version,
@@ -690,8 +678,8 @@ impl Session {
             body,
         };
         let frame = packet.encode()?;
-        link.seq = seq;
-        let conn = link.id;
+        c.seq = seq;
+        let conn = c.link.id();
         self.io.push_back(Io::Send {
             conn,
             frame: Frame::Binary(frame),
@@ -821,19 +809,21 @@ impl Session {
             Body::System(text) => self.events.push_back(Event::SystemMessage(text)),
             Body::Notification(text) => self.events.push_back(Event::Notification(text)),
             Body::Pong => self.on_pong(now),
-            Body::SyncBegin { .. } => {
+            Body::SyncBegin { sync_key } => {
                 self.release_held(None);
                 self.forget_batch();
-                self.identities.batch_begin(Queue::Peer, seq)
+                self.identities
+                    .batch_begin(Queue::Peer, seq, Some(sync_key))
             }
-            Body::SyncGroupBegin { group_id, .. } => {
+            Body::SyncGroupBegin { group_id, sync_key } => {
                 self.release_held(None);
                 self.forget_batch();
-                self.identities.batch_begin(Queue::Group(group_id), seq)
+                self.identities
+                    .batch_begin(Queue::Group(group_id), seq, Some(sync_key))
             }
             Body::SyncNotify { sync_key } => self.sync.on_sync_notify(sync_key, now, &mut out),
             Body::SyncEnd { sync_key } => {
-                self.identities.batch_end(Queue::Peer, seq);
+                self.identities.batch_end(Queue::Peer, seq, sync_key);
                 self.release_held(Some((Queue::Peer, sync_key)));
                 self.sync.on_sync_end(sync_key, now, &mut out)
             }
@@ -844,7 +834,8 @@ impl Session {
                 &mut out,
             ),
             Body::SyncGroupEnd { group_id, sync_key } => {
-                self.identities.batch_end(Queue::Group(group_id), seq);
+                self.identities
+                    .batch_end(Queue::Group(group_id), seq, sync_key);
                 self.release_held(Some((Queue::Group(group_id), sync_key)));
                 self.sync.on_group_end(
                     group_id,

@@ -17,11 +17,12 @@ use super::keepalive::KeepAlive;
 use super::protocal::{Dialect, Protocal};
 use super::qos_receive::QosReceive;
 use super::qos_send::QosSend;
-use super::relogin::{Relogin, ReloginAction};
+use super::relogin::Relogin;
 use super::request::{LoginInfo, SendRequest};
 use crate::core::backoff::BackoffConfig;
 use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
+use crate::core::link::Link;
 use crate::core::liveness::LivenessAction;
 use crate::core::outbox::InsertError;
 use crate::core::redact::redact_url;
@@ -29,19 +30,6 @@ use crate::core::rng::Rng;
 
 /// The server closes the connection on a larger frame (1009).
 pub const MAX_FRAME_BYTES: usize = 65_536;
-
-/// The socket the client currently owns.
-#[derive(Debug, Clone, Copy)]
-struct Connection {
-    id: ConnId,
-    open: bool,
-}
-
-/// A manual `login()` still waiting for its result.
-#[derive(Debug, Clone, Copy)]
-struct PendingLogin {
-    deadline: u64,
-}
 
 /// The `IMClientManager` core: login, re-login, keep-alive and both QoS daemons.
 ///
@@ -55,7 +43,9 @@ pub struct Client {
     clock: MonoClock,
     rng: Rng,
     next_conn_id: ConnId,
-    conn: Option<Connection>,
+    /// The socket in use; up once its login was answered, so its connect
+    /// deadline bounds a manual login and each automatic re-login attempt.
+    conn: Option<Link>,
     /// Saved by `login()`, resent by every automatic re-login.
     login_info: Option<LoginInfo>,
     /// From the first successful login response; 0 before.
@@ -70,7 +60,8 @@ pub struct Client {
     session: bool,
     /// The local network is up (as far as the host knows).
     network_online: bool,
-    pending_login: Option<PendingLogin>,
+    /// A manual `login()` is still waiting for its result.
+    pending_login: bool,
     keep_alive: KeepAlive,
     relogin: Relogin,
     qos_send: QosSend,
@@ -119,11 +110,10 @@ impl Client {
             connected: false,
             session: false,
             network_online: true,
-            pending_login: None,
+            pending_login: false,
             keep_alive: KeepAlive::new(config.keep_alive_interval_ms, config.keep_alive_timeout_ms),
             relogin: Relogin::new(
                 relogin_backoff,
-                config.connect_timeout_ms,
                 Rng::new(seed.rotate_left(32) ^ 0x5851_F42D_4C95_7F2D),
             ),
             qos_send: QosSend::new(
@@ -151,7 +141,7 @@ impl Client {
     /// `Event::LoginResult` follows.
     pub fn login(&mut self, info: LoginInfo, now: u64) {
         let now = self.clock.observe(now);
-        if self.pending_login.take().is_some() {
+        if std::mem::take(&mut self.pending_login) {
             // Superseded: its connection is about to be replaced.
             self.events
                 .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
@@ -173,10 +163,8 @@ impl Client {
                 .push_back(Event::LoginResult(code::LOCAL_NETWORK_NOT_WORKING));
             return;
         }
-        self.pending_login = Some(PendingLogin {
-            deadline: now.saturating_add(self.config.connect_timeout_ms),
-        });
-        self.open_connection();
+        self.pending_login = true;
+        self.open_connection(now);
     }
 
     /// Sends one data packet (type 2) from the logged-in uid. Errors are the
@@ -252,7 +240,7 @@ impl Client {
     }
 
     fn release_at(&mut self, _now: u64) {
-        if self.pending_login.take().is_some() {
+        if std::mem::take(&mut self.pending_login) {
             self.events
                 .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
         }
@@ -287,7 +275,7 @@ impl Client {
             }
             return;
         }
-        if self.pending_login.take().is_some() {
+        if std::mem::take(&mut self.pending_login) {
             self.close_connection();
             self.events
                 .push_back(Event::LoginResult(code::LOCAL_NETWORK_NOT_WORKING));
@@ -328,7 +316,7 @@ impl Client {
 
     /// The current connection is open and logged in.
     pub fn is_connected(&self) -> bool {
-        self.connected && self.conn.is_some_and(|c| c.open)
+        self.connected && self.conn.is_some_and(|c| c.is_open())
     }
 
     /// The uid of the saved login, if any.
@@ -341,10 +329,10 @@ impl Client {
     /// Socket `conn` opened: send the saved login on it.
     pub fn handle_open(&mut self, conn: ConnId, now: u64) {
         self.clock.observe(now);
-        let Some(c) = self.conn.as_mut().filter(|c| c.id == conn) else {
+        let Some(c) = self.conn.as_mut().filter(|c| c.is(conn)) else {
             return;
         };
-        c.open = true;
+        c.opened();
         if let Some(info) = &self.login_info {
             let body = PLoginInfo {
                 login_user_id: info.user_id.clone(),
@@ -389,12 +377,12 @@ impl Client {
     /// Socket `conn` closed or failed (`error`); both mean the link is gone.
     pub fn handle_close(&mut self, conn: ConnId, _error: bool, now: u64) {
         let now = self.clock.observe(now);
-        let Some(c) = self.conn.filter(|c| c.id == conn) else {
+        let Some(c) = self.conn.filter(|c| c.is(conn)) else {
             return;
         };
         self.conn = None;
-        if self.pending_login.take().is_some() {
-            let code = if c.open {
+        if std::mem::take(&mut self.pending_login) {
+            let code = if c.is_open() {
                 code::BREOKEN_CONNECT_TO_SERVER
             } else {
                 code::BAD_CONNECT_TO_SERVER
@@ -413,26 +401,24 @@ impl Client {
     /// A timer fired: run everything that is due at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
         let now = self.clock.observe(now);
-        if let Some(p) = self.pending_login {
-            if now >= p.deadline {
-                self.pending_login = None;
-                let opened = self.conn.is_some_and(|c| c.open);
-                self.close_connection();
+        // Not logged in by the connect deadline (a late wake-up gets one
+        // short grace, see `Link::timed_out`): the login or attempt failed.
+        if self.conn.as_mut().is_some_and(|c| c.timed_out(now)) {
+            let opened = self.conn.is_some_and(|c| c.is_open());
+            self.close_connection();
+            if std::mem::take(&mut self.pending_login) {
                 self.events.push_back(Event::LoginResult(if opened {
                     code::BREOKEN_CONNECT_TO_SERVER
                 } else {
                     code::BAD_CONNECT_TO_SERVER
                 }));
+            } else if self.relogin.in_attempt() {
+                self.relogin.failed(now);
             }
         }
         self.run_keep_alive(now);
-        match self.relogin.poll(now) {
-            Some(ReloginAction::Attempt) => self.relogin_attempt(now),
-            Some(ReloginAction::GiveUp) => {
-                self.close_connection();
-                self.relogin.failed(now);
-            }
-            None => {}
+        if self.relogin.poll(now) {
+            self.relogin_attempt(now);
         }
         self.run_qos_send(now);
     }
@@ -453,7 +439,7 @@ impl Client {
     /// nothing is scheduled.
     pub fn poll_timeout(&self) -> Option<u64> {
         let next = [
-            self.pending_login.map(|p| p.deadline),
+            self.conn.and_then(|c| c.deadline()),
             self.keep_alive.next_deadline(),
             self.relogin.next_deadline(),
             self.qos_send.next_deadline(),
@@ -474,7 +460,7 @@ impl Client {
     }
 
     fn is_current(&self, conn: ConnId) -> bool {
-        self.conn.is_some_and(|c| c.id == conn)
+        self.conn.is_some_and(|c| c.is(conn))
     }
 
     fn warn_about_url(&mut self) {
@@ -490,11 +476,13 @@ impl Client {
         }
     }
 
-    fn open_connection(&mut self) {
+    /// A new connection, which must be logged in within the connect timeout.
+    fn open_connection(&mut self, now: u64) {
         self.close_connection();
         let id = self.next_conn_id;
         self.next_conn_id = self.next_conn_id.wrapping_add(1).max(1);
-        self.conn = Some(Connection { id, open: false });
+        let deadline = now.saturating_add(self.config.connect_timeout_ms);
+        self.conn = Some(Link::connecting(id, deadline));
         self.ios.push_back(Io::Connect {
             conn: id,
             url: self.config.url.clone(),
@@ -503,15 +491,15 @@ impl Client {
 
     fn close_connection(&mut self) {
         if let Some(c) = self.conn.take() {
-            self.ios.push_back(Io::Close { conn: c.id });
+            self.ios.push_back(Io::Close { conn: c.id() });
         }
     }
 
     fn write_text(&mut self, text: String) -> bool {
         match self.conn {
-            Some(c) if c.open => {
+            Some(c) if c.is_open() => {
                 self.ios.push_back(Io::Send {
-                    conn: c.id,
+                    conn: c.id(),
                     frame: Frame::Text(text),
                 });
                 true
@@ -568,7 +556,7 @@ impl Client {
     }
 
     fn run_relogin(&mut self, now: u64) {
-        if self.relogin.poll(now) == Some(ReloginAction::Attempt) {
+        if self.relogin.poll(now) {
             self.relogin_attempt(now);
         }
     }
@@ -576,8 +564,8 @@ impl Client {
     /// One automatic re-login: a new connection, the saved login on open.
     fn relogin_attempt(&mut self, now: u64) {
         if self.login_info.is_some() && self.network_online {
-            self.open_connection();
-            self.relogin.attempt_started(now);
+            self.open_connection(now);
+            self.relogin.attempt_started();
         }
     }
 
@@ -663,8 +651,11 @@ impl Client {
             });
             return;
         };
-        let pending = self.pending_login.take().is_some();
+        let pending = std::mem::take(&mut self.pending_login);
         if response.code == code::COMMON_CODE_OK {
+            if let Some(c) = self.conn.as_mut() {
+                c.up();
+            }
             if !self.login_has_init {
                 self.first_login_time = response.first_login_time;
             }

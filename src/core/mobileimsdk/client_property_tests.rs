@@ -25,6 +25,7 @@ use super::request::SendRequest;
 use super::test_harness::*;
 use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
+use crate::core::property::{self, Figures, Scenario};
 use crate::core::rng::Rng;
 
 /// The server's view of the client's current socket.
@@ -126,7 +127,7 @@ impl Sim {
 
     // ---- one random operation, then the checks ---------------------------
 
-    fn step(&mut self) {
+    fn operate(&mut self) {
         self.ops += 1;
         // An app logged out, refused or released logs in again before long.
         if !self.h.c.is_logged_in() && self.chance(4) {
@@ -498,7 +499,7 @@ impl Sim {
 
     /// Two minutes with timers on time and a silent app: everything pending
     /// must end by itself; then a release changes nothing more.
-    fn finish(&mut self) {
+    fn end_quietly(&mut self) {
         let end = self.h.now + 120_000;
         while let Some(at) = self.h.c.poll_timeout() {
             if at > end {
@@ -521,46 +522,46 @@ fn is_qos_data(p: &Protocal) -> bool {
     p.type_ == 2 && p.qos
 }
 
-fn run(seed: u64, ops: u64) -> Sim {
-    let mut sim = Sim::new(seed);
-    sim.app_login();
-    sim.settle();
-    for _ in 0..ops {
-        let had_session = sim.h.c.user_id().is_some();
-        sim.step();
-        if had_session && sim.h.c.user_id().is_none() {
+impl Scenario for Sim {
+    fn start(seed: u64) -> Self {
+        let mut sim = Sim::new(seed);
+        sim.app_login();
+        sim.settle();
+        sim
+    }
+
+    fn step(&mut self) {
+        let had_session = self.h.c.user_id().is_some();
+        self.operate();
+        if had_session && self.h.c.user_id().is_none() {
             // The client released (logout, kick-out, release) and forgot its
             // dedupe window; the server's resend duty ends with the session.
-            sim.resendable.clear();
+            self.resendable.clear();
         }
     }
-    sim.finish();
-    sim
+
+    fn finish(&mut self) {
+        self.end_quietly();
+    }
+
+    fn figures(&self) -> Figures {
+        Figures {
+            ops: self.ops,
+            sends: self.accepted,
+            deliveries: self.delivered.len() as u64,
+        }
+    }
+
+    fn detail(&self) -> String {
+        format!("(connected in {} steps)", self.connected_steps)
+    }
 }
 
 #[test]
 fn random_operation_sequences_keep_every_delivery_invariant() {
-    let mut total_ops = 0;
-    let mut accepted = 0;
-    let mut delivered = 0;
-    for seed in 1..=5 {
-        let sim = run(seed, 25_000);
-        total_ops += sim.ops;
-        accepted += sim.accepted;
-        delivered += sim.delivered.len();
-        println!(
-            "seed {seed}: connected in {} of {} steps, {} sends",
-            sim.connected_steps, sim.ops, sim.accepted
-        );
-        assert!(
-            sim.accepted > 500,
-            "seed {seed}: only {} sends",
-            sim.accepted
-        );
+    let per_seed = property::run::<Sim>("MobileIMSDK", 1..=5, 25_000);
+    for (seed, f) in (1..).zip(&per_seed) {
+        assert!(f.sends > 500, "seed {seed}: only {} sends", f.sends);
     }
-    println!(
-        "MobileIMSDK property run: {total_ops} operations, {accepted} accepted QoS sends \
-         each with one outcome, {delivered} inbound messages delivered once"
-    );
-    assert!(total_ops >= 100_000);
+    assert!(property::total(&per_seed).ops >= 100_000);
 }

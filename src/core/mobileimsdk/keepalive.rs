@@ -4,14 +4,14 @@
 //! one interval after login success and starts the silence clock). Deadlines
 //! are exact instead of the official 2 s polling.
 //!
-//! A timer that wakes late (see [`super::wakeup`]) proves nothing about the
+//! A timer that wakes late (see [`crate::core::late`]) proves nothing about the
 //! link: the silence may be the sleeper's own. It sends a keep-alive at once
 //! and restarts the silence clock, so the link is dead only if that probe is
 //! not answered within `timeout`. The verdict is put off once per silence:
 //! a second late wake-up with still nothing heard is dead, so a tab whose
 //! timers are always late still detects a dead link.
 
-use super::wakeup::woke_late;
+use crate::core::late::woke_late;
 use crate::core::liveness::LivenessAction;
 
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,6 @@ pub mod qos_receive;
 pub mod qos_send;
 pub mod relogin;
 pub mod request;
-pub mod wakeup;
 
 #[cfg(test)]
 mod client_guarantee_tests;

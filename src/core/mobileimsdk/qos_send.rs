@@ -5,12 +5,12 @@
 //! Each message leaves exactly once: acknowledged, lost, or taken back by
 //! [`QosSend::take_all`] to be reported lost by the client.
 //!
-//! A check that runs late (see [`super::wakeup`]) reports nothing lost: the
+//! A check that runs late (see [`crate::core::late`]) reports nothing lost: the
 //! ACK of the last resend may be queued behind the timer. Such a message
 //! gets one more on-time check before its verdict.
 
 use super::protocal::Protocal;
-use super::wakeup::woke_late;
+use crate::core::late::woke_late;
 use crate::core::outbox::{InsertError, Outbox};
 
 /// What one check decided.

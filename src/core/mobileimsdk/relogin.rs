@@ -6,42 +6,32 @@
 //! authenticates and then drops cannot cause a storm.
 //!
 //! An attempt (a new connection and the saved login) runs until it succeeds,
-//! fails, or reaches its connect timeout; the schedule never aborts it.
+//! fails, or reaches its connect timeout (the connection's deadline, see
+//! [`crate::core::link`]); the schedule never aborts it.
 
 use crate::core::backoff::{Backoff, BackoffConfig};
 use crate::core::rng::Rng;
-
-/// What `poll` found due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReloginAction {
-    /// Start an attempt now: open a new connection, log in on open.
-    Attempt,
-    /// The attempt in progress reached its connect timeout: give it up.
-    GiveUp,
-}
 
 /// The automatic re-login schedule.
 #[derive(Debug, Clone)]
 pub struct Relogin {
     backoff: Backoff,
     rng: Rng,
-    connect_timeout: u64,
     /// The next attempt, while waiting.
     next_at: Option<u64>,
-    /// The deadline of the attempt in progress.
-    attempt_until: Option<u64>,
+    /// An attempt is in progress.
+    attempting: bool,
 }
 
 impl Relogin {
     /// A stopped schedule: delays grow from `config.base_ms` to
-    /// `config.cap_ms`; each attempt may take `connect_timeout_ms`.
-    pub fn new(config: BackoffConfig, connect_timeout_ms: u64, rng: Rng) -> Self {
+    /// `config.cap_ms`.
+    pub fn new(config: BackoffConfig, rng: Rng) -> Self {
         Relogin {
             backoff: Backoff::new(config),
             rng,
-            connect_timeout: connect_timeout_ms,
             next_at: None,
-            attempt_until: None,
+            attempting: false,
         }
     }
 
@@ -62,7 +52,7 @@ impl Relogin {
 
     /// The attempt in progress (or the session) failed: wait the next delay.
     pub fn failed(&mut self, now: u64) {
-        self.attempt_until = None;
+        self.attempting = false;
         let delay = self.backoff.next_delay(&mut self.rng);
         self.next_at = Some(now.saturating_add(delay));
     }
@@ -74,17 +64,17 @@ impl Relogin {
         }
     }
 
-    /// An attempt was started at `now`.
-    pub fn attempt_started(&mut self, now: u64) {
+    /// An attempt was started.
+    pub fn attempt_started(&mut self) {
         self.next_at = None;
-        self.attempt_until = Some(now.saturating_add(self.connect_timeout));
+        self.attempting = true;
     }
 
     /// A login succeeded: nothing more to schedule (the failure count stays
     /// until the link proves healthy).
     pub fn succeeded(&mut self) {
         self.next_at = None;
-        self.attempt_until = None;
+        self.attempting = false;
     }
 
     /// The logged-in link answered a keep-alive: forget past failures.
@@ -96,7 +86,7 @@ impl Relogin {
     /// with `forget`, past failures are forgotten too (the app acted).
     pub fn stop(&mut self, forget: bool) {
         self.next_at = None;
-        self.attempt_until = None;
+        self.attempting = false;
         if forget {
             self.backoff.reset();
         }
@@ -104,12 +94,12 @@ impl Relogin {
 
     /// True while an attempt is in progress.
     pub fn in_attempt(&self) -> bool {
-        self.attempt_until.is_some()
+        self.attempting
     }
 
     /// True while attempts are scheduled or running.
     pub fn is_running(&self) -> bool {
-        self.next_at.is_some() || self.attempt_until.is_some()
+        self.next_at.is_some() || self.attempting
     }
 
     /// Consecutive failures so far.
@@ -117,25 +107,19 @@ impl Relogin {
         self.backoff.failures()
     }
 
-    /// What is due at `now`.
-    pub fn poll(&mut self, now: u64) -> Option<ReloginAction> {
-        if self.attempt_until.is_some_and(|t| now >= t) {
-            self.attempt_until = None;
-            return Some(ReloginAction::GiveUp);
-        }
-        if self.next_at.is_some_and(|t| now >= t) {
+    /// True when an attempt is due at `now` (start it: open a new
+    /// connection, log in on open, then call `attempt_started`).
+    pub fn poll(&mut self, now: u64) -> bool {
+        let due = self.next_at.is_some_and(|t| now >= t);
+        if due {
             self.next_at = None;
-            return Some(ReloginAction::Attempt);
         }
-        None
+        due
     }
 
-    /// When `poll` next has something to do.
+    /// When the next attempt is due.
     pub fn next_deadline(&self) -> Option<u64> {
-        [self.next_at, self.attempt_until]
-            .into_iter()
-            .flatten()
-            .min()
+        self.next_at
     }
 }
 
@@ -149,39 +133,40 @@ mod tests {
     };
 
     fn relogin() -> Relogin {
-        Relogin::new(CFG, 60_000, Rng::new(7))
+        Relogin::new(CFG, Rng::new(7))
     }
 
     #[test]
     fn immediate_after_a_healthy_link_then_jittered_growing_delays() {
         let mut r = relogin();
         r.link_lost(10_000);
-        assert_eq!(r.poll(10_000), Some(ReloginAction::Attempt));
+        assert!(r.poll(10_000));
         let mut at = 10_000;
         let mut ceilings = vec![];
         for _ in 0..6 {
-            r.attempt_started(at);
+            r.attempt_started();
             ceilings.push(r.backoff.ceiling());
             r.failed(at + 100);
             let next = r.next_deadline().unwrap();
             assert!(next - (at + 100) <= *ceilings.last().unwrap());
-            assert_eq!(r.poll(next), Some(ReloginAction::Attempt));
+            assert!(r.poll(next));
             at = next;
         }
         assert_eq!(ceilings, [6_000, 12_000, 24_000, 48_000, 60_000, 60_000]);
     }
 
     #[test]
-    fn an_attempt_runs_to_its_connect_timeout() {
+    fn nothing_aborts_an_attempt_in_progress() {
         let mut r = relogin();
         r.link_lost(0);
-        r.poll(0);
-        r.attempt_started(0);
+        assert!(r.poll(0));
+        r.attempt_started();
         r.link_lost(1_000);
         r.retry_now(2_000);
-        assert_eq!(r.next_deadline(), Some(60_000), "nothing aborts it");
-        assert_eq!(r.poll(59_999), None);
-        assert_eq!(r.poll(60_000), Some(ReloginAction::GiveUp));
+        assert_eq!(r.next_deadline(), None, "no attempt scheduled over it");
+        assert!(!r.poll(u64::MAX));
+        r.failed(60_000);
+        assert!(r.next_deadline().is_some_and(|t| t >= 60_000));
     }
 
     #[test]
@@ -190,7 +175,7 @@ mod tests {
         for _ in 0..3 {
             r.link_lost(0);
             r.poll(u64::MAX);
-            r.attempt_started(0);
+            r.attempt_started();
             r.succeeded();
         }
         assert_eq!(r.failures(), 3, "a login success alone resets nothing");

@@ -12,11 +12,12 @@
 mod ledger;
 
 use super::*;
+use crate::core::property::{self, Figures, Scenario};
 use ledger::Ledger;
 use std::collections::{BTreeMap, VecDeque};
 
 const SEEDS: u64 = 6;
-const STEPS_PER_SEED: usize = 20_000;
+const STEPS_PER_SEED: u64 = 20_000;
 const SYNC_BATCH: usize = 4;
 
 /// The fake server and the in-flight frames of the current socket.
@@ -246,7 +247,7 @@ impl Run {
         self.s.handle_binary(conn, &frame, self.now);
     }
 
-    fn step(&mut self) {
+    fn operate(&mut self) {
         self.ops += 1;
         let op = self.rng.up_to(99);
         if std::env::var_os("PROP_TRACE").is_some() {
@@ -354,25 +355,38 @@ impl Run {
     }
 }
 
-#[test]
-fn random_operations_keep_every_delivery_promise() {
-    let (mut ops, mut sends, mut deliveries) = (0, 0, 0);
-    for seed in 1..=SEEDS {
+impl Scenario for Run {
+    fn start(seed: u64) -> Self {
         let mut run = Run::new(seed);
         // A saved key (the app restores it): a sync from 0 would mean "the
         // server's stored key", whose pages have no known position.
         run.s.set_sync_key(100);
         run.s.start(run.now);
         run.pump();
-        for _ in 0..STEPS_PER_SEED {
-            run.step();
-        }
-        run.settle();
-        ops += run.ops;
-        sends += run.ledger.sends();
-        deliveries += run.ledger.deliveries();
+        run
     }
-    println!("{SEEDS} seeds: {ops} operations, {sends} accepted sends, {deliveries} stored messages delivered once each");
-    assert!(ops >= 100_000);
-    assert!(sends > 1_000 && deliveries > 1_000, "{sends} {deliveries}");
+
+    fn step(&mut self) {
+        self.operate();
+    }
+
+    fn finish(&mut self) {
+        self.settle();
+    }
+
+    fn figures(&self) -> Figures {
+        Figures {
+            ops: self.ops as u64,
+            sends: self.ledger.sends() as u64,
+            deliveries: self.ledger.deliveries() as u64,
+        }
+    }
+}
+
+#[test]
+fn random_operations_keep_every_delivery_promise() {
+    let per_seed = property::run::<Run>("GoBelieve", 1..=SEEDS, STEPS_PER_SEED);
+    let total = property::total(&per_seed);
+    assert!(total.ops >= 100_000);
+    assert!(total.sends > 1_000 && total.deliveries > 1_000, "{total:?}");
 }
