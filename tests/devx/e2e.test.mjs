@@ -74,6 +74,50 @@ try {
     check(failed === 'ok', 'send after reconnect: ' + failed);
   });
 
+  await test('IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
+    const [a, b] = [++uid, ++uid];
+    const s = await service(a, { reconnectDelay: 400, reconnectMaxDelay: 800, ackTimeout: 300 });
+    const closes = [];
+    const reconnects = [];
+    s.on('closed', (d) => closes.push(Object.assign({ at: Date.now() }, d)));
+    s.on('reconnecting', (d) => reconnects.push(Object.assign({ at: Date.now() }, d)));
+    s.start();
+    await until('connected', () => s.connectState === 2);
+    await post('/api/fault/drop?proto=gobelieve&uid=' + a);
+    await until('reconnected', () => reconnects.length === 1 && s.connectState === 2);
+    const first = closes[0];
+    check(first.code === 1006 && first.willRetry === true, 'server drop: ' + JSON.stringify(first));
+    // Full jitter on the base: 0..400 ms, and the attempt came no earlier than it said.
+    const r = reconnects[0];
+    check(typeof r.delayMs === 'number' && r.delayMs >= 0 && r.delayMs <= 400 && r.at - first.at >= r.delayMs - 2,
+      'reconnecting ' + JSON.stringify(r) + ' after closed at ' + first.at);
+    // No ACK within ackTimeout: the SDK closes the link itself (code 1000), not the last drop's 1006 again.
+    await post('/api/fault/withhold_acks?proto=gobelieve&on=1');
+    try {
+      s.sendPeerMessage({ sender: a, receiver: b, content: 'unacked' });
+      await until('reset by the SDK', () => closes.length === 2);
+    } finally {
+      await post('/api/fault/withhold_acks?proto=gobelieve&on=0');
+    }
+    check(closes[1].code === 1000 && closes[1].reason === 'closed by the client' && closes[1].willRetry === true,
+      'SDK reset: ' + JSON.stringify(closes[1]));
+    await until('reconnected again', () => reconnects.length === 2 && s.connectState === 2);
+    check(typeof reconnects[1].delayMs === 'number', 'second reconnecting ' + JSON.stringify(reconnects[1]));
+    s.stop();
+    check(closes.length === 3 && closes[2].code === 1000 && closes[2].willRetry === false, 'stop: ' + JSON.stringify(closes[2]));
+  });
+
+  await test('IMService facts: authFailed carries the server status of a refused token', async () => {
+    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token' });
+    live.push(s);
+    const refusals = [];
+    s.on('authFailed', (d) => refusals.push(d.code));
+    s.start();
+    await until('refused', () => refusals.length === 1);
+    check(refusals[0] === 1 && s.connectState === 4, 'authFailed code ' + refusals[0]);
+    s.stop();
+  });
+
   await test('IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
     const a = ++uid;
     const good = await mintToken(url, a);
