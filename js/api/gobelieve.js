@@ -142,10 +142,15 @@ export function onGobelieveState(service, state) {
 
 /**
  * A fact of the engine that no observer callback carries: 'reconnectScheduled'
- * (the back-off's delay in ms, before the next CONNECTING) or 'authRefused'
- * (the server's AUTH_STATUS, before AUTHENTICATION_FAIL).
+ * (the back-off's delay in ms, before the next CONNECTING), 'authRefused'
+ * (the server's AUTH_STATUS, before AUTHENTICATION_FAIL) or 'warning' (a
+ * line for the log, at level 'warn').
  */
 export function onGobelieveFact(service, fact, value) {
+  if (fact === 'warning') {
+    service._log.warn(String(value));
+    return;
+  }
   const api = service._api;
   if (!api) return;
   if (fact === 'reconnectScheduled') api.reconnectDelayMs = value;

@@ -17,7 +17,7 @@ import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js
  * The engine's facts beside the callbacks (src/web/im_service.rs calls them
  * on `observer`): observer name -> fact. Never passed on to the app.
  */
-const FACTS = { _reconnectScheduled: 'reconnectScheduled', _authRefused: 'authRefused' };
+const FACTS = { _reconnectScheduled: 'reconnectScheduled', _authRefused: 'authRefused', _warning: 'warning' };
 
 /** Per observer role, the callbacks the engine may call on it. */
 const ROLE_NAMES = {

@@ -1032,9 +1032,19 @@ fn dispatch(shared: &Shared, event: Event) {
             let status = JsValue::from(status);
             notify(&none, "", &o.observer, AUTH_REFUSED, &status, &none);
         }
-        Event::Warning(text) => host::warn(&text),
+        Event::Warning(text) => {
+            // Through the instance's log (logLevel, logger) where the facade's
+            // observer wrapper answers; to the console otherwise.
+            let line = JsValue::from_str(&text);
+            if !notify(&none, "", &o.observer, WARNING, &line, &none) {
+                host::warn(&text);
+            }
+        }
     }
 }
+
+/// Observer name of [`Event::Warning`] (argument: the text).
+const WARNING: &str = "_warning";
 
 /// Observer name of [`Event::ReconnectScheduled`] (argument: the delay in ms).
 const RECONNECT_SCHEDULED: &str = "_reconnectScheduled";

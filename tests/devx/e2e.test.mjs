@@ -107,15 +107,29 @@ try {
     check(closes.length === 3 && closes[2].code === 1000 && closes[2].willRetry === false, 'stop: ' + JSON.stringify(closes[2]));
   });
 
-  await test('IMService facts: authFailed carries the server status of a refused token', async () => {
-    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token' });
-    live.push(s);
+  await test("IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
+    const lines = [];
+    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
+    const quiet = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
+    live.push(s, quiet);
     const refusals = [];
     s.on('authFailed', (d) => refusals.push(d.code));
-    s.start();
-    await until('refused', () => refusals.length === 1);
-    check(refusals[0] === 1 && s.connectState === 4, 'authFailed code ' + refusals[0]);
+    quiet.on('authFailed', (d) => refusals.push(d.code));
+    const printed = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args) => printed.push(args.join(' '));
+    try {
+      s.start();
+      quiet.start();
+      await until('refused', () => refusals.length === 2);
+    } finally {
+      console.warn = consoleWarn;
+    }
+    check(refusals.join() === '1,1' && s.connectState === 4, 'authFailed codes ' + refusals.join());
+    check(lines.join() === 'warn authentication refused (status 1)', 'logger lines ' + JSON.stringify(lines));
+    check(printed.length === 0, 'printed on the console: ' + JSON.stringify(printed));
     s.stop();
+    quiet.stop();
   });
 
   await test('IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
