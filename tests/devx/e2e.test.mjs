@@ -144,10 +144,10 @@ try {
     s.start();
     // STATE_CONNECTED (im.js's) means the socket is open and the token sent; the refusal follows it.
     await until('connected twice', () => events.filter((e) => e === 'connected').length === 2);
-    await new Promise((r) => setTimeout(r, 200)); // a second refusal would have come by now
-    check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
     const msg = await s.sendPeerMessageAsync({ sender: a, receiver: a, content: 'authenticated' });
     check(msg.content === 'authenticated', 'send after the new token');
+    // The server answers the token before the ACK: a refusal of this link would have come first.
+    check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
   });
 
   await test('IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
@@ -217,8 +217,10 @@ try {
     const sent = ['one', 'two', 'three'].map((content, i) => tx.sendPeerMessage({ sender: a, receiver: b, content, msgLocalID: 10 + i }));
     check(sent.every((r) => r === true), 'sends while down: ' + sent.join());
     await until('delivered', () => got.length >= 3, 20000);
-    await new Promise((r) => setTimeout(r, 300)); // a duplicate would arrive by now
-    check(got.join() === 'one,two,three', 'received ' + got.join());
+    // One link delivers in order: once a later message has arrived, any second copy would have too.
+    await tx.sendPeerMessageAsync({ sender: a, receiver: b, content: 'marker', msgLocalID: 20 });
+    await until('the marker', () => got.includes('marker'));
+    check(got.join() === 'one,two,three,marker', 'received ' + got.join());
     await until('outbox empty', () => tx._api.outbox.size === 0);
   });
 
@@ -242,8 +244,9 @@ try {
     const done = await restored[0].done;
     check(done.content === 'kept' && acks.join() === 'kept', 'restored outcome ' + JSON.stringify(done) + ' acks ' + acks.join());
     await until('delivered', () => got.length >= 1);
-    await new Promise((r) => setTimeout(r, 300));
-    check(got.join() === 'kept', 'received ' + got.join());
+    await second.sendPeerMessageAsync({ sender: a, receiver: b, content: 'marker', msgLocalID: 2 });
+    await until('the marker', () => got.includes('marker'));
+    check(got.join() === 'kept,marker', 'received ' + got.join());
   });
 
   await test('outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
@@ -256,8 +259,9 @@ try {
     mgr.send({ dataContent: 'queued', toId: me, fingerPrint: 'fp-' + me, callBack: (code, p) => written.push([code, p.fp]) });
     const p = await mgr.sendAsync({ dataContent: 'second', toId: me });
     await until('received', () => received.length >= 2);
-    await new Promise((r) => setTimeout(r, 300));
-    check(received.map((x) => x.dataContent).join() === 'queued,second', 'received ' + received.map((x) => x.dataContent));
+    await mgr.sendAsync({ dataContent: 'marker', toId: me });
+    await until('the marker', () => received.some((x) => x.dataContent === 'marker'));
+    check(received.map((x) => x.dataContent).join() === 'queued,second,marker', 'received ' + received.map((x) => x.dataContent));
     check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
     mgr.release();
   });
