@@ -562,14 +562,28 @@ export interface WSOptions {
   outboxExpiry?: number;
 }
 
-/** What every Promise form rejects with (beside TypeError / RangeError for a bad argument). */
-export interface IMError extends Error {
+/** The fields of a new `IMError`. */
+export interface IMErrorFields {
+  code?: number | string;
+  reason?: string;
+  status?: number;
+  cause?: unknown;
+}
+
+/**
+ * What every Promise form rejects with (beside TypeError / RangeError for a
+ * bad argument); exported by every entry, so `err instanceof IMError` works.
+ */
+export class IMError extends Error {
+  constructor(message: string, fields?: IMErrorFields);
   name: 'IMError';
   /** MobileIMSDK: the numeric code; IMService: the reason; 'aborted', 'expired', 'outbox-full', 'lost', 'not-connected'. */
   code: number | string;
   reason: string;
   /** The GoBelieve server's ACK status of a refusal. */
   status?: number;
+  /** The AbortSignal's reason of an 'aborted' wait. */
+  cause?: unknown;
 }
 
 /** `{signal}`: an AbortSignal stops the wait (the message stays tracked). */
@@ -578,13 +592,21 @@ export interface WaitOptions {
 }
 
 export interface CloseEvent {
+  /**
+   * The WebSocket close code: the server's or the network's (1006 for a
+   * dropped connection), 1009 for a frame over the protocol maximum, 1000
+   * when the SDK closed the link itself (stop, timeout, refusal).
+   */
   code: number | undefined;
+  /** The close reason; 'closed by the client' when the SDK closed it. */
   reason: string | undefined;
+  /** True when the SDK will reconnect by itself. */
   willRetry: boolean;
 }
 export interface ReconnectingEvent {
+  /** 1 for the first attempt after a lost connection, counting up until one connects. */
   attempt: number;
-  /** null until the engine reports it. */
+  /** The back-off's wait scheduled before this attempt, in ms (an online or foreground signal may start it sooner); null when none was scheduled. */
   delayMs: number | null;
 }
 export interface RestoredEntry<M> {
@@ -600,7 +622,8 @@ export interface IMServiceEvents {
   connected: Record<string, never>;
   closed: CloseEvent;
   reconnecting: ReconnectingEvent;
-  authFailed: { code: null };
+  /** `code`: the server's AUTH_STATUS; null when the SDK could not send the token (e.g. too long). */
+  authFailed: { code: number | null };
   message: { message: unknown; kind: MessageKind };
   ack: { msgLocalID: number | undefined; message: OutgoingMessage | OutgoingCustomerMessage; kind: 'peer' | 'group' | 'customer' };
   failure: {

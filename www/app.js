@@ -1,9 +1,15 @@
 // imsdk demo chat: one page, two protocols, no framework.
 //
 // The page talks to the SDK only through its public API (IMService for
-// GoBelieve, IMClientManager for MobileIMSDK), so it doubles as an example.
+// GoBelieve, IMClientManager for MobileIMSDK), so it doubles as an example of
+// the developer API: events (`on('state' | 'closed' | 'reconnecting' | ...)`)
+// for the link, Promise sends (`sendPeerMessageAsync`, `sendAsync`) for each
+// message's outcome, and, with "Keep unsent messages" ticked, the persisted
+// outbox (`outbox: 'indexeddb'`): a message sent while the server is down is
+// queued, survives a reload and is sent once the server is back.
 // Elements carry stable ids and data attributes for the Playwright test:
-// #app[data-ready], #state[data-state], li.msg[data-dir][data-status].
+// #app[data-ready], #state[data-state], #link[data-close-code][data-reconnects],
+// li.msg[data-dir][data-status].
 
 // The npm package (dist/npm, built by `npm run build`), imported without a bundler.
 import * as sdk from '/dist/npm/index.js';
@@ -16,10 +22,12 @@ const ui = {
   uid: $('uid'),
   token: $('token'),
   server: $('server'),
+  outbox: $('outbox'),
   login: $('login'),
   logout: $('logout'),
   state: $('state'),
   detail: $('error'),
+  link: $('link'),
   sendForm: $('send-form'),
   peer: $('peer'),
   text: $('text'),
@@ -33,10 +41,28 @@ const events = {
     ui.state.dataset.state = state;
     ui.state.textContent = state;
     ui.detail.textContent = detail;
-    ui.send.disabled = state !== 'connected';
+    // With the outbox on, a message can be written while offline: it waits in the queue.
+    ui.send.disabled = !(state === 'connected' || (chat && chat.queues));
   },
   error(text) {
     ui.detail.textContent = text;
+  },
+  /** The `closed` event: the WebSocket close code and reason, and whether the SDK retries. */
+  closed({ code, reason, willRetry }) {
+    ui.link.dataset.closeCode = code === undefined ? '' : String(code);
+    const why = reason ? ` "${reason}"` : '';
+    ui.link.textContent = `link closed: code ${code}${why}${willRetry ? ', the SDK will reconnect' : ''}`;
+  },
+  /** The `reconnecting` event: which attempt, after how long a back-off wait. */
+  reconnecting({ attempt, delayMs }) {
+    ui.link.dataset.reconnects = String(attempt);
+    const code = ui.link.dataset.closeCode;
+    const wait = delayMs === null ? '' : ` after ${delayMs} ms`;
+    ui.link.textContent = `reconnect attempt ${attempt}${wait}${code ? ` (last close code ${code})` : ''}`;
+  },
+  connected() {
+    ui.link.dataset.reconnects = '0';
+    ui.link.textContent = '';
   },
   incoming(from, text) {
     addRow('in', String(from), text, null);
@@ -45,9 +71,21 @@ const events = {
     row.dataset.status = status;
     row.querySelector('.status').textContent = detail ? `${status} (${detail})` : status;
   },
+  /** Shows the outcome of a send's Promise on its row. */
+  follow(row, outcome) {
+    outcome.then(() => events.status(row, 'acknowledged'), (err) => events.status(row, 'failed', errorText(err)));
+  },
 };
 
-// ---- GoBelieve: IMService, the im.js API ----
+/** An IMError as shown: "timeout", "refused 3", "code 3", "expired", ... */
+function errorText(err) {
+  if (!err) return '';
+  if (err.status !== undefined && err.status !== null) return `${err.reason} ${err.status}`;
+  if (typeof err.code === 'number') return `code ${err.code}`;
+  return String(err.code || err.message);
+}
+
+// ---- GoBelieve: IMService ----
 
 const GB_STATES = ['disconnected', 'connecting', 'connected', 'failed', 'auth-failed'];
 
@@ -55,7 +93,6 @@ function goBelieveChat() {
   let im = null;
   let me = '';
   let nextLocalId = 1;
-  const rows = new Map(); // msgLocalID -> outgoing row
   // The server also queues each message for its sender's other devices; a
   // sync after a reconnect can hand this page copies of what it sent itself.
   const sentHere = new Set(); // `${receiver}\n${content}`
@@ -65,107 +102,85 @@ function goBelieveChat() {
     if (sentHere.delete(key)) return; // already on screen
     addRow('out', String(m.receiver), m.content, 'synced'); // sent from another device
   };
-  const settle = (msg, status, detail) => {
-    const row = msg && rows.get(msg.msgLocalID);
-    if (!row) return;
-    rows.delete(msg.msgLocalID);
-    events.status(row, status, detail);
-  };
-  return {
-    start(uid, token, url) {
+  const chat = {
+    queues: false,
+    start(uid, token, url, { outbox }) {
       me = uid;
-      im = new sdk.IMService({
-        onConnectState: (s) => events.state(GB_STATES[s] || String(s)),
-        handlePeerMessage: onPeerMessage,
-        // The SDK hands back the very object given to sendPeerMessage.
-        handleMessageACK: (m) => settle(m, 'acknowledged'),
-        handleMessageFailure: (m, why) => settle(m, 'failed', failureText(why)),
+      chat.queues = outbox;
+      // One outbox per user, so two users in one browser keep their own queues.
+      const kept = outbox ? { outbox: 'indexeddb', outboxName: `demo-${uid}` } : {};
+      im = new sdk.IMService(null, { url, accessToken: token, ...kept });
+      im.on('state', (d) => events.state(GB_STATES[d.new] || String(d.new)));
+      im.on('closed', events.closed);
+      im.on('reconnecting', events.reconnecting);
+      im.on('connected', events.connected);
+      im.on('authFailed', (d) => events.error(`the server refused the token (status ${d.code})`));
+      im.on('message', (d) => d.kind === 'peer' && onPeerMessage(d.message));
+      // Messages an earlier visit queued and never got acknowledged: shown again, sent when the link is up.
+      im.on('restored', (d) => {
+        for (const entry of d.entries) {
+          const m = entry.message;
+          sentHere.add(`${m.receiver}\n${m.content}`);
+          events.follow(addRow('out', String(m.receiver), m.content, 'sending'), entry.done);
+        }
       });
-      im.url = url;
-      im.accessToken = token;
       im.start();
     },
     send(peer, text, row) {
       const msg = { sender: me, receiver: peer, content: text, msgLocalID: nextLocalId++ };
-      rows.set(msg.msgLocalID, row);
       sentHere.add(`${peer}\n${text}`);
-      let sent = false;
-      try {
-        sent = im.sendPeerMessage(msg);
-      } catch (e) {
-        return settle(msg, 'failed', e.message);
-      }
-      if (!sent) settle(msg, 'failed', 'not connected');
+      // Resolves on the server's ACK; rejects with an IMError (not connected, timeout, refused, ...).
+      events.follow(row, im.sendPeerMessageAsync(msg));
     },
     stop() {
-      im.stop(); // fails what still waits for an ACK
+      im.stop(); // fails what still waits for an ACK (an outbox keeps it for the next visit)
       im.free();
       im = null;
     },
   };
+  return chat;
 }
 
-/** `{reason, status}` as shown: "timeout", "refused 3", ... */
-function failureText(why) {
-  if (!why) return '';
-  return why.status === undefined || why.status === null ? why.reason : `${why.reason} ${why.status}`;
-}
-
-// ---- MobileIMSDK: IMClientManager, the seed API ----
+// ---- MobileIMSDK: IMClientManager ----
 
 function mobileImChat() {
   let manager = null;
-  const rows = new Map(); // fingerprint -> outgoing row
-  const settle = (fp, status, detail) => {
-    const row = rows.get(fp);
-    if (!row) return;
-    rows.delete(fp);
-    events.status(row, status, detail);
-  };
-  return {
-    start(uid, token, url) {
+  const chat = {
+    queues: false,
+    start(uid, token, url, { outbox }) {
       if (typeof sdk.IMClientManager !== 'function') {
         throw new Error('this imsdk build has no IMClientManager');
       }
+      chat.queues = outbox;
       manager = sdk.IMClientManager.getInstance({
         wsUrl: url,
+        logLevel: 'warn', // the default; any developer option turns the events on
+        ...(outbox ? { outbox: 'indexeddb' } : {}),
+        // The login state comes from the seed callbacks (IMClientManager has no 'state' event).
         chatBaseCB: {
           onLoginOrReloginSuccessCB: () => events.state('connected'),
           onLoginOrReloginFailCB: (code) => events.state('failed', `login refused (code ${code})`),
           onLinkCloseMessageCB: (code) => events.state('connecting', `link lost (code ${code}), logging in again`),
-          onKickoutCB: (k) => events.state('disconnected', `kicked out (code ${k.code})`),
         },
-        chatTransDataCB: {
-          onTransBufferCB: (p) => events.incoming(p.from, p.dataContent),
-          onTransErrorCB: (e) => events.error(`server error ${e.errorCode}: ${e.errorMsg}`),
-        },
-        messageQoSCB: {
-          messagesBeReceivedCB: (fp) => settle(fp, 'acknowledged'),
-          handleMessageLost: (lost) => lost.forEach((p) => settle(p.fp, 'failed', 'lost')),
-        },
+      });
+      manager.on('closed', events.closed);
+      manager.on('reconnecting', events.reconnecting);
+      manager.on('connected', events.connected);
+      manager.on('kickedOut', (k) => events.state('disconnected', `kicked out (code ${k.code})`));
+      manager.on('message', (d) => events.incoming(d.message.from, d.message.dataContent));
+      manager.on('restored', (d) => {
+        for (const entry of d.entries) {
+          const m = entry.message;
+          events.follow(addRow('out', String(m.toId), m.dataContent, 'sending'), entry.done);
+        }
       });
       events.state('connecting');
-      manager.login({
-        loginUserId: uid,
-        loginToken: token,
-        callBack: (code) => {
-          if (code !== 0) events.state('failed', `login failed (code ${code})`);
-        },
-      });
+      manager.loginAsync({ loginUserId: uid, loginToken: token })
+        .catch((err) => events.state('failed', `login failed (${errorText(err)})`));
     },
     send(peer, text, row) {
-      const fp = fingerprint();
-      rows.set(fp, row);
-      manager.send({
-        dataContent: text,
-        toId: peer,
-        Qos: true,
-        fingerPrint: fp,
-        // 0 = written; the server's ACK then arrives as messagesBeReceivedCB(fp).
-        callBack: (code, p) => {
-          if (code !== 0) settle(fp, 'failed', p instanceof Error ? p.message : `code ${code}`);
-        },
-      });
+      // QoS (the default): resolves on the receiver's ACK, rejects when the message is lost.
+      events.follow(row, manager.sendAsync({ dataContent: text, toId: peer }));
     },
     stop() {
       manager.logout();
@@ -173,15 +188,7 @@ function mobileImChat() {
       manager = null;
     },
   };
-}
-
-/** A random version-4-style UUID; crypto.randomUUID needs a secure context. */
-function fingerprint() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return chat;
 }
 
 // ---- the page ----
@@ -225,7 +232,7 @@ function addRow(dir, who, text, status) {
 }
 
 function setLoggedIn(on) {
-  for (const el of [ui.protocol, ui.uid, ui.token, ui.server, ui.login]) el.disabled = on;
+  for (const el of [ui.protocol, ui.uid, ui.token, ui.server, ui.outbox, ui.login]) el.disabled = on;
   ui.logout.disabled = !on;
 }
 
@@ -250,7 +257,7 @@ async function logIn(event) {
       }
     }
     chat = chats[protocol]();
-    chat.start(uid, token, ui.server.value.trim());
+    chat.start(uid, token, ui.server.value.trim(), { outbox: ui.outbox.checked });
   } catch (e) {
     chat = null;
     setLoggedIn(false);
@@ -277,11 +284,13 @@ function sendMessage(event) {
 }
 
 function prefill() {
-  // ?protocol=mim&uid=1&peer=2 fills the forms, handy for bookmarking two windows.
+  // ?protocol=mim&uid=1&peer=2&outbox=1 fills the forms, handy for bookmarking two windows.
   const q = new URLSearchParams(location.search);
   if (q.get('protocol') in chats) ui.protocol.value = q.get('protocol');
   ui.uid.value = q.get('uid') || '';
   ui.peer.value = q.get('peer') || '';
+  ui.token.value = q.get('token') || '';
+  ui.outbox.checked = q.get('outbox') === '1';
   ui.server.value = q.get('server') || defaultServer(ui.protocol.value);
 }
 

@@ -63,7 +63,7 @@ export function setupGobelieve(service, options) {
   checkGobelieveApiOptions(options);
   const log = attachLog(service, { logLevel: read(options, 'logLevel'), logger: read(options, 'logger') });
   const api = { log, state: 0, attempts: 0, retrying: false, started: false, tokens: null, outbox: null, refusal: null,
-    transmitting: false };
+    transmitting: false, reconnectDelayMs: null, authStatus: null };
   const getToken = read(options, 'getToken');
   if (getToken) api.tokens = new TokenProvider(getToken, { log });
   const store = openOutboxStore(read(options, 'outbox'), 'gobelieve:' + (read(options, 'outboxName') || 'default'));
@@ -114,8 +114,9 @@ export function onGobelieveState(service, state) {
   }
   if (state === CONNECTING && api.retrying) {
     api.attempts++;
-    service._emit('reconnecting', { attempt: api.attempts, delayMs: null });
+    service._emit('reconnecting', { attempt: api.attempts, delayMs: api.reconnectDelayMs });
   }
+  if (state === CONNECTING) api.reconnectDelayMs = null;
   if (state === CONNECTED) {
     // STATE_CONNECTED is im.js's: the socket is open and the token sent (a refusal may follow).
     api.attempts = 0;
@@ -124,7 +125,9 @@ export function onGobelieveState(service, state) {
     if (api.outbox) api.outbox.linkUp();
   } else if (api.outbox) api.outbox.linkDown();
   if (state === AUTHENTICATION_FAIL) {
-    service._emit('authFailed', { code: null });
+    // null when the SDK refused to send the token itself (e.g. too long).
+    service._emit('authFailed', { code: api.authStatus });
+    api.authStatus = null;
     if (api.tokens && api.started) {
       api.tokens.baseMs = service.reconnectDelay;
       api.tokens.capMs = service.reconnectMaxDelay;
@@ -135,6 +138,23 @@ export function onGobelieveState(service, state) {
       });
     }
   }
+}
+
+/**
+ * A fact of the engine that no observer callback carries: 'reconnectScheduled'
+ * (the back-off's delay in ms, before the next CONNECTING), 'authRefused'
+ * (the server's AUTH_STATUS, before AUTHENTICATION_FAIL) or 'warning' (a
+ * line for the log, at level 'warn').
+ */
+export function onGobelieveFact(service, fact, value) {
+  if (fact === 'warning') {
+    service._log.warn(String(value));
+    return;
+  }
+  const api = service._api;
+  if (!api) return;
+  if (fact === 'reconnectScheduled') api.reconnectDelayMs = value;
+  else if (fact === 'authRefused') api.authStatus = value;
 }
 
 /**

@@ -11,7 +11,13 @@
 // failure it will retry (link lost, ACK timeout, stop) reaches neither the
 // observer nor the events; the message's one outcome comes later.
 
-import { onGobelieveState, outboxOutcome } from './gobelieve.js';
+import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js';
+
+/**
+ * The engine's facts beside the callbacks (src/web/im_service.rs calls them
+ * on `observer`): observer name -> fact. Never passed on to the app.
+ */
+const FACTS = { _reconnectScheduled: 'reconnectScheduled', _authRefused: 'authRefused', _warning: 'warning' };
 
 /** Per observer role, the callbacks the engine may call on it. */
 const ROLE_NAMES = {
@@ -174,6 +180,11 @@ export function observerWrapper(instance, role, original) {
         };
       },
     });
+  }
+  if (role === 'observer') {
+    for (const [name, fact] of Object.entries(FACTS)) {
+      Object.defineProperty(wrapper, name, { value: (value) => onGobelieveFact(ref.deref() || quiet, fact, value) });
+    }
   }
   return wrapper;
 }

@@ -4,4 +4,5 @@ import * as glue from 'imsdk-glue';
 import { createMiniProgramSdk } from './sdk.js';
 
 export { DEFAULT_WASM_PATH } from './sdk.js';
+export { IMError } from '../api/im-error.js';
 export const { initMiniProgram, ready, IMService, IMClientManager } = createMiniProgramSdk(glue);

@@ -6,6 +6,8 @@ import { createPackage } from './package-api.js';
 
 // The snippet copy the glue itself imports: one module, one WebSocket setting.
 export { setWebSocketImpl } from 'imsdk-transport';
+// What the Promise forms reject with, for `err instanceof IMError`.
+export { IMError } from '../api/im-error.js';
 
 // Written literally so bundlers (webpack 5, Vite, Parcel) see the wasm as an asset of this module.
 const sdk = createPackage(glue, () => new URL('./imsdk_bg.wasm', import.meta.url));

@@ -4,8 +4,12 @@ import * as glue from 'imsdk-glue';
 import { createPackage } from './package-api.js';
 
 export { setWebSocketImpl } from 'imsdk-transport';
+export { IMError } from '../api/im-error.js';
 
 // Written literally so bundlers see the wasm as an asset of this module.
 const sdk = createPackage(glue, () => new URL('./mobileimsdk_bg.wasm', import.meta.url));
 
 export const { init, ready, IMClientManager } = sdk;
+
+/** `import IMClientManager from 'imsdk/mobileimsdk'`, as im.js's typings had. */
+export default IMClientManager;

@@ -3,7 +3,7 @@
 // defines its classes as globals synchronously, as im.js did, so inline page
 // code can use them at once; the wasm loads in the background and queued
 // calls (start, login, ...) take effect when it is ready. Also defines
-// `imsdk` = {init, ready, setWebSocketImpl, and the classes}.
+// `imsdk` = {init, ready, setWebSocketImpl, IMError, and the classes}.
 //
 // Attributes of the <script> tag (both optional):
 //   data-wasm="URL"    where the wasm is (default: the bundle's own wasm next to this script)
@@ -12,6 +12,7 @@
 //                      Setting url, host, port or protocol on an instance replaces it.
 import { createFacades } from '../facade.js';
 import { createLoader } from '../npm/load.js';
+import { IMError } from '../api/im-error.js';
 
 const ENDPOINT = ['url', 'host', 'port', 'protocol'];
 
@@ -41,6 +42,7 @@ export function defineGlobals(glue, setWebSocketImpl, wasmName, classes) {
       return facades.ready().then(() => undefined);
     },
     setWebSocketImpl,
+    IMError,
   };
   const root = typeof window !== 'undefined' ? window : globalThis;
   classes.forEach((name) => {

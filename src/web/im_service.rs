@@ -1022,6 +1022,31 @@ fn dispatch(shared: &Shared, event: Event) {
                 &none,
             );
         }
-        Event::Warning(text) => host::warn(&text),
+        // Facts for the events API (js/api/observe-gobelieve.js): the facade's
+        // observer wrapper answers these names; an app's own observer has none.
+        Event::ReconnectScheduled { delay_ms } => {
+            let delay = JsValue::from(delay_ms as f64);
+            notify(&none, "", &o.observer, RECONNECT_SCHEDULED, &delay, &none);
+        }
+        Event::AuthRefused(status) => {
+            let status = JsValue::from(status);
+            notify(&none, "", &o.observer, AUTH_REFUSED, &status, &none);
+        }
+        Event::Warning(text) => {
+            // Through the instance's log (logLevel, logger) where the facade's
+            // observer wrapper answers; to the console otherwise.
+            let line = JsValue::from_str(&text);
+            if !notify(&none, "", &o.observer, WARNING, &line, &none) {
+                host::warn(&text);
+            }
+        }
     }
 }
+
+/// Observer name of [`Event::Warning`] (argument: the text).
+const WARNING: &str = "_warning";
+
+/// Observer name of [`Event::ReconnectScheduled`] (argument: the delay in ms).
+const RECONNECT_SCHEDULED: &str = "_reconnectScheduled";
+/// Observer name of [`Event::AuthRefused`] (argument: the server's AUTH_STATUS).
+const AUTH_REFUSED: &str = "_authRefused";

@@ -179,7 +179,13 @@ impl<M: Machine + 'static> Runtime<M> {
                         .handle_close(conn, true, now);
                 }
             }
-            Io::Close { conn } => self.forget_socket(conn),
+            Io::Close { conn } => {
+                // The SDK closes this socket itself (stop, timeout, refusal):
+                // its close code is the transport's 1000, not the last peer's.
+                if self.forget_socket(conn) {
+                    *self.state.last_close.borrow_mut() = local_close();
+                }
+            }
         }
     }
 
@@ -191,7 +197,8 @@ impl<M: Machine + 'static> Runtime<M> {
             .map(|(_, s)| JsValue::clone(s).unchecked_into())
     }
 
-    fn forget_socket(&self, conn: ConnId) {
+    /// Closes and forgets socket `conn`; false when it was already gone.
+    fn forget_socket(&self, conn: ConnId) -> bool {
         let removed = {
             let mut sockets = self.state.sockets.borrow_mut();
             sockets
@@ -199,8 +206,12 @@ impl<M: Machine + 'static> Runtime<M> {
                 .position(|(c, _)| *c == conn)
                 .map(|at| sockets.remove(at))
         };
-        if let Some((_, socket)) = removed {
-            socket.close();
+        match removed {
+            Some((_, socket)) => {
+                socket.close();
+                true
+            }
+            None => false,
         }
     }
 
@@ -234,6 +245,16 @@ impl<M: Machine + 'static> Runtime<M> {
     pub fn timer_armed(&self) -> bool {
         self.state.timer.borrow().is_some()
     }
+}
+
+/// `{code, reason, error}` of a socket the SDK closed itself (js/transport.js closes with 1000).
+fn local_close() -> JsValue {
+    let info = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| Reflect::set(&info, &JsValue::from_str(k), &v);
+    let _ = set("code", JsValue::from(1000));
+    let _ = set("reason", JsValue::from_str("closed by the client"));
+    let _ = set("error", JsValue::FALSE);
+    info.into()
 }
 
 impl<M: Machine + 'static> Drop for State<M> {

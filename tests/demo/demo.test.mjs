@@ -1,17 +1,24 @@
 // Playwright test of the demo chat page (www/): two browser contexts, two
 // users, a conversation in each protocol, checked on both sides as the user
-// sees it; one screenshot per side under test-output/demo/.
+// sees it; one screenshot per side under test-output/demo/. Then the outage
+// scenario of the persisted outbox (GoBelieve, real IndexedDB): the dev server
+// stops, the page shows the close code and its reconnect attempts, a message
+// is sent, the page is reloaded, the server starts again on the same port,
+// and the peer receives the message exactly once.
 //
 // Server: $DEVSERVER_URL when set (scripts/test.sh starts one serving www/
 // and /dist/), else a dev server started here on port 0 and always stopped.
+// The outage scenario always starts (and stops, and restarts) its own.
 // Needs dist/npm (npm run build) and, without $DEVSERVER_URL, a built dev
 // server (cargo build -p imsdk-devserver).
 //
-// Usage: node tests/demo/demo.test.mjs   (DEVSERVER_LOG=1 shows the server log)
+// Usage: node tests/demo/demo.test.mjs   (DEVSERVER_LOG=1 shows the server log;
+// DEMO_OUTAGE_ONLY=1 runs the outbox outage scenario only)
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -25,8 +32,13 @@ const WAIT_MS = 15_000;
 const ACK_TIMEOUT_WAIT_MS = 5_000 + WAIT_MS;
 /** QoS resends (2, official timings) until handleMessageLost, plus slack. */
 const MIM_LOST_WAIT_MS = 40_000;
+/**
+ * A reconnect after the outage: the back-off is capped at IMService's default
+ * reconnectMaxDelay (60 s), plus slack for the connect and the send.
+ */
+const OUTAGE_WAIT_MS = 60_000 + WAIT_MS;
 /** The whole run; a hung browser or server must not hang `npm test`. */
-const RUN_LIMIT_MS = 180_000;
+const RUN_LIMIT_MS = 300_000;
 
 const results = [];
 
@@ -52,8 +64,9 @@ async function main() {
         '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     for (const protocol of PROTOCOLS) {
-      await conversation(browser, server.url, protocol);
+      if (!process.env.DEMO_OUTAGE_ONLY) await conversation(browser, server.url, protocol);
     }
+    await outage(browser);
   } finally {
     if (browser) await browser.close().catch(() => {});
     await server.stop();
@@ -167,6 +180,155 @@ async function conversation(browser, base, protocol) {
   }
 }
 
+// ---- the persisted outbox across an outage and a reload ----
+
+/**
+ * GoBelieve with `outbox: 'indexeddb'` on A, the pages served by
+ * staticServer: the dev server goes down (A
+ * shows the close code and counts its reconnect attempts), A sends, A's page
+ * is reloaded and logs in again (the queued message is shown again), the
+ * server comes back on the same port, and B receives the message once.
+ */
+async function outage(browser) {
+  const steps = new Steps('outbox');
+  const a = String(100_000 + Math.floor(Math.random() * 800_000));
+  const b = String(Number(a) + 1);
+  const nonce = Math.random().toString(36).slice(2, 8);
+  const kept = `sent while the server was down (${nonce})`;
+  const marker = `sent after it came back (${nonce})`;
+  // Fixed tokens: the restarted server must accept the ones the pages hold.
+  const tokens = { [a]: `token-${a}-${nonce}`, [b]: `token-${b}-${nonce}` };
+  const args = Object.entries(tokens).flatMap(([uid, token]) => ['--token', `${token}=${uid}`]);
+  const contexts = [];
+  let server = null;
+  let pages = null;
+  try {
+    server = await devServer({ own: true, args });
+    pages = await staticServer();
+    const port = Number(new URL(server.url).port);
+    const ws = `ws://127.0.0.1:${port}/ws`;
+    const query = (uid, peer, outbox) => `?${new URLSearchParams({
+      protocol: 'gobelieve', uid, peer, token: tokens[uid], server: ws, ...(outbox ? { outbox: '1' } : {}),
+    })}`;
+    const userA = await openUser(browser, pages.url, contexts, query(a, b, true));
+    const userB = await openUser(browser, pages.url, contexts, query(b, a, false));
+    await steps.run(`${a} (IndexedDB outbox on) and ${b} log in`, async () => {
+      await Promise.all([userA.page.click('#login'), userB.page.click('#login')]);
+      await Promise.all([waitState(userA, 'connected'), waitState(userB, 'connected')]);
+    });
+    await steps.run('the dev server stops: the page shows the close code 1006 and its reconnect attempts', async () => {
+      await server.stop();
+      server = null;
+      await waitLink(userA, (link) => link.closeCode === '1006' && Number(link.reconnects) >= 2,
+        'close code 1006 and at least 2 reconnect attempts');
+    });
+    await steps.run(`${a} sends while the server is down: the message waits in IndexedDB`, async () => {
+      await send(userA, kept);
+      const row = await outgoing(userA, kept);
+      if (row.status !== 'sending') throw new Error(`status "${row.label}" while the server is down`);
+      await until(async () => (await storedOutbox(userA.page, a)).includes(kept), WAIT_MS,
+        'the message never reached the IndexedDB outbox');
+    });
+    await steps.run(`${a} reloads the page and logs in again: the queued message is shown, still sending`, async () => {
+      await userA.page.reload();
+      await pageReady(userA.page);
+      await userA.page.click('#login');
+      const row = await outgoing(userA, kept);
+      if (row.status !== 'sending') throw new Error(`restored as "${row.label}"`);
+    });
+    await steps.run('the server starts again on the same port: acknowledged on A, received once by B', async () => {
+      server = await devServer({ own: true, port, args });
+      await settled(userA, kept, 'acknowledged', OUTAGE_WAIT_MS);
+      await incoming(userB, kept, a);
+      // One link delivers in order: once a later message has arrived, a second copy of the first would have too.
+      await waitState(userA, 'connected');
+      await send(userA, marker);
+      await settled(userA, marker, 'acknowledged', WAIT_MS);
+      await incoming(userB, marker, a);
+      const onB = (await rows(userB.page)).filter((r) => r.dir === 'in' && r.text === kept).length;
+      const onA = (await rows(userA.page)).filter((r) => r.dir === 'out' && r.text === kept).length;
+      if (onB !== 1 || onA !== 1) throw new Error(`the message shows ${onB} times on ${b} and ${onA} times on ${a}`);
+      await until(async () => !(await storedOutbox(userA.page, a)).includes(kept), WAIT_MS,
+        'the acknowledged message is still in IndexedDB');
+    });
+    await steps.run('screenshot of the sender after the outage saved', async () => {
+      const file = join(OUT, 'outbox-after-outage.png');
+      await userA.page.screenshot({ path: file, fullPage: true });
+      if (statSync(file).size < 1000) throw new Error(`${file} is suspiciously small`);
+    });
+    await steps.run('no uncaught errors in either page', async () => {
+      const errors = [...userA.errors, ...userB.errors];
+      if (errors.length) throw new Error(errors.join('\n'));
+    });
+  } catch (e) {
+    steps.fail('setting up the outage scenario', e);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+    if (server) await server.stop();
+    if (pages) await pages.stop();
+  }
+}
+
+/** Content types of the files staticServer answers with. */
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+/**
+ * The page's own files (www/ and /dist/ from the working tree) on a server of
+ * their own, on 127.0.0.1 and a free port, that stays up while the dev server
+ * is down (as a CDN or a cache would): the page must reload during the outage.
+ */
+async function staticServer() {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = path.startsWith('/dist/') ? join(ROOT, path) : join(ROOT, 'www', path === '/' ? 'index.html' : path);
+    if (!file.startsWith(ROOT + '/') || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(ok);
+    }),
+  };
+}
+
+/** The contents of the messages in the page's IndexedDB outbox of user `uid` (the demo names it `demo-<uid>`). */
+function storedOutbox(page, uid) {
+  return page.evaluate((name) => new Promise((done, fail) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('entries')) {
+        db.close();
+        return done([]);
+      }
+      const all = db.transaction('entries', 'readonly').objectStore('entries').getAll();
+      all.onerror = () => fail(all.error);
+      all.onsuccess = () => {
+        db.close();
+        done(all.result.map((entry) => entry.message && entry.message.content));
+      };
+    };
+  }), `imsdk-outbox:gobelieve:demo-${uid}`);
+}
+
+/** Waits until #link's data attributes ({closeCode, reconnects}) satisfy `test`. */
+async function waitLink(user, test, what) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const link = await user.page.$eval('#link', (el) => ({ ...el.dataset, text: el.textContent }));
+    if (test(link)) return link;
+    if (Date.now() > deadline) throw new Error(`expected ${what}; the page shows ${JSON.stringify(link)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Named steps of one protocol: after a failure the rest fail as "not reached". */
 class Steps {
   constructor(protocol) {
@@ -197,19 +359,24 @@ function record(name, error) {
 
 // ---- driving the page ----
 
-async function openUser(browser, base, contexts) {
+/** A browser context with the demo page at `base` + `query`. */
+async function openUser(browser, base, contexts, query = '') {
   const context = await browser.newContext({ viewport: { width: 720, height: 640 } });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/${query}`);
+  await pageReady(page);
+  return { page, errors };
+}
+
+async function pageReady(page) {
   // The module awaits init() before it marks the page ready (toolchain P13).
   await page.waitForFunction(() => document.getElementById('app').dataset.ready !== '0');
   const ready = await page.getAttribute('#app', 'data-ready');
   if (ready !== '1') throw new Error(`the page did not load the SDK: ${await page.textContent('#error')}`);
-  return { page, errors };
 }
 
 async function logIn(user, protocol, uid, peer) {
@@ -299,23 +466,28 @@ async function until(test, timeout, message) {
   }
 }
 
-/** $DEVSERVER_URL, or a dev server of our own on a free port. */
-async function devServer() {
-  if (process.env.DEVSERVER_URL) {
+/**
+ * $DEVSERVER_URL, or a dev server of our own: on `port` (0: a free one),
+ * with `args` added (e.g. fixed tokens); `own` ignores $DEVSERVER_URL.
+ */
+async function devServer({ port = 0, args = [], own = false } = {}) {
+  if (process.env.DEVSERVER_URL && !own) {
     return { url: process.env.DEVSERVER_URL.replace(/\/$/, ''), stop: async () => {} };
   }
   const bin = ['debug', 'release'].map((p) => join(ROOT, 'target', p, 'devserver')).find(existsSync);
   if (!bin) throw new Error('no dev server binary: run `cargo build -p imsdk-devserver`');
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close',
-    '--www', 'www', '--static', '/dist/=dist'], {
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--exit-on-stdin-close',
+    '--www', 'www', '--static', '/dist/=dist', ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', process.env.DEVSERVER_LOG ? 'inherit' : 'ignore'],
   });
   const exited = new Promise((r) => child.once('exit', r));
-  process.once('exit', () => child.kill());
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
   const stop = async () => {
     child.kill();
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    process.removeListener('exit', killOnExit);
   };
   try {
     const url = await new Promise((resolveUrl, reject) => {

@@ -74,6 +74,64 @@ try {
     check(failed === 'ok', 'send after reconnect: ' + failed);
   });
 
+  await test('IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
+    const [a, b] = [++uid, ++uid];
+    const s = await service(a, { reconnectDelay: 400, reconnectMaxDelay: 800, ackTimeout: 300 });
+    const closes = [];
+    const reconnects = [];
+    s.on('closed', (d) => closes.push(Object.assign({ at: Date.now() }, d)));
+    s.on('reconnecting', (d) => reconnects.push(Object.assign({ at: Date.now() }, d)));
+    s.start();
+    await until('connected', () => s.connectState === 2);
+    await post('/api/fault/drop?proto=gobelieve&uid=' + a);
+    await until('reconnected', () => reconnects.length === 1 && s.connectState === 2);
+    const first = closes[0];
+    check(first.code === 1006 && first.willRetry === true, 'server drop: ' + JSON.stringify(first));
+    // Full jitter on the base: 0..400 ms, and the attempt came no earlier than it said.
+    const r = reconnects[0];
+    check(typeof r.delayMs === 'number' && r.delayMs >= 0 && r.delayMs <= 400 && r.at - first.at >= r.delayMs - 2,
+      'reconnecting ' + JSON.stringify(r) + ' after closed at ' + first.at);
+    // No ACK within ackTimeout: the SDK closes the link itself (code 1000), not the last drop's 1006 again.
+    await post('/api/fault/withhold_acks?proto=gobelieve&on=1');
+    try {
+      s.sendPeerMessage({ sender: a, receiver: b, content: 'unacked' });
+      await until('reset by the SDK', () => closes.length === 2);
+    } finally {
+      await post('/api/fault/withhold_acks?proto=gobelieve&on=0');
+    }
+    check(closes[1].code === 1000 && closes[1].reason === 'closed by the client' && closes[1].willRetry === true,
+      'SDK reset: ' + JSON.stringify(closes[1]));
+    await until('reconnected again', () => reconnects.length === 2 && s.connectState === 2);
+    check(typeof reconnects[1].delayMs === 'number', 'second reconnecting ' + JSON.stringify(reconnects[1]));
+    s.stop();
+    check(closes.length === 3 && closes[2].code === 1000 && closes[2].willRetry === false, 'stop: ' + JSON.stringify(closes[2]));
+  });
+
+  await test("IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
+    const lines = [];
+    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
+    const quiet = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
+    live.push(s, quiet);
+    const refusals = [];
+    s.on('authFailed', (d) => refusals.push(d.code));
+    quiet.on('authFailed', (d) => refusals.push(d.code));
+    const printed = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args) => printed.push(args.join(' '));
+    try {
+      s.start();
+      quiet.start();
+      await until('refused', () => refusals.length === 2);
+    } finally {
+      console.warn = consoleWarn;
+    }
+    check(refusals.join() === '1,1' && s.connectState === 4, 'authFailed codes ' + refusals.join());
+    check(lines.join() === 'warn authentication refused (status 1)', 'logger lines ' + JSON.stringify(lines));
+    check(printed.length === 0, 'printed on the console: ' + JSON.stringify(printed));
+    s.stop();
+    quiet.stop();
+  });
+
   await test('IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
     const a = ++uid;
     const good = await mintToken(url, a);
@@ -86,10 +144,10 @@ try {
     s.start();
     // STATE_CONNECTED (im.js's) means the socket is open and the token sent; the refusal follows it.
     await until('connected twice', () => events.filter((e) => e === 'connected').length === 2);
-    await new Promise((r) => setTimeout(r, 200)); // a second refusal would have come by now
-    check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
     const msg = await s.sendPeerMessageAsync({ sender: a, receiver: a, content: 'authenticated' });
     check(msg.content === 'authenticated', 'send after the new token');
+    // The server answers the token before the ACK: a refusal of this link would have come first.
+    check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
   });
 
   await test('IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
@@ -159,8 +217,10 @@ try {
     const sent = ['one', 'two', 'three'].map((content, i) => tx.sendPeerMessage({ sender: a, receiver: b, content, msgLocalID: 10 + i }));
     check(sent.every((r) => r === true), 'sends while down: ' + sent.join());
     await until('delivered', () => got.length >= 3, 20000);
-    await new Promise((r) => setTimeout(r, 300)); // a duplicate would arrive by now
-    check(got.join() === 'one,two,three', 'received ' + got.join());
+    // One link delivers in order: once a later message has arrived, any second copy would have too.
+    await tx.sendPeerMessageAsync({ sender: a, receiver: b, content: 'marker', msgLocalID: 20 });
+    await until('the marker', () => got.includes('marker'));
+    check(got.join() === 'one,two,three,marker', 'received ' + got.join());
     await until('outbox empty', () => tx._api.outbox.size === 0);
   });
 
@@ -184,8 +244,9 @@ try {
     const done = await restored[0].done;
     check(done.content === 'kept' && acks.join() === 'kept', 'restored outcome ' + JSON.stringify(done) + ' acks ' + acks.join());
     await until('delivered', () => got.length >= 1);
-    await new Promise((r) => setTimeout(r, 300));
-    check(got.join() === 'kept', 'received ' + got.join());
+    await second.sendPeerMessageAsync({ sender: a, receiver: b, content: 'marker', msgLocalID: 2 });
+    await until('the marker', () => got.includes('marker'));
+    check(got.join() === 'kept,marker', 'received ' + got.join());
   });
 
   await test('outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
@@ -198,8 +259,9 @@ try {
     mgr.send({ dataContent: 'queued', toId: me, fingerPrint: 'fp-' + me, callBack: (code, p) => written.push([code, p.fp]) });
     const p = await mgr.sendAsync({ dataContent: 'second', toId: me });
     await until('received', () => received.length >= 2);
-    await new Promise((r) => setTimeout(r, 300));
-    check(received.map((x) => x.dataContent).join() === 'queued,second', 'received ' + received.map((x) => x.dataContent));
+    await mgr.sendAsync({ dataContent: 'marker', toId: me });
+    await until('the marker', () => received.some((x) => x.dataContent === 'marker'));
+    check(received.map((x) => x.dataContent).join() === 'queued,second,marker', 'received ' + received.map((x) => x.dataContent));
     check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
     mgr.release();
   });

@@ -525,6 +525,25 @@ async function protocolTests(profile, server, classes) {
     check(im.connectState === 0, 'connectState ' + im.connectState);
     im.free();
   });
+  await test(profile + ': IMError is exported, and the Promise forms reject with it (instanceof)', async () => {
+    const h = mp({ profile });
+    const sdk = h.require('/imsdk/imsdk.js');
+    await sdk.ready();
+    check(typeof sdk.IMError === 'function', 'IMError export ' + typeof sdk.IMError);
+    const caught = (p) => p.then(() => null, (e) => e);
+    if (classes.includes('IMService')) {
+      const im = new sdk.IMService();
+      const e = await caught(im.sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'x' }));
+      check(e instanceof sdk.IMError && e.code === 'not-connected', 'IMService rejected with ' + e);
+      im.free();
+    }
+    if (classes.includes('IMClientManager')) {
+      const mgr = sdk.IMClientManager.getInstance({ wsUrl: 'ws://127.0.0.1:9/websocket', logLevel: 'silent' });
+      const e = await caught(mgr.sendAsync({ dataContent: 'x', toId: '2' }));
+      check(e instanceof sdk.IMError && typeof e.code === 'number', 'IMClientManager rejected with ' + e);
+      mgr.release();
+    }
+  });
 }
 
 async function main() {

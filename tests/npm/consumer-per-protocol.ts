@@ -3,6 +3,8 @@
 import { init, ready, setWebSocketImpl, IMService } from 'imsdk/gobelieve';
 import type { IMMessage, IMServiceOptions } from 'imsdk/gobelieve';
 import * as mim from 'imsdk/mobileimsdk';
+import DefaultService, { IMError } from 'imsdk/gobelieve';
+import DefaultManager, { IMError as MimError } from 'imsdk/mobileimsdk';
 import type { Protocal, WSOptions } from 'imsdk/mobileimsdk';
 // @ts-expect-error imsdk/gobelieve has no IMClientManager
 import { IMClientManager } from 'imsdk/gobelieve';
@@ -30,5 +32,23 @@ async function mobileimsdk(options: WSOptions): Promise<void> {
   console.log(mim.IMClientManager.COMMON_CODE_OK, IMClientManager, NoService);
 }
 
+// The default exports are the classes themselves; IMError is a class to test with instanceof.
+async function defaults(): Promise<void> {
+  const im: IMService = new DefaultService(null, { url: 'ws://127.0.0.1:1/ws' });
+  try {
+    await im.sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'hi' });
+  } catch (e) {
+    if (e instanceof IMError) {
+      const code: number | string = e.code;
+      const reason: string = e.reason;
+      console.log(code, reason, e.status, e.name === 'IMError');
+    }
+  }
+  const mgr: mim.IMClientManager = DefaultManager.getInstance({ wsUrl: 'ws://127.0.0.1:1/websocket' });
+  const made = new MimError('imsdk: made here', { code: 3, reason: 'not connected' });
+  console.log(mgr.isSharedInstance, made instanceof Error);
+}
+
 gobelieve({ url: 'ws://127.0.0.1:1/ws' });
+defaults();
 mobileimsdk({ wsUrl: 'ws://127.0.0.1:1/websocket' });

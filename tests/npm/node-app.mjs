@@ -97,15 +97,38 @@ async function mobileimsdk(role) {
   return got;
 }
 
+/**
+ * What this entry's Promise forms reject with when nothing is connected,
+ * checked against its exported IMError: [[class, instanceof, code]].
+ */
+async function rejections(IMError) {
+  const out = [];
+  const caught = (p) => p.then(() => null, (e) => e);
+  if (IMService) {
+    const im = new IMService();
+    const e = await caught(im.sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'x' }));
+    out.push(['IMService', typeof IMError === 'function' && e instanceof IMError, e && e.code]);
+    im.free();
+  }
+  if (IMClientManager) {
+    const mgr = IMClientManager.getInstance({ wsUrl: 'ws://127.0.0.1:9/websocket', logLevel: 'silent' });
+    const e = await caught(mgr.sendAsync({ dataContent: 'x', toId: '2' }));
+    out.push(['IMClientManager', typeof IMError === 'function' && e instanceof IMError, e && e.code]);
+    mgr.release();
+  }
+  return out;
+}
+
 try {
   if (mode === 'exports') {
     // What the entry exports and what its wasm defines, once loaded.
     await init();
-    const { ready: _r, init: _i, setWebSocketImpl: _s, ...classes } = sdk;
+    const { ready: _r, init: _i, setWebSocketImpl: _s, IMError, default: byDefault, ...classes } = sdk;
     const wasm = new WebAssembly.Module(fs.readFileSync(wasmUrl()));
     const names = WebAssembly.Module.exports(wasm).map((e) => e.name.toLowerCase());
     const wasmClasses = ['IMService', 'IMClientManager'].filter((c) => names.some((n) => n.includes(c.toLowerCase() + '_')));
-    console.log(JSON.stringify({ exports: Object.keys(classes).sort(), wasmClasses }));
+    const defaultIs = Object.keys(classes).filter((c) => classes[c] === byDefault);
+    console.log(JSON.stringify({ exports: Object.keys(classes).sort(), wasmClasses, defaultIs, rejections: await rejections(IMError) }));
   } else if (mode.startsWith('mim-')) {
     await loaders.default();
     console.log(JSON.stringify(await mobileimsdk(mode)));

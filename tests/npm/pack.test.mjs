@@ -143,6 +143,23 @@ async function main() {
 
   await mimExchange('imsdk');
 
+  await test('imsdk: both classes reject with the exported IMError class (instanceof); no default export', async () => {
+    const r = await runApp('node-app.mjs', ['exports', String(uid++), String(uid++)], null, 'imsdk');
+    check(r.rejections.map(([c, isIMError]) => c + ' ' + isIMError).join() === 'IMService true,IMClientManager true',
+      'rejections ' + JSON.stringify(r.rejections));
+    check(r.defaultIs.length === 0, 'default export ' + JSON.stringify(r.defaultIs));
+  });
+
+  await test("require('imsdk') (CommonJS): exports the IMError class its Promise forms reject with", () => {
+    // Without require(esm), so the CommonJS file answers (as on Node < 20.19).
+    const args = process.features.require_module ? ['--no-experimental-require-module'] : [];
+    const script = "const { IMError, IMService } = require('imsdk');"
+      + "new IMService().sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'x' }).then("
+      + "() => console.log('resolved'), (e) => console.log(typeof IMError + ' ' + (e instanceof IMError) + ' ' + e.code));";
+    const out = sh(process.execPath, [...args, '-e', script], app).trim();
+    check(out === 'function true not-connected', "require('imsdk'): " + out);
+  });
+
   // The one-protocol entries: own class only (JS exports and wasm), and the exchange of their protocol.
   for (const b of BUILDS.filter((x) => x.name !== 'imsdk')) {
     const entry = 'imsdk/' + b.npmEntry;
@@ -150,6 +167,9 @@ async function main() {
       const r = await runApp('node-app.mjs', ['exports', String(uid++), String(uid++)], null, entry);
       check(JSON.stringify(r.exports) === JSON.stringify(b.classes), 'exports ' + JSON.stringify(r.exports));
       check(JSON.stringify(r.wasmClasses) === JSON.stringify(b.classes), 'wasm defines ' + JSON.stringify(r.wasmClasses));
+      // `import IMService from 'imsdk/gobelieve'`, `import IMClientManager from 'imsdk/mobileimsdk'`.
+      check(JSON.stringify(r.defaultIs) === JSON.stringify(b.classes), 'the default export is ' + JSON.stringify(r.defaultIs));
+      check(r.rejections.length === 1 && r.rejections.every(([, isIMError]) => isIMError), 'rejections ' + JSON.stringify(r.rejections));
     });
     if (b.classes.includes('IMService')) {
       for (const mode of ['bytes', 'default']) {

@@ -72,9 +72,14 @@ async function seedExample(server, browser, bundle) {
   await test(T + 'the bundle defines the globals of its build', async () => {
     const g = await page.evaluate(() => [typeof IMService, typeof IMClientManager, Object.keys(imsdk).sort().join()]);
     const want = bundle === 'imsdk'
-      ? ['function', 'function', 'IMClientManager,IMService,init,ready,setWebSocketImpl']
-      : ['function', 'undefined', 'IMService,init,ready,setWebSocketImpl'];
+      ? ['function', 'function', 'IMClientManager,IMError,IMService,init,ready,setWebSocketImpl']
+      : ['function', 'undefined', 'IMError,IMService,init,ready,setWebSocketImpl'];
     check(JSON.stringify(g) === JSON.stringify(want), 'globals ' + JSON.stringify(g));
+  });
+  await test(T + 'imsdk.IMError is the class the Promise forms reject with (instanceof)', async () => {
+    const r = await page.evaluate(() => new IMService().sendPeerMessageAsync({ sender: 1, receiver: 2, content: 'x' })
+      .then(() => 'resolved', (e) => String(e instanceof imsdk.IMError) + ' ' + e.code));
+    check(r === 'true not-connected', 'rejected with ' + r);
   });
   await test(T + 'the first sendPeerMessage, while connecting, returns false', async () => {
     await waitFor(() => logs.some((l) => l.startsWith('send message result:')), 'the send result line');
@@ -116,7 +121,7 @@ async function mobileimsdkOnly(server, browser) {
   const recv = await open({ role: 'recv', me: b, peer: a });
   await test('mobileimsdk.js: the bundle defines IMClientManager and imsdk, no IMService', async () => {
     const g = await recv.evaluate(() => window.globals);
-    const want = { IMService: 'undefined', IMClientManager: 'function', imsdk: 'IMClientManager,init,ready,setWebSocketImpl' };
+    const want = { IMService: 'undefined', IMClientManager: 'function', imsdk: 'IMClientManager,IMError,init,ready,setWebSocketImpl' };
     check(JSON.stringify(g) === JSON.stringify(want), 'globals ' + JSON.stringify(g));
   });
   await test('mobileimsdk.js: two pages log in and exchange a QoS message', async () => {

@@ -141,6 +141,14 @@ pub enum Event {
     },
     /// A peer sync finished at this key (`handleSyncEnd`).
     SyncEnd(i64),
+    /// A lost or failed connection will be retried after `delay_ms` (the
+    /// back-off's pick); follows the state change that ended the connection.
+    ReconnectScheduled {
+        delay_ms: u64,
+    },
+    /// The server refused the token with this AUTH_STATUS; the state
+    /// AUTHENTICATION_FAIL follows.
+    AuthRefused(i32),
     /// A protocol oddity worth a console line; nothing for the app to do.
     Warning(String),
 }

@@ -644,6 +644,8 @@ impl Session {
         if self.active() && self.link.is_none() {
             let delay = self.backoff.next_delay(&mut self.rng);
             self.reconnect_at = Some(now.saturating_add(delay));
+            self.events
+                .push_back(Event::ReconnectScheduled { delay_ms: delay });
         }
     }
 
@@ -785,6 +787,7 @@ impl Session {
             }
             Body::AuthStatus { status } => {
                 self.warn(format!("authentication refused (status {status})"));
+                self.events.push_back(Event::AuthRefused(status));
                 self.auth_failed = true;
                 self.reconnect_at = None;
                 self.close_link(FailReason::Disconnected, ConnectState::AuthenticationFail);

@@ -144,6 +144,15 @@ impl Harness {
         self.pump();
     }
 
+    /// The fact a scheduled reconnect reports: its delay is exactly the wait
+    /// until the session's next deadline (the reconnect).
+    fn reconnect_in(&self) -> Event {
+        let at = self.s.poll_timeout().expect("a reconnect is armed");
+        Event::ReconnectScheduled {
+            delay_ms: at - self.now,
+        }
+    }
+
     /// Jumps to the session's next deadline and runs it.
     fn fire(&mut self) -> u64 {
         let at = self.s.poll_timeout().expect("a deadline is armed");
@@ -446,6 +455,7 @@ fn ack_timeout_fails_closes_and_reconnects_through_backoff() {
                 reason: FailReason::Disconnected
             },
             Event::StateChanged(ConnectState::Unconnected),
+            h.reconnect_in(),
         ]
     );
     assert_eq!(h.closed, [old]);
@@ -622,7 +632,8 @@ fn a_drop_fails_pending_reports_state_zero_once_and_reconnects() {
                 token: t,
                 reason: FailReason::Disconnected
             },
-            Event::StateChanged(ConnectState::Unconnected)
+            Event::StateChanged(ConnectState::Unconnected),
+            h.reconnect_in(),
         ]
     );
     // A second close (error then close) is stale: nothing more.
@@ -643,7 +654,8 @@ fn socket_error_before_open_is_connect_fail_then_backoff() {
         h.app_events(),
         [
             Event::StateChanged(ConnectState::Connecting),
-            Event::StateChanged(ConnectState::ConnectFail)
+            Event::StateChanged(ConnectState::ConnectFail),
+            h.reconnect_in(),
         ]
     );
     h.fire();
@@ -814,6 +826,8 @@ fn authentication_failure_closes_and_does_not_loop() {
         [
             Event::StateChanged(ConnectState::Connecting),
             Event::StateChanged(ConnectState::Connected),
+            // The server's status, before the state it causes.
+            Event::AuthRefused(1),
             Event::PeerFailure {
                 token: t,
                 reason: FailReason::Disconnected

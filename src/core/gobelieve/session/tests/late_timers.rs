@@ -89,7 +89,8 @@ fn a_probe_answered_without_the_ack_settles_it_as_a_timeout_once() {
                 token: t,
                 reason: FailReason::Timeout
             },
-            Event::StateChanged(ConnectState::Unconnected)
+            Event::StateChanged(ConnectState::Unconnected),
+            h.reconnect_in(),
         ]
     );
     h.advance(10_000);
