@@ -12,6 +12,7 @@
 // observer nor the events; the message's one outcome comes later.
 
 import { onGobelieveState, outboxOutcome } from './gobelieve.js';
+import { weakRef } from './weak-ref.js';
 
 /** Per observer role, the callbacks the engine may call on it. */
 const ROLE_NAMES = {
@@ -115,11 +116,6 @@ function deliver(service, role, name, fallbackName, a, b) {
 export function deliverOutcome(service, kind, type, message, why) {
   const [role, name, fallbackName] = OUTCOME_NAMES[kind][type];
   deliver(service, role, name, fallbackName, message, why);
-}
-
-/** A weak reference where the platform has WeakRef (old WeChat clients do not: strong there). */
-function weakRef(target) {
-  return typeof WeakRef === 'function' ? new WeakRef(target) : { deref: () => target };
 }
 
 /** What the wrappers of a collected service report to: its log only. */
