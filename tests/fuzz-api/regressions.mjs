@@ -1,0 +1,40 @@
+// Every failure the API fuzz found, as a fixed case: the call and the exact
+// documented error it must give. fuzz-api.mjs runs them first, on every run.
+//
+// 1. on/off with an unknown event type echoed the whole value in the error
+//    message (1 MB strings, a sparse array of 900,000 slots as commas), and
+//    with an array holding a Symbol threw the engine's "Cannot convert a
+//    Symbol value to a string" instead of the documented TypeError
+//    (js/api/emitter.js; found by seed 1).
+
+const huge = 'x'.repeat(1 << 20);
+const sparse = [];
+sparse[900000] = 1;
+const listener = () => {};
+
+/** [what, (sdk, instances) => the call, the error's class, a regular expression its message must match] */
+export const REGRESSIONS = [
+  ['on(a 1 MB string)', (gb) => gb.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['off(a 1 MB string)', (gb, mim) => mim.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['on(a sparse array of 900,001 slots)', (gb) => gb.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['off([Symbol()])', (gb, mim) => mim.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['on(Symbol())', (gb) => gb.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/],
+];
+
+/** Runs every case on `gb` (an IMService) and `mim` (an IMClientManager); returns the failures as lines. */
+export function runRegressions(gb, mim) {
+  const failures = [];
+  for (const [what, call, ErrorClass, pattern] of REGRESSIONS) {
+    let err = null;
+    try {
+      call(gb, mim);
+    } catch (e) {
+      err = e;
+    }
+    const message = err ? String(err.message) : '';
+    if (!(err instanceof ErrorClass) || !pattern.test(message) || message.length > 300) {
+      failures.push(`${what}: expected ${ErrorClass.name} matching ${pattern}, got ${err ? err.name + ': ' + message.slice(0, 120) : 'no error'}`);
+    }
+  }
+  return failures;
+}
