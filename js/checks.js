@@ -225,13 +225,36 @@ function rustDebug(s) {
   return JSON.stringify(s);
 }
 
+/** The most characters of a refused URL an error repeats (`SHOWN_URL_CHARS` in src/web/mim_options.rs). */
+const SHOWN_URL_CHARS = 64;
+
+/**
+ * A refused URL as the wasm's error shows it (src/core/redact.rs, then cut):
+ * query and fragment replaced, `user:password@` replaced, at most
+ * SHOWN_URL_CHARS characters (code points) and "..." after a cut.
+ */
+function shownUrl(url) {
+  const REDACTED = '<redacted>';
+  const tail = url.search(/[?#]/);
+  const base = tail >= 0 ? url.slice(0, tail) : url;
+  const scheme = base.indexOf('://');
+  const hostAt = scheme >= 0 ? scheme + 3 : 0;
+  const slash = base.indexOf('/', hostAt);
+  const authorityEnd = slash >= 0 ? slash : base.length;
+  const at = base.slice(hostAt, authorityEnd).lastIndexOf('@');
+  let safe = at >= 0 ? base.slice(0, hostAt) + REDACTED + base.slice(hostAt + at) : base;
+  if (tail >= 0) safe += '?' + REDACTED;
+  const chars = Array.from(safe);
+  return chars.length > SHOWN_URL_CHARS ? chars.slice(0, SHOWN_URL_CHARS).join('') + '...' : safe;
+}
+
 /** The checks of `IMClientManager.getInstance(options)` (`WSOptions`). */
 export function mimOptions(o) {
   const get = (name) => field(o, name, 'options');
   const url = get('wsUrl');
   if (typeof url !== 'string' || url === '') throw typeError('options.wsUrl is required (a ws:// or wss:// URL)');
   if (!(url.startsWith('ws://') || url.startsWith('wss://'))) {
-    throw typeError('options.wsUrl must start with ws:// or wss://, got ' + rustDebug(url));
+    throw typeError('options.wsUrl must start with ws:// or wss://, got ' + rustDebug(shownUrl(url)));
   }
   const dialect = get('dialect');
   if (!absent(dialect) && dialect !== 'official' && dialect !== 'srt') {

@@ -9,7 +9,11 @@
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
 //     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
 // P4  send -> ACK throughput through the dev server (below).
+// P5  time to reconnected after a dev-server restart and after an `online`
+//     event, SDK vs a plain-JS reference client of each protocol with the
+//     seed SDK's reconnect schedule (below).
 // P7  wasm compile + instantiate (init(bytes)) of every build in headless Chromium.
+// BENCH_ONLY=P1,P5 (for example) runs only those figures.
 //
 // P4: for each protocol, N messages go from user A to user B through the dev
 // server, pipelined with at most WINDOW unacknowledged, and the run ends when
@@ -20,7 +24,7 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { devserver, launchChromium, mintToken, ROOT } from '../tests/support/node-env.mjs';
+import { devserver, launchChromium, mintToken, ROOT, spawnDevserver } from '../tests/support/node-env.mjs';
 import { BUILDS } from './builds.mjs';
 import { sizes } from './check-size.mjs';
 
@@ -33,6 +37,9 @@ const WINDOW = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const IN_FLIGHT = [1000, 10000, 100000];
 
+/** BENCH_ONLY=P2,P5 runs only those figures (all by default). */
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const want = (figure) => !ONLY || ONLY.includes(figure);
 const median = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
 /** "median (min..max)" of `xs`, each formatted by `f`. */
 const spread = (xs, f) => `${f(median(xs))} (${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
@@ -197,6 +204,273 @@ async function benchMobileImsdk(useSdk, round) {
   }
   receiver.close();
   return ms;
+}
+
+// ---- P5: time to reconnected -------------------------------------------------
+//
+// A dev server of its own (its restart fault drops every connection and
+// refuses upgrades for down_ms). Two scenarios per protocol, each timed until
+// the client is logged in again (GoBelieve: AUTH_STATUS 0, state CONNECTED;
+// MobileIMSDK: the login response with code 0):
+// - restart: from the restart request (down 500 ms) on;
+// - offline, online: the server goes down for 4.5 s; `offline` fires as the
+//   link drops and `online` once the server is back (on `window`: Node has
+//   none, so an EventTarget stands in, which is what the SDK's environment
+//   watcher listens to); timed from the `online` event;
+// - online alone: the same without the `offline` event (a network change
+//   the browser reports only as `online`, or a link lost server-side).
+// A sample where the client got back on its own before the event is not counted.
+// The references are hand-written plain-JS clients with the seed SDKs'
+// schedules: im.js (gobelieve.md §9.3: 400 ms after a close, then
+// connectFailCount x 1 s, no jitter; `offline` and `online` are
+// handleConnectivityChange: suspend, and an immediate reconnect) and
+// srt-im-sdk (mobileimsdk.md §4.3: re-login at once after a link loss, then
+// every 2 s; `offline` stops it, `online` restarts the client and re-logs in
+// 2 s later). The SDK runs with its default timings.
+
+const RESTART_DOWN_MS = 500;
+/** [name, label, (p5, client) => ms or null] */
+const SCENARIOS = [
+  ['restart', `restart (down ${RESTART_DOWN_MS} ms)`, (p5, c) => timeRestart(p5, c)],
+  ['offline-online', 'offline, online', (p5, c) => timeOnline(p5, c, true)],
+  ['online', 'online alone', (p5, c) => timeOnline(p5, c, false)],
+];
+const ONLINE_DOWN_MS = 4500;
+const P5_ROUNDS = Math.max(ROUNDS, 5);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The im.js reconnect schedule around a bare GoBelieve auth: `{connected(), online(), stop()}`. */
+function referenceGoBelieve(url, token) {
+  let failCount = 0;
+  let ws = null;
+  let timer = null;
+  let connected = false;
+  const tok = new TextEncoder().encode(token);
+  const schedule = (ms) => {
+    if (!timer) timer = setTimeout(connect, ms);
+  };
+  function connect() {
+    timer = null;
+    const sock = new WebSocket(url);
+    ws = sock;
+    sock.binaryType = 'arraybuffer';
+    let opened = false;
+    sock.on('open', () => {
+      opened = true;
+      sock.send(gbPacket(1, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
+    });
+    sock.on('message', (data) => {
+      const b = new Uint8Array(data);
+      if (b[8] === 3 && new DataView(b.buffer, b.byteOffset).getInt32(12) === 0) {
+        failCount = 0;
+        connected = true;
+      }
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      if (ws !== sock) return;
+      ws = null;
+      connected = false;
+      // onError before the socket opened (failCount++), onClose after it.
+      if (!opened) failCount++;
+      schedule(!opened || failCount > 0 ? Math.min(failCount, 60) * 1000 : 400);
+    });
+  }
+  connect();
+  const drop = () => {
+    clearTimeout(timer);
+    timer = null;
+    const sock = ws;
+    ws = null;
+    if (sock) sock.terminate();
+  };
+  return {
+    connected: () => connected,
+    offline: () => {
+      drop();
+      connected = false;
+    },
+    online: () => {
+      drop();
+      connected = false;
+      connect();
+    },
+    stop: drop,
+  };
+}
+
+/** The srt-im-sdk re-login schedule around a bare MobileIMSDK login: `{connected(), online(), stop()}`. */
+function referenceMobileImsdk(url, uid) {
+  let ws = null;
+  let daemon = null;
+  let connected = false;
+  const login = JSON.stringify({ bridge: false, type: 0, from: String(uid), to: '0', fp: null, QoS: false, typeu: -1, sm: -1,
+    dataContent: JSON.stringify({ loginUserId: String(uid), loginToken: 't', extra: null, firstLoginTime: 0 }) });
+  function open() {
+    if (ws) ws.terminate();
+    const sock = new WebSocket(url);
+    ws = sock;
+    sock.on('open', () => sock.send(login));
+    sock.on('message', (text) => {
+      const p = JSON.parse(text);
+      if (p.type === 50 && /"code"\s*:\s*0\b/.test(String(p.dataContent))) {
+        connected = true;
+        clearInterval(daemon);
+        daemon = null;
+      }
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      if (ws !== sock) return;
+      ws = null;
+      if (connected) {
+        connected = false;
+        relogin(0);
+      }
+    });
+  }
+  // The AutoReLoginDaemon: its first tick after `firstMs`, then every 2 s until a login succeeds.
+  function relogin(firstMs) {
+    clearInterval(daemon);
+    daemon = setTimeout(() => {
+      open();
+      daemon = setInterval(open, 2000);
+    }, firstMs);
+  }
+  open();
+  const stop = () => {
+    clearInterval(daemon);
+    clearTimeout(daemon);
+    daemon = null;
+    const sock = ws;
+    ws = null;
+    if (sock) sock.terminate();
+  };
+  return {
+    connected: () => connected,
+    offline: () => {
+      stop();
+      connected = false;
+    },
+    online: () => {
+      stop();
+      connected = false;
+      relogin(2000);
+    },
+    stop,
+  };
+}
+
+/** The browser's network events, as the SDK's environment watcher sees them. */
+const environmentEvents = () => ({
+  offline: () => window.dispatchEvent(new Event('offline')),
+  online: () => window.dispatchEvent(new Event('online')),
+});
+
+async function sdkGoBelieve(url, token) {
+  let connected = false;
+  const im = new IMService({ onConnectState: (s) => { connected = s === IMService.STATE_CONNECTED; } }, { url });
+  im.accessToken = token;
+  im.start();
+  return { connected: () => connected, ...environmentEvents(), stop: () => im.stop() };
+}
+
+async function sdkMobileImsdk(url, uid) {
+  let connected = false;
+  const mgr = IMClientManager.getInstance({
+    wsUrl: url,
+    chatBaseCB: { onLoginOrReloginSuccessCB: () => { connected = true; }, onLinkCloseMessageCB: () => { connected = false; } },
+  });
+  mgr.login({ loginUserId: String(uid), loginToken: 't' });
+  return { connected: () => connected, ...environmentEvents(), stop: () => mgr.release() };
+}
+
+/** ms from the restart request until `client` is logged in again. */
+async function timeRestart(p5, client) {
+  const t0 = performance.now();
+  await p5.api('/api/fault/restart?down_ms=' + RESTART_DOWN_MS);
+  await until(() => !client.connected(), 'link dropped', 10000);
+  await until(() => client.connected(), 'reconnected after a restart', 120000);
+  return performance.now() - t0;
+}
+
+/**
+ * ms from an `online` event (the server back after ONLINE_DOWN_MS) until
+ * logged in again, with or without an `offline` event as the link dropped;
+ * null if the client got back before the event.
+ */
+async function timeOnline(p5, client, withOffline) {
+  const down = performance.now();
+  await p5.api('/api/fault/restart?down_ms=' + ONLINE_DOWN_MS);
+  await until(() => !client.connected(), 'link dropped', 10000);
+  if (withOffline) client.offline();
+  await sleep(ONLINE_DOWN_MS + 100 - (performance.now() - down)); // the server's own down time
+  if (client.connected()) return null;
+  const t0 = performance.now();
+  client.online();
+  await until(() => client.connected(), 'reconnected after online', 120000);
+  return performance.now() - t0;
+}
+
+async function benchReconnect() {
+  const { child, url } = await spawnDevserver(['--mim-accept-all']);
+  const p5 = {
+    async api(target) {
+      const res = await fetch(url + target, { method: 'POST' });
+      if (!res.ok) throw new Error(target + ': HTTP ' + res.status);
+      return res.json();
+    },
+  };
+  // The SDK's console lines (a socket error per refused attempt): counted, not printed.
+  const quiet = { lines: 0, saved: [console.error, console.warn] };
+  console.error = console.warn = () => { quiet.lines++; };
+  const hadWindow = 'window' in globalThis;
+  if (!hadWindow) globalThis.window = new EventTarget();
+  const ws = url.replace(/^http/, 'ws');
+  const clients = {
+    GoBelieve: {
+      sdk: async (uid) => sdkGoBelieve(ws + '/ws', await mintToken(url, uid)),
+      reference: async (uid) => referenceGoBelieve(ws + '/ws', await mintToken(url, uid)),
+    },
+    MobileIMSDK: { sdk: async (uid) => sdkMobileImsdk(ws + '/websocket', uid), reference: async (uid) => referenceMobileImsdk(ws + '/websocket', uid) },
+  };
+  const results = {};
+  try {
+    let uid = 3e6;
+    for (let r = 0; r < P5_ROUNDS; r++) {
+      for (const [proto, kinds] of Object.entries(clients)) {
+        for (const kind of ['reference', 'sdk']) {
+          const client = await kinds[kind](++uid);
+          await until(() => client.connected(), proto + ' ' + kind + ' connected', 30000);
+          const key = (scenario) => `${proto} ${scenario} ${kind}`;
+          for (const [scenario, , time] of SCENARIOS) {
+            const ms = await time(p5, client);
+            (results[key(scenario)] ||= []);
+            if (ms !== null) results[key(scenario)].push(ms);
+            await until(() => client.connected(), 'settled', 120000);
+          }
+          client.stop();
+        }
+      }
+    }
+  } finally {
+    if (!hadWindow) delete globalThis.window;
+    [console.error, console.warn] = quiet.saved;
+    child.kill();
+  }
+  console.log(`P5 time to reconnected, ms, median (min..max) of ${P5_ROUNDS} interleaved rounds; reference: the seed SDK's schedule in plain JS`);
+  console.log(`scenario                          SDK                  reference        SDK / reference`);
+  const ms = (x) => x.toFixed(0);
+  for (const proto of Object.keys(clients)) {
+    for (const [scenario, label] of SCENARIOS) {
+      const [sdk, ref] = [results[`${proto} ${scenario} sdk`], results[`${proto} ${scenario} reference`]];
+      const shown = (xs) => (xs.length ? spread(xs, ms) : 'no sample');
+      const ratio = sdk.length && ref.length ? (median(sdk) / median(ref)).toFixed(2) : '-';
+      const skipped = P5_ROUNDS * 2 - sdk.length - ref.length;
+      console.log(`${(proto + ' ' + label).padEnd(32)} ${shown(sdk).padStart(20)} ${shown(ref).padStart(20)} ${ratio.padStart(10)}`
+        + (skipped ? `   (${skipped} samples back before the event, not counted)` : ''));
+    }
+  }
 }
 
 // ---- P1: sizes --------------------------------------------------------------
@@ -431,27 +705,39 @@ await init();
 const server = await devserver();
 const base = server.url;
 try {
-  printSizes();
-  console.log();
-  await benchReceives();
-  console.log();
-  await benchSends();
-  console.log();
-  console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight, median of ${ROUNDS} interleaved rounds`);
-  console.log('protocol       SDK msg/s   bare JS msg/s   SDK / bare');
-  for (const [name, bench] of [['GoBelieve', benchGoBelieve], ['MobileIMSDK', benchMobileImsdk]]) {
-    const sdk = [];
-    const bare = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      bare.push(await bench(false, r));
-      sdk.push(await bench(true, r));
-    }
-    const rate = (ms) => (N / ms) * 1000;
-    const [s, b] = [rate(median(sdk)), rate(median(bare))];
-    console.log(`${name.padEnd(12)} ${s.toFixed(0).padStart(11)} ${b.toFixed(0).padStart(15)} ${(s / b).toFixed(2).padStart(12)}`);
+  if (want('P1')) {
+    printSizes();
+    console.log();
   }
-  console.log();
-  await benchInstantiate(base);
+  if (want('P2')) {
+    await benchReceives();
+    console.log();
+  }
+  if (want('P3')) {
+    await benchSends();
+    console.log();
+  }
+  if (want('P4')) {
+    console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight, median of ${ROUNDS} interleaved rounds`);
+    console.log('protocol       SDK msg/s   bare JS msg/s   SDK / bare');
+    for (const [name, bench] of [['GoBelieve', benchGoBelieve], ['MobileIMSDK', benchMobileImsdk]]) {
+      const sdk = [];
+      const bare = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        bare.push(await bench(false, r));
+        sdk.push(await bench(true, r));
+      }
+      const rate = (ms) => (N / ms) * 1000;
+      const [s, b] = [rate(median(sdk)), rate(median(bare))];
+      console.log(`${name.padEnd(12)} ${s.toFixed(0).padStart(11)} ${b.toFixed(0).padStart(15)} ${(s / b).toFixed(2).padStart(12)}`);
+    }
+    console.log();
+  }
+  if (want('P5')) {
+    await benchReconnect();
+    console.log();
+  }
+  if (want('P7')) await benchInstantiate(base);
 } finally {
   server.stop();
 }

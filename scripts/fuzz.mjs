@@ -3,7 +3,16 @@
 // libFuzzer's coverage (`cov:` edges, `ft:` features), the corpus size and
 // the crashes (their inputs are kept in fuzz/artifacts/<target>/).
 //
-//   npm run fuzz -- [--seconds N | --runs N] [--smoke] [--save] [TARGET...]
+//   npm run fuzz -- [--seconds N | --runs N] [--api-runs N] [--smoke] [--save] [TARGET...]
+//
+// Besides the cargo-fuzz targets, target `js_api` fuzzes the JS API of the
+// npm package (tests/fuzz-api/fuzz-api.mjs: hostile values for every member
+// of both classes, then each instance must still deliver a message). It
+// needs dist/npm and the dev server built; it runs for --seconds N, or for
+// --api-runs N calls (default 20,000: its calls are about 1,000 times slower
+// than a decoder's inputs, so --runs does not apply to it). Without TARGETs
+// it runs after the others, except with --smoke (npm test runs it as a
+// stage of its own, after the builds).
 //
 // --seconds N  run each target N seconds (default 60)
 // --runs N     run each target for N inputs instead
@@ -34,8 +43,11 @@ const TARGETS = {
   mobileimsdk_client: 4_096,
 };
 
+/** The JS API fuzz (tests/fuzz-api), run with node rather than libFuzzer. */
+const JS_API = "js_api";
+
 function parseArgs(argv) {
-  const opts = { seconds: 60, runs: null, smoke: false, save: false, targets: [] };
+  const opts = { seconds: 60, secondsGiven: false, runs: null, apiRuns: 20000, smoke: false, save: false, targets: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -43,14 +55,17 @@ function parseArgs(argv) {
       if (!Number.isInteger(n) || n <= 0) die(`${a} needs a positive integer`);
       return n;
     };
-    if (a === "--seconds") opts.seconds = num();
+    if (a === "--seconds") {
+      opts.seconds = num();
+      opts.secondsGiven = true;
+    } else if (a === "--api-runs") opts.apiRuns = num();
     else if (a === "--runs") opts.runs = num();
     else if (a === "--smoke") opts.smoke = true;
     else if (a === "--save") opts.save = true;
-    else if (a in TARGETS) opts.targets.push(a);
-    else die(`unknown argument ${a}; targets: ${Object.keys(TARGETS).join(", ")}`);
+    else if (a in TARGETS || a === JS_API) opts.targets.push(a);
+    else die(`unknown argument ${a}; targets: ${Object.keys(TARGETS).join(", ")}, ${JS_API}`);
   }
-  if (opts.targets.length === 0) opts.targets = Object.keys(TARGETS);
+  if (opts.targets.length === 0) opts.targets = Object.keys(TARGETS).concat(opts.smoke ? [] : [JS_API]);
   return opts;
 }
 
@@ -114,17 +129,46 @@ function fuzzOne(target, maxLen, opts, workDir) {
   });
 }
 
+/** The JS API fuzz; resolves with the same figures (coverage: none, libFuzzer is not involved). */
+function fuzzJsApi(opts) {
+  for (const need of [join(ROOT, "dist", "npm", "index.js"), join(ROOT, "target", "debug", "devserver")]) {
+    if (!existsSync(need)) die(`${JS_API} needs ${need} (bash scripts/build.sh; cargo build -p imsdk-devserver)`);
+  }
+  const args = [join(ROOT, "tests", "fuzz-api", "fuzz-api.mjs"), ...(opts.secondsGiven ? ["--seconds", String(opts.seconds)] : ["--runs", String(opts.apiRuns)])];
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let log = "";
+    child.stdout.on("data", (d) => (log += d));
+    child.on("close", (code, signal) => {
+      const m = /^fuzz-api: (\{.*\})$/m.exec(log);
+      const figures = m ? JSON.parse(m[1]) : { inputs: NaN, crashes: 1 };
+      const failed = code !== 0 || signal !== null;
+      if (failed) console.error(`\n---- ${JS_API} failed (exit ${code ?? signal}) ----\n${log.trim()}`);
+      resolve({ target: JS_API, inputs: figures.inputs, seconds: (Date.now() - t0) / 1000, cov: "-", ft: "-", corp: "-",
+        crashes: Array(figures.crashes).fill(""), failed });
+    });
+  });
+}
+
 const opts = parseArgs(process.argv.slice(2));
-ensureTools();
-const tBuild = Date.now();
-// No sanitizer: the core is safe Rust, so ASan would only slow the search;
-// debug assertions and overflow checks stay on (cargo-fuzz's release default).
-run("cargo", ["+nightly", "fuzz", "build", "--sanitizer", "none"], "the fuzz build");
-console.error(`==> fuzz build ready in ${((Date.now() - tBuild) / 1000).toFixed(1)} s`);
+if (opts.targets.some((t) => t !== JS_API)) {
+  ensureTools();
+  const tBuild = Date.now();
+  // No sanitizer: the core is safe Rust, so ASan would only slow the search;
+  // debug assertions and overflow checks stay on (cargo-fuzz's release default).
+  run("cargo", ["+nightly", "fuzz", "build", "--sanitizer", "none"], "the fuzz build");
+  console.error(`==> fuzz build ready in ${((Date.now() - tBuild) / 1000).toFixed(1)} s`);
+}
 
 const scratch = opts.smoke ? mkdtempSync(join(tmpdir(), "imsdk-fuzz-")) : null;
 const results = [];
 for (const target of opts.targets) {
+  if (target === JS_API) {
+    console.error(`==> ${JS_API}: ${opts.secondsGiven ? `${opts.seconds} s` : `${opts.apiRuns} calls`}`);
+    results.push(await fuzzJsApi(opts));
+    continue;
+  }
   const workDir = scratch ? join(scratch, target) : join(FUZZ, "target", "corpus", target);
   console.error(`==> ${target}: ${opts.runs ? `${opts.runs} inputs` : `${opts.seconds} s`}`);
   results.push(await fuzzOne(target, TARGETS[target], opts, workDir));

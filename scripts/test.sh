@@ -60,6 +60,8 @@ stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" no
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
+stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each instance still delivers (Node, npm package)" \
+  node tests/fuzz-api/fuzz-api.mjs --runs 20000
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
 stage "wasm-bindgen tests (headless Chromium)" cargo test -p imsdk --target wasm32-unknown-unknown

@@ -24,9 +24,22 @@ export const EVENT_TYPES = Object.freeze([
   'restored', // {entries}: the persisted outbox found messages of an earlier run
 ]);
 
+/** The longest part of an unknown event type an error repeats. */
+const SHOWN_TYPE_CHARS = 40;
+
+/**
+ * An unknown event type as an error shows it: a string's first characters,
+ * else its JS type. Never the whole value (it may be megabytes) and never a
+ * coercion (an array holding a Symbol, a throwing toString).
+ */
+function shownType(type) {
+  if (typeof type !== 'string') return 'of type ' + (type === null ? 'null' : typeof type);
+  return JSON.stringify(type.length > SHOWN_TYPE_CHARS ? type.slice(0, SHOWN_TYPE_CHARS) + '...' : type);
+}
+
 function checkType(type) {
   if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
-    throw new TypeError('imsdk: unknown event type ' + JSON.stringify(String(type)) + ' (one of ' + EVENT_TYPES.join(', ') + ')');
+    throw new TypeError('imsdk: unknown event type ' + shownType(type) + ' (one of ' + EVENT_TYPES.join(', ') + ')');
   }
 }
 

@@ -12,6 +12,7 @@
 // observer nor the events; the message's one outcome comes later.
 
 import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js';
+import { weakRef } from './weak-ref.js';
 
 /**
  * The engine's facts beside the callbacks (src/web/im_service.rs calls them
@@ -121,11 +122,6 @@ function deliver(service, role, name, fallbackName, a, b) {
 export function deliverOutcome(service, kind, type, message, why) {
   const [role, name, fallbackName] = OUTCOME_NAMES[kind][type];
   deliver(service, role, name, fallbackName, message, why);
-}
-
-/** A weak reference where the platform has WeakRef (old WeChat clients do not: strong there). */
-function weakRef(target) {
-  return typeof WeakRef === 'function' ? new WeakRef(target) : { deref: () => target };
 }
 
 /** What the wrappers of a collected service report to: its log only. */

@@ -10,6 +10,7 @@
 // reaches neither `handleMessageLost` nor the events.
 
 import { onMobileimsdkEvent, outboxLost } from './mobileimsdk.js';
+import { weakRef } from './weak-ref.js';
 
 /** Option name of each group, and its callbacks. */
 const GROUPS = {
@@ -31,10 +32,26 @@ function callApp(manager, group, name, a) {
   }
 }
 
+/** What the wrappers of a collected manager report to: its log only. */
+function quietManager(log) {
+  return { _log: log, _emit() {}, _api: null, lastClose: undefined };
+}
+
+/**
+ * The wrapper of group `groupName`. It holds the manager weakly (./weak-ref.js):
+ * the engine holds the wrapper, so a released manager the app dropped can be
+ * collected, its wasm object and memory with it.
+ */
 function wrapGroup(manager, groupName, original) {
+  // A function of its own: no closure of the wrapper can capture `manager` (V8 shares one context per scope).
+  return groupWrapper(weakRef(manager), quietManager(manager._log), groupName, original);
+}
+
+function groupWrapper(ref, quiet, groupName, original) {
   const wrapper = {};
   for (const name of GROUPS[groupName]) {
     wrapper[name] = (a) => {
+      const manager = ref.deref() || quiet;
       if (name === 'handleMessageLost') {
         const list = outboxLost(manager, Array.isArray(a) ? a : []);
         if (list.length) callApp(manager, original, name, list);

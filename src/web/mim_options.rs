@@ -27,6 +27,19 @@ pub struct Options {
 /// Longest accepted timing (one day) in ms.
 const MAX_MS: f64 = 86_400_000.0;
 
+/// The most characters of a refused URL an error repeats.
+const SHOWN_URL_CHARS: usize = 64;
+
+/// A refused URL as its error shows it: without credentials and cut to
+/// `SHOWN_URL_CHARS` characters (it may be megabytes); `js/checks.js` matches.
+fn shown_url(url: &str) -> String {
+    let safe = redact_url(url);
+    match safe.char_indices().nth(SHOWN_URL_CHARS) {
+        Some((at, _)) => format!("{}...", &safe[..at]),
+        None => safe,
+    }
+}
+
 /// Reads `options`; a missing or empty `wsUrl` is a TypeError, as in the seed.
 pub fn parse(o: &JsValue) -> Result<Options, JsValue> {
     let get = |name: &str| field(o, name, "options");
@@ -37,7 +50,7 @@ pub fn parse(o: &JsValue) -> Result<Options, JsValue> {
     if !(url.starts_with("ws://") || url.starts_with("wss://")) {
         return Err(type_error(&format!(
             "options.wsUrl must start with ws:// or wss://, got {:?}",
-            redact_url(&url)
+            shown_url(&url)
         )));
     }
     let mut config = Config {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { heapCensus } from '../soak/heap-census.mjs';
 
 const { root, proto, uid, peer, url, token, options } = workerData;
 const post = (m) => parentPort.postMessage(m);
@@ -139,6 +140,8 @@ parentPort.on('message', (cmd) => {
   else if (cmd.op === 'stats') {
     gc();
     post({ ev: 'stats', wasm: memory ? memory.buffer.byteLength : 0, heap: v8.getHeapStatistics().used_heap_size });
+  } else if (cmd.op === 'census') {
+    heapCensus().then((c) => post({ ev: 'census', ...c }));
   } else if (cmd.op === 'close') post({ ev: 'closed', ...client.close() });
 });
 post({ ev: 'ready' });

@@ -14,7 +14,8 @@
 // Worker commands: {op:'send', id, content, fp?}, {op:'stats'}, {op:'close'}.
 // Worker events: ready, state {connected}, sent {id, accepted}, ack {id|fp},
 // fail {id|fp, reason}, deliver {content}, kicked, anomaly {what},
-// stats {wasm, heap}, closed {sockets, timer}.
+// stats {wasm, heap}, closed {sockets, timer}; with `census`, also
+// {op:'census'} -> census {objects, compiled, native, other} (tests/soak/heap-census.mjs).
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import { ROOT, spawnDevserver } from '../support/node-env.mjs';
@@ -104,7 +105,7 @@ const PROTO_SALT = { gobelieve: 0x6b, mim: 0x3c };
  * client, faults every `faultGap` ms (a [min, max) range; none when null).
  * Resolves to the figures; never throws for a violation (the caller judges).
  */
-export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mimServer = 'store', onProgress = null }) {
+export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mimServer = 'store', onProgress = null, census = false }) {
   const rnd = prng(seed * 1000003 + PROTO_SALT[proto]);
   const server = await startServer(mimServer);
   const t0 = Date.now();
@@ -158,6 +159,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
       case 'anomaly': f.anomalies.push(peer.uid + ': ' + ev.what); break;
       case 'trace': traceLine(peer.uid + ' ' + ev.what); break;
       case 'stats': peer.stats = ev; break;
+      case 'census': peer.census = ev; break;
       case 'closed': peer.closed = ev; break;
       case 'sent': {
         const a = attempts.get(ev.id);
@@ -291,7 +293,16 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     peers.forEach((p) => { p.stats = null; p.worker.postMessage({ op: 'stats' }); });
     await until(() => peers.every((p) => p.stats), 10000, () => 'memory figures');
     const sum = (k) => peers.reduce((s, p) => s + p.stats[k], 0);
-    return { wasm: sum('wasm'), heap: sum('heap'), wasmMax: Math.max(...peers.map((p) => p.stats.wasm)) };
+    const figures = { wasm: sum('wasm'), heap: sum('heap'), wasmMax: Math.max(...peers.map((p) => p.stats.wasm)) };
+    if (!census) return figures;
+    // One worker at a time: each census parses a heap snapshot of its worker.
+    for (const p of peers) {
+      p.census = null;
+      p.worker.postMessage({ op: 'census' });
+      await until(() => p.census, 30000, () => 'heap census of ' + p.uid);
+    }
+    const total = (k) => peers.reduce((s, p) => s + p.census[k], 0);
+    return { ...figures, objects: total('objects'), compiled: total('compiled') };
   };
 
   const phase = { name: 'connecting' };

@@ -1,0 +1,59 @@
+// Every failure the API fuzz found, as a fixed case: the call and the exact
+// documented error it must give. fuzz-api.mjs runs them first, on every run.
+//
+// 1. on/off with an unknown event type echoed the whole value in the error
+//    message (1 MB strings, a sparse array of 900,000 slots as commas), and
+//    with an array holding a Symbol threw the engine's "Cannot convert a
+//    Symbol value to a string" instead of the documented TypeError
+//    (js/api/emitter.js; found by seed 1).
+// 2. getInstance with a wsUrl that is not ws:// or wss:// repeated the whole
+//    URL (4,153 characters here; 10 MB possible) and, before the wasm had
+//    loaded, without redacting its credentials (js/checks.js and
+//    src/web/mim_options.rs; found by seed 11 after 66,000 calls).
+
+const huge = 'x'.repeat(1 << 20);
+const sparse = [];
+sparse[900000] = 1;
+const listener = () => {};
+
+/** [what, (sdk, instances) => the call, the error's class, a regular expression its message must match] */
+export const REGRESSIONS = [
+  ['on(a 1 MB string)', (gb) => gb.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['off(a 1 MB string)', (gb, mim) => mim.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['on(a sparse array of 900,001 slots)', (gb) => gb.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['off([Symbol()])', (gb, mim) => mim.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['on(Symbol())', (gb) => gb.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/],
+  ['getInstance({wsUrl: a 1 MB http URL})', (gb, mim, C) => C.IMClientManager.getInstance({ wsUrl: 'http://' + huge }), TypeError,
+    /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/],
+  ['getInstance({wsUrl: an http URL with a token})', (gb, mim, C) => C.IMClientManager.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
+    TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
+];
+
+/**
+ * The cases of the wasm class itself (`raw`: pkg/web's IMClientManager, no
+ * facade in front): the same messages as the facade's.
+ */
+export const RAW_REGRESSIONS = [
+  ['wasm getInstance({wsUrl: a 1 MB http URL})', (raw) => raw.getInstance({ wsUrl: 'http://' + huge }), TypeError,
+    /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/],
+  ['wasm getInstance({wsUrl: an http URL with a token})', (raw) => raw.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
+    TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
+];
+
+/** Runs every case on `gb` (an IMService), `mim` (an IMClientManager) and the classes `C`; returns the failures as lines. */
+export function runRegressions(gb, mim, C, cases = REGRESSIONS) {
+  const failures = [];
+  for (const [what, call, ErrorClass, pattern] of cases) {
+    let err = null;
+    try {
+      call(gb, mim, C);
+    } catch (e) {
+      err = e;
+    }
+    const message = err ? String(err.message) : '';
+    if (!(err instanceof ErrorClass) || !pattern.test(message) || message.length > 300) {
+      failures.push(`${what}: expected ${ErrorClass.name} matching ${pattern}, got ${err ? err.name + ': ' + message.slice(0, 120) : 'no error'}`);
+    }
+  }
+  return failures;
+}
