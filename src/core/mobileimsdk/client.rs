@@ -265,7 +265,9 @@ impl Client {
     /// Online: an immediate re-login when a session was lost.
     pub fn network_changed(&mut self, online: bool, now: u64) {
         let now = self.clock.observe(now);
-        if online == self.network_online {
+        // `online` without an `offline` before (a network switch) is still
+        // news: retry at once, as GoBelieve does.
+        if !online && !self.network_online {
             return;
         }
         self.network_online = online;

@@ -499,3 +499,26 @@ fn no_debug_output_or_warning_shows_a_token() {
     }
     assert!(outputs[1].contains("<redacted>"), "{}", outputs[1]);
 }
+
+#[test]
+fn an_online_event_retries_at_once_even_without_an_offline_before() {
+    // Failed before the fix: the browser fires `online` without a prior
+    // `offline` (e.g. a network switch); the client ignored it and waited out
+    // its back-off (17 s median in bench P5, 2 s for srt-im-sdk).
+    let mut h = lost_link(3);
+    for _ in 0..5 {
+        h.advance(h.c.poll_timeout().expect("a retry is scheduled") - h.now);
+        let conn = h.expect_connect();
+        h.c.handle_close(conn, false, h.now); // the attempt fails: back-off
+        assert!(!h.ios().iter().any(|io| matches!(io, Io::Connect { .. })));
+    }
+    assert!(
+        h.c.poll_timeout().is_some_and(|t| t > h.now + 1_000),
+        "backed off"
+    );
+    h.c.network_changed(true, h.now);
+    h.expect_connect();
+    // An attempt in progress is not cut short by another `online`.
+    h.c.network_changed(true, h.now);
+    assert!(!h.ios().iter().any(|io| matches!(io, Io::Connect { .. })));
+}
