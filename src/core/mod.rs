@@ -9,6 +9,7 @@ pub mod clock;
 pub mod dedupe;
 pub mod io;
 pub mod liveness;
+pub mod machine;
 pub mod outbox;
 pub mod redact;
 pub mod rng;

@@ -331,6 +331,28 @@ impl Client {
         self.connected && self.conn.is_some_and(|c| c.open)
     }
 
+    /// A lost link will be repaired by an automatic re-login (now, after a
+    /// back-off delay, or when the network is back): false after logout,
+    /// release, kick-out and a refused login.
+    pub fn will_relogin(&self) -> bool {
+        self.session
+    }
+
+    /// The automatic re-login in view: the attempt number (consecutive
+    /// failures since the link last proved healthy, from 1) and when it
+    /// starts (wall-clock ms; `None` once it runs). `None` when no attempt
+    /// is waiting or running.
+    pub fn relogin_plan(&self) -> Option<(u32, Option<u64>)> {
+        if !self.relogin.is_running() {
+            return None;
+        }
+        let at = self
+            .relogin
+            .next_attempt_at()
+            .map(|t| self.clock.to_wall(t));
+        Some((self.relogin.failures(), at))
+    }
+
     /// The uid of the saved login, if any.
     pub fn user_id(&self) -> Option<&str> {
         self.login_info.as_ref().map(|i| i.user_id.as_str())
