@@ -53,8 +53,8 @@ impl Engine {
             }
             Ok(Command::Send(req)) => Some(match c.send(req, now) {
                 Ok(p) => vec![Value::Int(0), Value::Text(p.from), opt_text(p.fp)],
-                Err(code) => vec![
-                    Value::Int(code.into()),
+                Err(e) => vec![
+                    Value::Int(e.code().into()),
                     Value::Text(c.user_id().unwrap_or("-1").to_string()),
                     Value::Null,
                 ],
