@@ -1,9 +1,12 @@
-// Synchronous argument checks for the ready facade (../facade.js) before the
-// wasm has loaded: the same rules and the same TypeError/RangeError messages
-// as the wasm classes (src/web/convert.rs, im_service.rs, mim_options.rs,
-// im_client_manager.rs), so a bad value fails at the line that wrote it,
-// loaded or not. tests/facade/parity.test.mjs compares both sides for every
-// property, option and call, so the two cannot drift apart unnoticed.
+// Synchronous argument checks.
+// - IMService: for the ready facade (../facade.js) before the wasm has
+//   loaded, the same rules and TypeError/RangeError messages as the wasm
+//   class (src/web/convert.rs, im_service.rs), so a bad value fails at the
+//   line that wrote it, loaded or not; tests/facade/parity.test.mjs compares
+//   both sides for every property, option and call.
+// - IMClientManager: the only copy of its rules, used by the facade and by
+//   the JS class itself (./engine/mobileimsdk.js), which hands the engine
+//   the values these checks return.
 
 const SAFE = 9007199254740992; // 2^53
 
@@ -217,7 +220,8 @@ IM_SERVICE_CALLS.sendRoomMessage = IM_SERVICE_CALLS.sendRTMessage;
 // ----------------------------------------------------------- IMClientManager
 
 const MAX_FIELD_BYTES = 4096;
-const MAX_FRAME_BYTES = 65536;
+/** The largest MobileIMSDK frame (src/core/mobileimsdk/client.rs MAX_FRAME_BYTES). */
+export const MAX_FRAME_BYTES = 65536;
 const SENSE_MODES = [3, 5, 10, 15, 30, 60, 120];
 const MIM_TIMINGS = ['keepAliveInterval', 'keepAliveTimeout', 'reloginInterval', 'qosCheckInterval', 'qosJustNow', 'connectTimeout'];
 
@@ -225,45 +229,33 @@ function rustDebug(s) {
   return JSON.stringify(s);
 }
 
-/** The most characters of a refused URL an error repeats (`SHOWN_URL_CHARS` in src/web/mim_options.rs). */
-const SHOWN_URL_CHARS = 64;
+/** Most QoS messages awaiting an ACK (`maxPending`): default and bounds. */
+export const MAX_PENDING_DEFAULT = 10000;
+const MAX_PENDING_LIMIT = 10000000;
 
 /**
- * A refused URL as the wasm's error shows it (src/core/redact.rs, then cut):
- * query and fragment replaced, `user:password@` replaced, at most
- * SHOWN_URL_CHARS characters (code points) and "..." after a cut.
+ * The checks of `IMClientManager.getInstance(options)` (`WSOptions`); returns
+ * what the engine needs: `{url, srt, srtSeedAckAddressing, senseSeconds,
+ * timings: {name: ms}, qosMaxResends, maxPending}` (absent ones undefined).
  */
-function shownUrl(url) {
-  const REDACTED = '<redacted>';
-  const tail = url.search(/[?#]/);
-  const base = tail >= 0 ? url.slice(0, tail) : url;
-  const scheme = base.indexOf('://');
-  const hostAt = scheme >= 0 ? scheme + 3 : 0;
-  const slash = base.indexOf('/', hostAt);
-  const authorityEnd = slash >= 0 ? slash : base.length;
-  const at = base.slice(hostAt, authorityEnd).lastIndexOf('@');
-  let safe = at >= 0 ? base.slice(0, hostAt) + REDACTED + base.slice(hostAt + at) : base;
-  if (tail >= 0) safe += '?' + REDACTED;
-  const chars = Array.from(safe);
-  return chars.length > SHOWN_URL_CHARS ? chars.slice(0, SHOWN_URL_CHARS).join('') + '...' : safe;
-}
-
-/** The checks of `IMClientManager.getInstance(options)` (`WSOptions`). */
 export function mimOptions(o) {
   const get = (name) => field(o, name, 'options');
   const url = get('wsUrl');
   if (typeof url !== 'string' || url === '') throw typeError('options.wsUrl is required (a ws:// or wss:// URL)');
   if (!(url.startsWith('ws://') || url.startsWith('wss://'))) {
-    throw typeError('options.wsUrl must start with ws:// or wss://, got ' + rustDebug(shownUrl(url)));
+    throw typeError('options.wsUrl must start with ws:// or wss://, got ' + rustDebug(redactUrl(url)));
   }
+  const out = { url, timings: {} };
   const dialect = get('dialect');
   if (!absent(dialect) && dialect !== 'official' && dialect !== 'srt') {
     throw typeError("options.dialect must be 'official' or 'srt'");
   }
+  out.srt = dialect === 'srt';
   const seedAck = get('srtSeedAckAddressing');
   if (seedAck !== undefined && typeof seedAck !== 'boolean') {
     throw typeError('options.srtSeedAckAddressing must be a boolean');
   }
+  out.srtSeedAckAddressing = seedAck;
   const mode = get('senseMode');
   if (!absent(mode)) {
     let seconds = null;
@@ -275,21 +267,52 @@ export function mimOptions(o) {
     if (!SENSE_MODES.includes(seconds)) {
       throw rangeError("options.senseMode must be 3, 5, 10, 15, 30, 60 or 120 (seconds) or 'MODE_3S' ... 'MODE_120S'");
     }
+    out.senseSeconds = seconds;
   }
   MIM_TIMINGS.forEach((name) => {
     const v = get(name);
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400000)) {
       throw rangeError('options.' + name + ' must be a number of milliseconds from 1 to 86400000');
     }
+    if (v !== undefined) out.timings[name] = Math.floor(v);
   });
   const resends = get('qosMaxResends');
   if (resends !== undefined && !integerIn(resends, 0, 100)) {
     throw rangeError('options.qosMaxResends must be an integer from 0 to 100');
   }
+  out.qosMaxResends = resends;
+  const pending = get('maxPending');
+  if (pending !== undefined && !integerIn(pending, 1, MAX_PENDING_LIMIT)) {
+    throw rangeError('options.maxPending must be an integer from 1 to ' + MAX_PENDING_LIMIT);
+  }
+  out.maxPending = pending;
   ['chatBaseCB', 'chatTransDataCB', 'messageQoSCB'].forEach((name) => {
     const v = get(name);
     if (!absent(v) && typeof v !== 'object') throw typeError('options.' + name + ' must be an object');
+    out[name] = v;
   });
+  return out;
+}
+
+/** The most characters of a refused URL an error repeats. */
+const SHOWN_URL_CHARS = 64;
+
+/**
+ * A refused URL as an error shows it (the rules of src/core/redact.rs, then
+ * cut): query and fragment replaced, `user:password@` replaced, at most
+ * SHOWN_URL_CHARS characters (code points) and "..." after a cut.
+ */
+function redactUrl(url) {
+  const cut = url.search(/[?#]/);
+  const base = cut >= 0 ? url.slice(0, cut) : url;
+  const afterScheme = base.indexOf('://') >= 0 ? base.indexOf('://') + 3 : 0;
+  const slash = base.indexOf('/', afterScheme);
+  const authorityEnd = slash >= 0 ? slash : base.length;
+  const at = base.slice(afterScheme, authorityEnd).lastIndexOf('@');
+  let safe = at >= 0 ? base.slice(0, afterScheme) + '<redacted>' + base.slice(afterScheme + at) : base;
+  if (cut >= 0) safe += '?<redacted>';
+  const chars = Array.from(safe);
+  return chars.length > SHOWN_URL_CHARS ? chars.slice(0, SHOWN_URL_CHARS).join('') + '...' : safe;
 }
 
 function uid(v, name) {
@@ -309,10 +332,13 @@ function describe(v) {
   return typeof v;
 }
 
-/** The checks of `login(args)`, which throws for unusable arguments. */
+/**
+ * The checks of `login(args)`, which throws for unusable arguments; returns
+ * `{callBack, userId, token, extra, app}` (each field read once).
+ */
 export function mimLogin(args) {
   const get = (name) => field(args, name, 'login options');
-  get('callBack');
+  const callBack = get('callBack');
   let user = get('loginUserId');
   let name = 'loginUserId';
   if (absent(user)) {
@@ -324,11 +350,24 @@ export function mimLogin(args) {
   } catch (_) {
     throw typeError('login: loginUserId (or logiUserId) must be a non-empty string or an integer, got ' + describe(user));
   }
-  ['loginToken', 'extra', 'app'].forEach((f) => optionalText(get(f), 'login: ' + f, MAX_FIELD_BYTES));
+  const [token, extra, app] = ['loginToken', 'extra', 'app'].map((f) => {
+    const v = get(f);
+    optionalText(v, 'login: ' + f, MAX_FIELD_BYTES);
+    return absent(v) ? undefined : v;
+  });
+  return { callBack, userId: String(user), token: token === undefined ? '' : token, extra, app };
 }
 
 /** The checks of `send(args)`; returns the error `send` reports with code 4, or null. */
 export function mimSend(args) {
+  return mimSendRequest(args).error || null;
+}
+
+/**
+ * The checks of `send(args)`, each field read once: `{error}` (reported
+ * with code 4) or `{req: {dataContent, to, qos, fp, typeu}}`.
+ */
+export function mimSendRequest(args) {
   try {
     if (args === null || typeof args !== 'object') {
       throw typeError('send: the argument must be an object {dataContent, toId, ...}');
@@ -337,7 +376,8 @@ export function mimSend(args) {
     const data = get('dataContent');
     if (absent(data)) throw typeError('send: dataContent must be a string');
     text(data, 'send: dataContent', MAX_FRAME_BYTES);
-    uid(get('toId'), 'send: toId');
+    const to = get('toId');
+    uid(to, 'send: toId');
     let qos = get('Qos');
     if (qos === undefined) qos = get('QoS');
     if (qos !== undefined && typeof qos !== 'boolean') throw typeError('send: Qos must be a boolean');
@@ -348,8 +388,8 @@ export function mimSend(args) {
     if (!absent(typeu) && !integerIn(typeu, -2147483648, 2147483647)) {
       throw typeError('send: typeu must be a 32-bit integer');
     }
-    return null;
+    return { error: null, req: { dataContent: data, to: String(to), qos: qos !== false, fp: absent(fp) ? undefined : fp, typeu: absent(typeu) ? 0 : typeu } };
   } catch (err) {
-    return err;
+    return { error: err };
   }
 }

@@ -415,6 +415,11 @@ export interface WSOptions {
   qosJustNow?: number;
   /** Resends before a message is reported lost (default 2). */
   qosMaxResends?: number;
+  /**
+   * Most QoS messages waiting for their ACK at once (1 to 10,000,000; default 10000): at the bound a
+   * further QoS `send` calls back 3 and writes nothing; the waiting ones are kept.
+   */
+  maxPending?: number;
   connectTimeout?: number;
 }
 

@@ -19,6 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { BUILDS } from './builds.mjs';
+import { glueClasses, glueExports, useGlueSnippets } from './build-glue.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
@@ -86,10 +87,10 @@ async function pinBaseline(file) {
 // the build's classes.
 function narrowGlue(gluePath, build) {
   const glue = fs.readFileSync(gluePath, 'utf8');
-  const classes = ['IMService', 'IMClientManager'].filter((c) => new RegExp('export class ' + c + '\\b').test(glue));
+  const classes = glueClasses(glue);
   if (classes.join() !== build.classes.join()) fail(build.name + ': the glue defines [' + classes.join(', ') + '], expected [' + build.classes.join(', ') + ']');
   const file = path.join(path.dirname(gluePath), 'miniprogram-glue.js');
-  fs.writeFileSync(file, 'export { ' + ['__wbg_get_imports', '__wbg_finalize_init', ...classes].join(', ') + " } from './imsdk.js';\n");
+  fs.writeFileSync(file, 'export { ' + ['__wbg_get_imports', '__wbg_finalize_init', ...glueExports(glue)].join(', ') + " } from './imsdk.js';\n");
   return file;
 }
 
@@ -114,6 +115,7 @@ async function bundle(gluePath, entry) {
     target: 'es2017',
     platform: 'neutral',
     alias: { 'imsdk-glue': gluePath },
+    plugins: [useGlueSnippets(root, path.dirname(gluePath))],
     banner: { js: polyfill },
     // wasm-bindgen lists one snippet module once per import group (harmless).
     logOverride: { 'duplicate-object-key': 'silent' },

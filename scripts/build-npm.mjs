@@ -13,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ALL_CLASSES, BUILDS } from './builds.mjs';
+import { BUILDS } from './builds.mjs';
+import { glueClasses, snippetCopy, useGlueSnippets } from './build-glue.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
@@ -25,12 +26,9 @@ function fail(msg) {
   process.exit(1);
 }
 
-// wasm-bindgen puts js/*.js under snippets/imsdk-<hash>/js/; find this build's copy.
-function snippet(web, name) {
-  const dir = path.join(web, 'snippets');
-  const hits = fs.existsSync(dir) ? fs.readdirSync(dir).map((d) => path.join(dir, d, 'js', name)).filter((f) => fs.existsSync(f)) : [];
-  if (hits.length !== 1) fail('expected one ' + path.relative(root, dir) + '/*/js/' + name + ', found ' + hits.length);
-  return hits[0];
+// The transport the glue uses (a wasm-bindgen snippet copy), else js/transport.js (a build whose wasm opens no socket).
+function transport(web) {
+  return snippetCopy(web, 'transport.js') || path.join(root, 'js', 'transport.js');
 }
 
 async function bundle(entry, web, format, outfile, extra = {}) {
@@ -43,7 +41,8 @@ async function bundle(entry, web, format, outfile, extra = {}) {
     // Old enough for every browser with WebAssembly + ES modules; iife for old script-tag pages too.
     target: format === 'esm' ? 'es2020' : 'es2017',
     platform: 'neutral',
-    alias: { 'imsdk-glue': path.join(web, 'imsdk.js'), 'imsdk-transport': snippet(web, 'transport.js') },
+    alias: { 'imsdk-glue': path.join(web, 'imsdk.js'), 'imsdk-transport': transport(web) },
+    plugins: [useGlueSnippets(root, web)],
     // The glue's own default-path branch (import.meta.url) is dead in the iife: the entry always passes a URL.
     // duplicate-object-key: wasm-bindgen lists one snippet module once per import group (harmless).
     logOverride: { 'duplicate-object-key': 'silent', ...(format === 'iife' ? { 'empty-import-meta': 'silent' } : {}) },
@@ -61,10 +60,9 @@ function packageJson() {
   return JSON.stringify(pkg, null, 2) + '\n';
 }
 
-// A wasm-bindgen glue defines exactly the classes of its build's features.
+// A wasm-bindgen glue provides exactly the classes of its build's features.
 function checkClasses(build) {
-  const glue = fs.readFileSync(path.join(root, build.pkg, 'imsdk.js'), 'utf8');
-  const has = ALL_CLASSES.filter((c) => new RegExp('export class ' + c + '\\b').test(glue));
+  const has = glueClasses(fs.readFileSync(path.join(root, build.pkg, 'imsdk.js'), 'utf8'));
   if (has.join() !== build.classes.join()) fail(build.pkg + ' defines [' + has.join(', ') + '], expected [' + build.classes.join(', ') + ']');
 }
 
@@ -91,6 +89,10 @@ async function main() {
     }
     fs.copyFileSync(wasm, path.join(npm, build.name + '_bg.wasm'));
     fs.copyFileSync(path.join(TEMPLATE, build.name + '.d.ts'), path.join(npm, build.name + '.d.ts'));
+    // The classes without the facade, next to the glue (tests/support/npm-page.html loadRaw).
+    await bundle('js/engine/raw-classes.js', web, 'esm', path.join(web, 'classes.js'), {
+      minify: false, logOverride: { 'import-is-undefined': 'silent', 'duplicate-object-key': 'silent' },
+    });
     const scriptEntry = build.name === 'imsdk' ? 'entry' : build.name;
     await bundle('js/script/' + scriptEntry + '.js', web, 'iife', path.join(script, build.name + '.js'));
     fs.copyFileSync(wasm, path.join(script, build.name + '_bg.wasm'));

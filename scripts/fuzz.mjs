@@ -41,6 +41,7 @@ const TARGETS = {
   mobileimsdk_protocal: 65_600,
   mobileimsdk_roundtrip: 4_096,
   mobileimsdk_client: 4_096,
+  engine_command: 4_096,
 };
 
 /** The JS API fuzz (tests/fuzz-api), run with node rather than libFuzzer. */

@@ -1,12 +1,13 @@
 //! IMClientManager's JS surface without a server: the seed's constants, the
 //! singleton and its release, argument errors, `send` codes when not logged
-//! in, the Protocal objects. Runs in headless Chromium.
+//! in, the Protocal objects. Runs in headless Chromium, on the JS class
+//! (js/engine/mobileimsdk.js) over this binary's engine (tests/support/mim.rs).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
-use imsdk::web::ImClientManager;
 use js_sys::{Array, Error, Function, Object, RangeError, Reflect, TypeError};
+use support::mim::{Class, ImClientManager};
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -102,33 +103,34 @@ fn every_seed_constant_is_a_static_with_its_exact_name_and_value() {
 
 #[wasm_bindgen_test]
 fn get_instance_is_a_singleton_until_release() {
+    let c = Class::fresh();
     // Before any instance: an Error whose code is CLIENT_SDK_NO_INITIALED.
-    let err = ImClientManager::get_instance(JsValue::UNDEFINED).unwrap_err();
+    let err = c.get_instance(JsValue::UNDEFINED).unwrap_err();
     assert!(err.is_instance_of::<Error>());
     assert_eq!(get(&err, "code").as_f64(), Some(203.0));
     assert!(message_of(&err).contains("getInstance(options)"));
-    assert!(!ImClientManager::get_init_flag());
+    assert!(!c.get_init_flag());
 
-    let first = ImClientManager::get_instance(options(DEAD_URL)).unwrap();
-    assert!(ImClientManager::get_init_flag());
+    let first = c.get_instance(options(DEAD_URL)).unwrap();
+    assert!(c.get_init_flag());
     assert!(get(&first, "isSharedInstance").is_truthy());
     assert!(get(&first, "watchingEnvironment").is_truthy());
-    let again = ImClientManager::get_instance(JsValue::UNDEFINED).unwrap();
+    let again = c.get_instance(JsValue::UNDEFINED).unwrap();
     assert!(
         Object::is(&first, &again),
         "getInstance() returns the same object"
     );
-    let with_options = ImClientManager::get_instance(options("ws://other/websocket")).unwrap();
+    let with_options = c.get_instance(options("ws://other/websocket")).unwrap();
     assert!(
         Object::is(&first, &with_options),
         "options are ignored while initialised"
     );
 
     call(&first, "release", &[]).unwrap();
-    assert!(!ImClientManager::get_init_flag());
+    assert!(!c.get_init_flag());
     assert!(!get(&first, "watchingEnvironment").is_truthy());
     assert!(!get(&first, "isSharedInstance").is_truthy());
-    let err = ImClientManager::get_instance(JsValue::UNDEFINED).unwrap_err();
+    let err = c.get_instance(JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&err, "code").as_f64(), Some(203.0));
 
     // A released instance is spent: its calls report 203.
@@ -159,7 +161,7 @@ fn get_instance_is_a_singleton_until_release() {
         .collect();
     assert_eq!(codes, [203.0, 203.0, 203.0]);
 
-    let second = ImClientManager::get_instance(options(DEAD_URL)).unwrap();
+    let second = c.get_instance(options(DEAD_URL)).unwrap();
     assert!(
         !Object::is(&first, &second),
         "a new instance after release()"
@@ -169,15 +171,16 @@ fn get_instance_is_a_singleton_until_release() {
 
 #[wasm_bindgen_test]
 fn reset_init_flag_lets_get_instance_build_a_new_manager_and_releases_the_old_one() {
-    let first = ImClientManager::get_instance(options(DEAD_URL)).unwrap();
+    let c = Class::fresh();
+    let first = c.get_instance(options(DEAD_URL)).unwrap();
     call(&first, "resetInitFlag", &[]).unwrap();
-    assert!(!ImClientManager::get_init_flag());
+    assert!(!c.get_init_flag());
     // Without options the existing one is still returned.
-    let same = ImClientManager::get_instance(JsValue::UNDEFINED).unwrap();
+    let same = c.get_instance(JsValue::UNDEFINED).unwrap();
     assert!(Object::is(&first, &same));
-    let second = ImClientManager::get_instance(options(DEAD_URL)).unwrap();
+    let second = c.get_instance(options(DEAD_URL)).unwrap();
     assert!(!Object::is(&first, &second));
-    assert!(ImClientManager::get_init_flag());
+    assert!(c.get_init_flag());
     assert!(
         !get(&first, "watchingEnvironment").is_truthy(),
         "the old one was released"
@@ -187,6 +190,7 @@ fn reset_init_flag_lets_get_instance_build_a_new_manager_and_releases_the_old_on
 
 #[wasm_bindgen_test]
 fn options_errors_name_the_field() {
+    let c = Class::fresh();
     let cases: Vec<(JsValue, &str, bool)> = vec![
         (obj(&[]), "wsUrl", true),
         (options(""), "wsUrl", true),
@@ -218,7 +222,8 @@ fn options_errors_name_the_field() {
         ),
     ];
     for (opts, name, is_type_error) in cases {
-        let err = ImClientManager::get_instance(opts)
+        let err = c
+            .get_instance(opts)
             .err()
             .unwrap_or_else(|| panic!("options with a bad {name} were accepted"));
         assert!(
@@ -232,10 +237,7 @@ fn options_errors_name_the_field() {
             assert!(err.is_instance_of::<RangeError>(), "{name}");
         }
     }
-    assert!(
-        !ImClientManager::get_init_flag(),
-        "no instance was left behind"
-    );
+    assert!(!c.get_init_flag(), "no instance was left behind");
     for ok in [
         obj(&[("wsUrl", DEAD_URL.into()), ("senseMode", "MODE_15S".into())]),
         obj(&[

@@ -5,8 +5,8 @@
 
 mod support;
 
-use imsdk::web::ImClientManager;
 use js_sys::{Array, Function, Reflect};
+use support::mim::{Class, ImClientManager};
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -371,11 +371,13 @@ async fn logout_and_release_leave_no_timer_and_no_socket() {
 async fn the_shared_instance_logs_in_and_its_release_closes_everything() {
     let rec = recorder(names(CALLBACKS));
     let uid = fresh();
-    let js = ImClientManager::get_instance(obj(&[
-        ("wsUrl", ws_url("/websocket").into()),
-        ("chatBaseCB", rec.clone()),
-    ]))
-    .unwrap();
+    let class = Class::fresh();
+    let js = class
+        .get_instance(obj(&[
+            ("wsUrl", ws_url("/websocket").into()),
+            ("chatBaseCB", rec.clone()),
+        ]))
+        .unwrap();
     let call = |name: &str, a: JsValue| {
         let f: Function = get(&js, name).dyn_into().unwrap();
         f.call1(&js, &a).unwrap();
@@ -396,6 +398,34 @@ async fn the_shared_instance_logs_in_and_its_release_closes_everything() {
     call("release", JsValue::UNDEFINED);
     assert_eq!(get(&js, "openSocketCount").as_f64(), Some(0.0));
     assert_eq!(get(&js, "timerArmed"), JsValue::FALSE);
-    assert!(!ImClientManager::get_init_flag());
+    assert!(!class.get_init_flag());
     wait_for_server_sessions(&uid, 0, 3000.0).await;
+}
+
+#[wasm_bindgen_test]
+async fn max_pending_bounds_the_qos_messages_waiting_and_release_reports_them_lost() {
+    let a = user(&fresh(), &[("maxPending", 2.into())]);
+    a.login().await;
+    let offline = fresh();
+    a.send(&offline, "one");
+    a.send(&offline, "two");
+    // The third QoS message finds the bound: 3, nothing written, the two kept.
+    a.m.send(obj(&[
+        ("dataContent", "three".into()),
+        ("toId", offline.as_str().into()),
+        ("callBack", a.cb("sendCB")),
+    ]));
+    assert_eq!(a.codes("sendCB"), [0, 0, 3]);
+    // A message without QoS is not bounded.
+    a.m.send(obj(&[
+        ("dataContent", "plain".into()),
+        ("toId", offline.as_str().into()),
+        ("Qos", false.into()),
+        ("callBack", a.cb("sendCB")),
+    ]));
+    assert_eq!(a.codes("sendCB"), [0, 0, 3, 0]);
+    // Release reports the two as lost, in one call.
+    a.m.release();
+    let lost: Array = a.firsts("handleMessageLost")[0].clone().dyn_into().unwrap();
+    assert_eq!(lost.length(), 2);
 }

@@ -11,6 +11,7 @@ pub mod io;
 pub mod late;
 pub mod link;
 pub mod liveness;
+pub mod machine;
 pub mod outbox;
 #[cfg(test)]
 pub mod property;

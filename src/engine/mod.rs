@@ -3,5 +3,7 @@
 //! (`js/engine/`). The wasm exports that use it live in `src/web/`.
 
 pub mod batch;
-pub mod machine;
+#[cfg(feature = "mobileimsdk")]
+pub mod mobileimsdk;
 pub mod pump;
+pub mod wire;

@@ -3,8 +3,8 @@
 //! costs one crossing out however many records it produces.
 
 use super::batch::{BatchWriter, Record};
-use super::machine::Machine;
 use crate::core::io::{Frame, Io};
+use crate::core::machine::Machine;
 
 /// A machine's batch writer and the deadline its JS timer is armed for.
 #[derive(Debug, Default)]
@@ -19,19 +19,20 @@ impl Pump {
     }
 
     /// Appends everything `machine` has to do to the batch: its I/O requests
-    /// and its events (each turned into a record by `encode`, `None` to skip),
-    /// in the order it produced them, then the timer change, if any.
+    /// and its events (each turned into a record by `encode`, which may read
+    /// the machine's state after the input; `None` to skip), in the order it
+    /// produced them, then the timer change, if any.
     pub fn drain<M: Machine>(
         &mut self,
         machine: &mut M,
         now: u64,
-        mut encode: impl FnMut(M::Event) -> Option<Record>,
+        mut encode: impl FnMut(&M, M::Event) -> Option<Record>,
     ) {
         loop {
             if let Some(io) = machine.poll_io() {
                 self.out.push(&io_record(io));
             } else if let Some(event) = machine.poll_event() {
-                if let Some(record) = encode(event) {
+                if let Some(record) = encode(machine, event) {
                     self.out.push(&record);
                 }
             } else {
@@ -53,6 +54,11 @@ impl Pump {
     /// The JS timer fired: it is no longer armed.
     pub fn timer_fired(&mut self) {
         self.armed = None;
+    }
+
+    /// Appends one record of the caller's (a command's reply, a state change).
+    pub fn push(&mut self, record: &Record) {
+        self.out.push(record);
     }
 
     /// The batch so far, for JS to perform; the next one starts empty.

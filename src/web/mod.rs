@@ -1,32 +1,26 @@
-//! The wasm-bindgen layer: JS classes, socket and timer drivers, observer calls.
+//! The wasm-bindgen layer.
 //!
-//! Thin by design: it moves bytes between sockets and the core, arms one timer
-//! at the core's next deadline, turns core events into observer calls and
-//! converts JS arguments into core types with errors that name the field.
-//!
-//! Each class is behind its protocol's Cargo feature; the helpers below are
-//! shared, so a single-protocol build leaves some of them unused.
+//! - MobileIMSDK: the exports of its engine ([`mobileimsdk`]); the JS class
+//!   `IMClientManager` (`js/engine/mobileimsdk.js`) performs sockets, the
+//!   timer and callbacks from the batches they return.
+//! - GoBelieve: the `IMService` class, which drives sockets and the timer
+//!   from Rust ([`runtime`], [`transport`]) and calls observers one JS call
+//!   per event (it has not moved to the engine yet).
 
-#![cfg_attr(
-    not(all(feature = "gobelieve", feature = "mobileimsdk")),
-    allow(dead_code, unused_imports)
-)]
-
+#[cfg(feature = "gobelieve")]
 mod convert;
+#[cfg(feature = "gobelieve")]
 mod host;
-#[cfg(feature = "mobileimsdk")]
-mod im_client_manager;
 #[cfg(feature = "gobelieve")]
 mod im_service;
 #[cfg(feature = "mobileimsdk")]
-mod mim_options;
+pub mod mobileimsdk;
+#[cfg(feature = "gobelieve")]
 mod observer;
-#[cfg(feature = "mobileimsdk")]
-mod protocal_object;
+#[cfg(feature = "gobelieve")]
 mod runtime;
+#[cfg(feature = "gobelieve")]
 mod transport;
 
-#[cfg(feature = "mobileimsdk")]
-pub use im_client_manager::ImClientManager;
 #[cfg(feature = "gobelieve")]
 pub use im_service::ImService;

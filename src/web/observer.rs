@@ -21,9 +21,6 @@ extern "C" {
         b: &JsValue,
     ) -> Result<bool, JsValue>;
 
-    #[wasm_bindgen(catch, js_name = invoke)]
-    fn invoke_js(f: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<bool, JsValue>;
-
     #[wasm_bindgen(js_name = imMessage)]
     pub fn im_message(
         seq: i32,
@@ -73,14 +70,6 @@ pub fn notify(
 ) -> bool {
     notify_js(primary, primary_name, fallback, fallback_name, a, b).unwrap_or_else(|err| {
         host::report_error(fallback_name, &err);
-        true
-    })
-}
-
-/// Calls a plain callback function; true when `f` is a function. Its exceptions are reported.
-pub fn invoke(f: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> bool {
-    invoke_js(f, name, a, b).unwrap_or_else(|err| {
-        host::report_error(name, &err);
         true
     })
 }

@@ -17,7 +17,7 @@ use super::host;
 use super::transport::{self, Socket};
 use crate::core::io::{ConnId, Frame, Io};
 
-pub use crate::engine::machine::Machine;
+pub use crate::core::machine::Machine;
 
 type Sink<E> = Box<dyn Fn(E)>;
 

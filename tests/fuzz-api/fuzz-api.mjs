@@ -28,7 +28,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { ROOT, spawnDevserver } from '../support/node-env.mjs';
 import { FIELDS, HostileError, TEMPLATES, hostileValues, prng } from './values.mjs';
-import { RAW_REGRESSIONS, REGRESSIONS, runRegressions } from './regressions.mjs';
+import { REGRESSIONS, runRegressions } from './regressions.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf('--' + name);
@@ -343,13 +343,6 @@ async function round(sdk, env, r, value, n, calls) {
   counts.rounds++;
 }
 
-/** pkg/web's IMClientManager: the wasm class without the facade (a module instance of its own). */
-async function rawWasmClass() {
-  const glue = await import(path.join(ROOT, 'pkg/web/imsdk.js'));
-  await glue.default({ module_or_path: fs.readFileSync(path.join(ROOT, 'pkg/web/imsdk_bg.wasm')) });
-  return glue.IMClientManager;
-}
-
 async function main() {
   const WebSocket = createRequire(path.join(ROOT, 'package.json'))('ws');
   const sdk = await import(path.join(ROOT, 'dist/npm/index.js'));
@@ -380,8 +373,6 @@ async function main() {
     // After release(): getInstance(options) checks its options again (it returns the current manager while there is one).
     where = 'regressions';
     for (const failure of runRegressions(early, earlyMgr, sdk)) violation('regression', failure);
-    const raw = await rawWasmClass();
-    for (const failure of runRegressions(raw, null, null, RAW_REGRESSIONS)) violation('regression', failure);
 
     for (let n = 1; counts.calls < RUNS && (!SECONDS || Date.now() - t0 < SECONDS * 1000); n++) {
       await round(sdk, env, r, value, n, Math.min(ROUND, RUNS - counts.calls));
@@ -390,7 +381,7 @@ async function main() {
     await env.stop();
   }
   const seconds = (Date.now() - t0) / 1000;
-  print(`fuzz-api seed ${SEED}: ${REGRESSIONS.length + RAW_REGRESSIONS.length} regression cases, ${counts.calls} calls in ${counts.rounds} rounds, ${counts.checks} still-works checks, ${seconds.toFixed(1)} s`);
+  print(`fuzz-api seed ${SEED}: ${REGRESSIONS.length} regression cases, ${counts.calls} calls in ${counts.rounds} rounds, ${counts.checks} still-works checks, ${seconds.toFixed(1)} s`);
   print('  returned ' + counts.returned + '; threw ' + JSON.stringify(counts.threw) + '; rejected ' + JSON.stringify(counts.rejected));
   if (SHOW) for (const [k, n] of [...seen].sort((a, b) => b[1] - a[1])) print(String(n).padStart(7) + '  ' + k);
   let crashes = 0;

@@ -29,17 +29,6 @@ export const REGRESSIONS = [
     TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
 ];
 
-/**
- * The cases of the wasm class itself (`raw`: pkg/web's IMClientManager, no
- * facade in front): the same messages as the facade's.
- */
-export const RAW_REGRESSIONS = [
-  ['wasm getInstance({wsUrl: a 1 MB http URL})', (raw) => raw.getInstance({ wsUrl: 'http://' + huge }), TypeError,
-    /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/],
-  ['wasm getInstance({wsUrl: an http URL with a token})', (raw) => raw.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
-    TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
-];
-
 /** Runs every case on `gb` (an IMService), `mim` (an IMClientManager) and the classes `C`; returns the failures as lines. */
 export function runRegressions(gb, mim, C, cases = REGRESSIONS) {
   const failures = [];

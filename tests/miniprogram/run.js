@@ -171,7 +171,9 @@ async function wasmClasses() {
   const h = createHarness({ root: pkgRoot, profile: 'android' });
   try {
     const glue = await h.require('/imsdk/imsdk.js').initMiniProgram('/imsdk/imsdk_bg.wasm');
-    return ['IMService', 'IMClientManager'].filter((c) => typeof glue[c] === 'function');
+    // IMService is a wasm-bindgen class; IMClientManager a JS class over the engine's exports (mim_*).
+    const present = { IMService: typeof glue.IMService === 'function', IMClientManager: typeof glue.mim_create === 'function' };
+    return ['IMService', 'IMClientManager'].filter((c) => present[c]);
   } finally {
     h.dispose();
   }

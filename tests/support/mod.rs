@@ -3,6 +3,9 @@
 //! recording observers and bounded waits.
 #![allow(dead_code)]
 
+#[cfg(feature = "mobileimsdk")]
+pub mod mim;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -19,6 +19,7 @@ use super::qos_receive::QosReceive;
 use super::qos_send::QosSend;
 use super::relogin::Relogin;
 use super::request::{LoginInfo, SendRequest};
+use super::send_error::SendError;
 use crate::core::backoff::BackoffConfig;
 use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
@@ -167,21 +168,21 @@ impl Client {
         self.open_connection(now);
     }
 
-    /// Sends one data packet (type 2) from the logged-in uid. Errors are the
-    /// seed's codes: 1 not logged in, 3 not connected (or the QoS queue is
-    /// full), 4 invalid request (empty `to`, empty `fp`, frame too large),
-    /// and 206 ([`code::FINGER_PRINT_IN_USE`]) for a QoS send whose `fp` is
-    /// still waiting for its ACK (it would share that message's outcome).
-    pub fn send(&mut self, req: SendRequest, now: u64) -> Result<Protocal, i32> {
+    /// Sends one data packet (type 2) from the logged-in uid. A refusal names
+    /// its cause ([`SendError`], with the seed's code): not logged in, not
+    /// connected, the QoS queue full, an invalid request (empty `to` or
+    /// `fp`), a frame too large, or a QoS send whose `fp` is still waiting
+    /// for its ACK (it would share that message's outcome).
+    pub fn send(&mut self, req: SendRequest, now: u64) -> Result<Protocal, SendError> {
         let now = self.clock.observe(now);
         let Some(uid) = self.logged_in_uid() else {
-            return Err(code::COMMON_NO_LOGIN);
+            return Err(SendError::NotLoggedIn);
         };
         if !self.is_connected() {
-            return Err(code::COMMON_DATA_SEND_FAILD);
+            return Err(SendError::NotConnected);
         }
         if req.to.is_empty() || req.fp.as_deref() == Some("") {
-            return Err(code::COMMON_INVALID_PROTOCAL);
+            return Err(SendError::InvalidRequest);
         }
         let fp = match req.fp {
             None if req.qos => Some(uuid_v4(&mut self.rng)),
@@ -198,14 +199,14 @@ impl Client {
         packet.typeu = req.typeu;
         let text = packet.to_json(self.config.dialect);
         if text.len() > MAX_FRAME_BYTES {
-            return Err(code::COMMON_INVALID_PROTOCAL);
+            return Err(SendError::TooLarge);
         }
         if let (true, Some(fp)) = (packet.qos, packet.fp.clone()) {
             // Queued before the write, so a refusal sends nothing.
             match self.qos_send.insert(fp, packet.clone(), now) {
                 Ok(()) => {}
-                Err(InsertError::Full) => return Err(code::COMMON_DATA_SEND_FAILD),
-                Err(InsertError::DuplicateKey) => return Err(code::FINGER_PRINT_IN_USE),
+                Err(InsertError::Full) => return Err(SendError::QueueFull),
+                Err(InsertError::DuplicateKey) => return Err(SendError::FingerprintInUse),
             }
         }
         self.write_text(text);
@@ -319,6 +320,28 @@ impl Client {
     /// The current connection is open and logged in.
     pub fn is_connected(&self) -> bool {
         self.connected && self.conn.is_some_and(|c| c.is_open())
+    }
+
+    /// A lost link will be repaired by an automatic re-login (now, after a
+    /// back-off delay, or when the network is back): false after logout,
+    /// release, kick-out and a refused login.
+    pub fn will_relogin(&self) -> bool {
+        self.session
+    }
+
+    /// The automatic re-login in view: the attempt number (consecutive
+    /// failures since the link last proved healthy, from 1) and when it
+    /// starts (wall-clock ms; `None` once it runs). `None` when no attempt
+    /// is waiting or running.
+    pub fn relogin_plan(&self) -> Option<(u32, Option<u64>)> {
+        if !self.relogin.is_running() {
+            return None;
+        }
+        let at = self
+            .relogin
+            .next_attempt_at()
+            .map(|t| self.clock.to_wall(t));
+        Some((self.relogin.failures(), at))
     }
 
     /// The uid of the saved login, if any.

@@ -8,6 +8,7 @@ use super::constants::code;
 use super::event::Event;
 use super::protocal::Protocal;
 use super::request::{LoginInfo, SendRequest};
+use super::send_error::SendError;
 use super::test_harness::*;
 use crate::core::io::{ConnId, Frame, Io};
 
@@ -428,7 +429,7 @@ fn a_pending_fingerprint_is_refused_with_206() {
         data_content: "b".into(),
         ..req.clone()
     };
-    assert_eq!(h.c.send(again, h.now), Err(code::FINGER_PRINT_IN_USE));
+    assert_eq!(h.c.send(again, h.now), Err(SendError::FingerprintInUse));
     assert_eq!(h.sent(), [], "nothing written for a refused send");
     h.server_sends(conn, &Protocal::new(4, Some("dup".into()), "2", "1"));
     assert_eq!(h.events(), [Event::MessageBeReceived("dup".into())]);

@@ -18,10 +18,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::config::Config;
-use super::constants::code;
 use super::event::Event;
 use super::protocal::{Dialect, Protocal};
 use super::request::SendRequest;
+use super::send_error::SendError;
 use super::test_harness::*;
 use crate::core::clock::MonoClock;
 use crate::core::io::{ConnId, Frame, Io};
@@ -280,9 +280,9 @@ impl Sim {
                 }
             }
             Err(e) => {
-                let expected = [code::COMMON_NO_LOGIN, code::COMMON_DATA_SEND_FAILD].contains(&e)
-                    || (e == code::FINGER_PRINT_IN_USE && qos && reused_pending);
-                assert!(expected, "op {}: send refused with {e}", self.ops);
+                let expected = matches!(e, SendError::NotLoggedIn | SendError::NotConnected)
+                    || (e == SendError::FingerprintInUse && qos && reused_pending);
+                assert!(expected, "op {}: send refused with {e:?}", self.ops);
             }
         }
     }

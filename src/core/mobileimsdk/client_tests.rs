@@ -5,6 +5,7 @@ use super::config::Config;
 use super::event::Event;
 use super::protocal::{Dialect, Protocal};
 use super::request::SendRequest;
+use super::send_error::SendError;
 use super::test_harness::*;
 use crate::core::io::{Frame, Io};
 
@@ -331,7 +332,7 @@ fn error_301_drops_the_login_and_relogs_in_within_one_interval() {
             },
             h.now
         ),
-        Err(1)
+        Err(SendError::NotLoggedIn)
     );
     h.c.handle_close(conn, false, h.now); // the server's close after 301
     assert_eq!(h.events(), [], "no second link-close report");
@@ -419,25 +420,25 @@ fn send_errors_use_the_seed_codes() {
         fp: None,
         typeu: 0,
     };
-    assert_eq!(h.c.send(req.clone(), h.now), Err(1));
+    assert_eq!(h.c.send(req.clone(), h.now), Err(SendError::NotLoggedIn));
     let conn = h.logged_in();
     let empty_to = SendRequest {
         to: String::new(),
         ..req.clone()
     };
-    assert_eq!(h.c.send(empty_to, h.now), Err(4));
+    assert_eq!(h.c.send(empty_to, h.now), Err(SendError::InvalidRequest));
     let empty_fp = SendRequest {
         fp: Some(String::new()),
         ..req.clone()
     };
-    assert_eq!(h.c.send(empty_fp, h.now), Err(4));
+    assert_eq!(h.c.send(empty_fp, h.now), Err(SendError::InvalidRequest));
     let huge = SendRequest {
         data_content: "x".repeat(70_000),
         ..req.clone()
     };
-    assert_eq!(h.c.send(huge, h.now), Err(4));
+    assert_eq!(h.c.send(huge, h.now), Err(SendError::TooLarge));
     h.c.handle_close(conn, false, h.now);
-    assert_eq!(h.c.send(req, h.now), Err(3));
+    assert_eq!(h.c.send(req, h.now), Err(SendError::NotConnected));
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub mod qos_receive;
 pub mod qos_send;
 pub mod relogin;
 pub mod request;
+pub mod send_error;
 
 #[cfg(test)]
 mod client_guarantee_tests;
@@ -33,3 +34,4 @@ pub use config::{Config, SenseMode};
 pub use event::Event;
 pub use protocal::{Dialect, Protocal, ProtocalError};
 pub use request::{LoginInfo, SendRequest};
+pub use send_error::SendError;

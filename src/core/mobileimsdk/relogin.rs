@@ -102,6 +102,11 @@ impl Relogin {
         self.next_at.is_some() || self.attempting
     }
 
+    /// When the next attempt starts, while one is waiting.
+    pub fn next_attempt_at(&self) -> Option<u64> {
+        self.next_at
+    }
+
     /// Consecutive failures so far.
     pub fn failures(&self) -> u32 {
         self.backoff.failures()

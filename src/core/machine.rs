@@ -1,7 +1,6 @@
 //! The driver's view of a sans-IO protocol machine, implemented by both
-//! protocols so one pump (`super::pump`) and one JS driver serve both.
-//! (The task moves this into `src/core` once the shared connection type
-//! lands there; it is here so the pump is host-testable meanwhile.)
+//! protocols so one pump (`crate::engine::pump`) and one fake-clock driver
+//! serve both.
 
 use crate::core::io::{ConnId, Io};
 

@@ -1,0 +1,9 @@
+// The classes of one build without the ready facade, over their own copy of
+// the glue (scripts/build-npm.mjs writes it as pkg/web*/classes.js): what the
+// suites compare the facade against (tests/support/npm-page.html loadRaw).
+import * as glue from 'imsdk-glue';
+import { defineIMClientManager } from './mobileimsdk.js';
+
+export default glue.default;
+export const IMService = glue.IMService;
+export const IMClientManager = typeof glue.mim_create === 'function' ? defineIMClientManager(glue) : undefined;

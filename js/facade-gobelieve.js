@@ -1,0 +1,163 @@
+// The ready facade of IMService (see ./facade.js): a plain JS class with the
+// wasm class's surface that exists before the wasm has loaded. Properties
+// written before are checked (./checks.js), remembered and replayed; reads give
+// the value written or the wasm's default; void calls are queued; sends
+// return false, as while connecting.
+import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from './checks.js';
+import { pageIsSecure } from './host.js';
+import { installGobelieveApi, setupGobelieve } from './api/gobelieve.js';
+import { observerWrapper } from './api/observe-gobelieve.js';
+import { IDLE, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
+
+const GB_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
+  'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
+const GB_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GB_OBSERVERS);
+const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
+  'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
+const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
+const GB_STATES = { STATE_UNCONNECTED: 0, STATE_CONNECTING: 1, STATE_CONNECTED: 2, STATE_CONNECTFAIL: 3, STATE_AUTHENTICATION_FAIL: 4 };
+// Constants pages read before the wasm has loaded (e.g. `im.platformID = IMService.PLATFORM_ANDROID`).
+const GB_CONSTANTS = Object.assign({
+  MESSAGE_FLAG_TEXT: 1, MESSAGE_FLAG_UNPERSISTENT: 2, MESSAGE_FLAG_GROUP: 4, MESSAGE_FLAG_SELF: 8,
+  MESSAGE_FLAG_PUSH: 16, MESSAGE_FLAG_SUPER_GROUP: 32,
+  PLATFORM_IOS: 1, PLATFORM_ANDROID: 2, PLATFORM_WEB: 3, PLATFORM_WIN: 4, PLATFORM_OSX: 5,
+}, GB_STATES);
+/** The wasm's defaults, read before it has loaded (`host`, `port`, `url` are derived below). */
+const GB_DEFAULTS = {
+  protocol: undefined, accessToken: '', platformID: 3, protocolVersion: 2, syncKey: 0,
+  ackTimeout: 5000, pingInterval: 180000, pongTimeout: 3000, reconnectDelay: 1000, reconnectMaxDelay: 60000,
+  connectTimeout: 20000,
+};
+const GB_DEFAULT_HOST = 'imnode2.gobelieve.io';
+
+/** The properties the IMService facade remembers before the wasm is ready (checked against the class by tests). */
+export const FACADE_PROPERTIES = { IMService: GB_PROPS };
+
+/**
+ * The IMService facade class; `ctx` is the loader's (./facade.js):
+ * `whenReady(f)`, `bind(facade, name, make)`, `wasmClass(name)`, `loaded()`.
+ */
+export function createGobelieveFacade(ctx) {
+  const { whenReady, bind, wasmClass } = ctx;
+  class IMService {
+    constructor(observer, options) {
+      const given = imServiceOptions(options); // throws the wasm's errors for bad options
+      setupGobelieve(this, options); // logLevel, logger, getToken, outbox (js/api)
+      this._real = null;
+      this._failed = null;
+      this._calls = [];
+      this._props = { deviceID: IMService.guid() };
+      if (observer !== undefined && observer !== null) this._props.observer = observer;
+      given.forEach(([k, v]) => remember(this, k, v));
+      whenReady(() => bind(this, 'IMService', () => {
+        const real = new (wasmClass('IMService'))(undefined, undefined);
+        Object.keys(this._props).forEach((k) => { real[k] = handOver(this, k, this._props[k]); });
+        // The engine always gets an `observer`, so the events fire without one.
+        if (!('observer' in this._props)) real.observer = observerWrapper(this, 'observer', undefined);
+        return real;
+      }));
+    }
+    get connectState() {
+      if (this._real) return this._real.connectState;
+      if (this._failed) return GB_STATES.STATE_UNCONNECTED;
+      // im.js reports CONNECTING from start() on; so does the facade while loading.
+      const started = this._calls.reduce((s, [m]) => (m === 'start' ? true : m === 'stop' ? false : s), false);
+      return started ? GB_STATES.STATE_CONNECTING : GB_STATES.STATE_UNCONNECTED;
+    }
+    /** Stops the service (a started one otherwise stays alive until `stop()`) and frees the wasm object. */
+    free() {
+      const real = this._real;
+      this._real = null;
+      this._calls.length = 0;
+      this._failed = new Error('imsdk: this IMService was freed');
+      if (real) {
+        real.stop();
+        real.free();
+      }
+    }
+    static guid() {
+      return guid();
+    }
+    static get wasmMemoryBytes() {
+      return ctx.loaded() ? wasmClass('IMService').wasmMemoryBytes : 0;
+    }
+  }
+  constants(IMService, GB_CONSTANTS);
+  forwardProps(IMService.prototype, GB_PROPS, (f, name) => gbDefault(f._props, name));
+  // Observers: the engine gets wrappers that also emit the events; reads give the app's own object.
+  GB_OBSERVERS.forEach((name) => {
+    Object.defineProperty(IMService.prototype, name, {
+      configurable: true,
+      get() {
+        return this._real ? (this._observers || {})[name] : gbDefault(this._props, name);
+      },
+      set(v) {
+        if (this._failed) throw this._failed;
+        if (this._real) this._real[name] = handOver(this, name, v);
+        else remember(this, name, v);
+      },
+    });
+  });
+  forwardReadOnly(IMService.prototype, IDLE);
+  forwardCalls(IMService.prototype, GB_QUEUED, (f, name, args) => {
+    if (IM_SERVICE_CALLS[name]) IM_SERVICE_CALLS[name](...args);
+    queueCall(f, name, args);
+  });
+  forwardCalls(IMService.prototype, GB_SENDS, (f, name, args) => {
+    IM_SERVICE_CALLS[name](...args);
+    return false;
+  });
+  installGobelieveApi(IMService, (name, msg) => IM_SERVICE_CALLS[name](msg));
+
+  return IMService;
+}
+
+/** The value the engine gets for property `name`: observers are wrapped (./api/observe-gobelieve.js). */
+function handOver(f, name, v) {
+  return GB_OBSERVERS.includes(name) ? observerWrapper(f, name, v) : v;
+}
+
+/** A property value before load: what was written, else the wasm's default. */
+function gbDefault(props, name) {
+  if (props[name] !== undefined) return props[name];
+  if (name === 'device_id') return props.deviceID;
+  if (name === 'host') return GB_DEFAULT_HOST;
+  if (name === 'port') return pageIsSecure() ? 14891 : 13891;
+  if (name === 'url') {
+    const protocol = props.protocol || (pageIsSecure() ? 'wss://' : 'ws://');
+    return protocol + gbDefault(props, 'host') + ':' + gbDefault(props, 'port') + '/ws';
+  }
+  return GB_DEFAULTS[name];
+}
+
+const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
+
+/** Checks a write and remembers the value as the wasm would read it back. */
+function remember(f, name, v) {
+  const key = name === 'device_id' ? 'deviceID' : name;
+  if (IM_SERVICE_PROPERTIES[name]) IM_SERVICE_PROPERTIES[name](v);
+  let value = v;
+  if (name === 'syncKey') value = v === undefined || v === null ? 0 : idValue(v);
+  else if (name === 'url' || name === 'protocol') value = v === null ? undefined : v;
+  else if (TIMINGS.includes(name)) value = Math.floor(v);
+  // `url = undefined` clears it in the wasm: re-adding keeps the replay in write order.
+  delete f._props[key];
+  f._props[key] = value;
+}
+
+function forwardProps(proto, names, early) {
+  names.forEach((name) => {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get() {
+        if (this._real) return this._real[name];
+        return early(this, name);
+      },
+      set(v) {
+        if (this._failed) throw this._failed;
+        if (this._real) this._real[name] = v;
+        else remember(this, name, v);
+      },
+    });
+  });
+}

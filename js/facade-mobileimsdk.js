@@ -1,0 +1,125 @@
+// The ready facade of IMClientManager (see ./facade.js): the seed's singleton
+// before the wasm has loaded, with every argument checked at once
+// (./checks.js); `login` and `logout` are queued, `send` calls back 3 (not
+// connected). Once loaded it forwards to the JS class over the engine
+// (./engine/mobileimsdk.js).
+import { mimLogin, mimOptions, mimSend } from './checks.js';
+import { MIM_CONSTANTS } from './engine/mobileimsdk-codes.js';
+import { defineIMClientManager } from './engine/mobileimsdk.js';
+import { installMobileimsdkApi, setupMobileimsdk, usesDeveloperApi } from './api/mobileimsdk.js';
+import { wrapCallbackGroups } from './api/observe-mobileimsdk.js';
+import { IDLE, callBack, codeError, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
+
+const MIM_QUEUED = ['login', 'logout'];
+const MIM_LISTENERS = { getBaseEventListener: 'chatBaseCB', getTransDataListener: 'chatTransDataCB', getMessageQoSListener: 'messageQoSCB' };
+const MIM_IDLE = Object.assign({ loggedIn: false, connected: false }, IDLE);
+/** The seed's "socket not open" code, given to send callbacks before the wasm is ready. */
+const MIM_NOT_OPEN = 3;
+const MIM_INVALID = 4;
+const NOT_INITIALISED = 203;
+
+/** The IMClientManager facade class; `ctx` as for ./facade-gobelieve.js. */
+export function createMobileimsdkFacade(ctx) {
+  const { whenReady, bind } = ctx;
+  let real = null;
+  /** The class over the loaded engine (the glue's `mim_*` exports), made once; or a class the glue provides itself. */
+  function managerClass() {
+    const glue = ctx.loaded();
+    if (!real) real = glue && typeof glue.mim_create === 'function' ? defineIMClientManager(glue) : ctx.wasmClass('IMClientManager');
+    return real;
+  }
+  let current = null;
+  let initFlag = false;
+  class IMClientManager {
+    /** Internal: use `IMClientManager.getInstance(options)`. */
+    constructor(options) {
+      this._real = null;
+      this._failed = null;
+      this._calls = [];
+      this._options = options;
+      setupMobileimsdk(this, options); // logLevel, logger, getToken, outbox (js/api)
+      whenReady(() => bind(this, 'IMClientManager', () => managerClass().getInstance(
+        usesDeveloperApi(options) ? wrapCallbackGroups(this, options) : options)));
+    }
+    /**
+     * The seed's singleton: with `options`, a new manager when none exists or
+     * after `release()` / `resetInitFlag()` (the previous one is released);
+     * otherwise the existing one. Options are checked at once.
+     */
+    static getInstance(options) {
+      const given = options !== undefined && options !== null;
+      if (current && (initFlag || !given)) return current;
+      if (!given) {
+        throw codeError(NOT_INITIALISED, 'IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): '
+          + 'call IMClientManager.getInstance(options) first');
+      }
+      mimOptions(options);
+      // The wasm's getInstance releases the previous manager when it builds the next.
+      current = new IMClientManager(options);
+      initFlag = true;
+      return current;
+    }
+    static getInitFlag() {
+      return !!current && initFlag;
+    }
+    static get wasmMemoryBytes() {
+      return ctx.loaded() ? managerClass().wasmMemoryBytes : 0;
+    }
+    get isSharedInstance() {
+      return current === this;
+    }
+    resetInitFlag() {
+      initFlag = false;
+      forward(this, 'resetInitFlag', [], queueCall);
+    }
+    release() {
+      if (current === this) current = null;
+      forward(this, 'release', [], queueCall);
+    }
+    send(args) {
+      if (this._real || this._failed) return forward(this, 'send', [args]);
+      // Before loading nothing can be connected: 3, as the README documents.
+      let cb;
+      try {
+        cb = args !== null && typeof args === 'object' ? args.callBack : undefined;
+      } catch (_) {
+        cb = undefined;
+      }
+      const err = mimSend(args);
+      if (err) {
+        if (typeof cb === 'function') callBack(cb, MIM_INVALID, err);
+        else this._log.warn(err.message);
+      } else if (typeof cb === 'function') callBack(cb, MIM_NOT_OPEN);
+      return undefined;
+    }
+    free() {
+      const real = this._real;
+      this._real = null;
+      this._failed = new Error('imsdk: this IMClientManager was freed');
+      if (real && real.free) real.free();
+    }
+  }
+  constants(IMClientManager, MIM_CONSTANTS);
+  forwardReadOnly(IMClientManager.prototype, MIM_IDLE);
+  forwardCalls(IMClientManager.prototype, MIM_QUEUED, (f, name, args) => {
+    if (name === 'login') mimLogin(args[0]);
+    queueCall(f, name, args);
+  });
+  Object.keys(MIM_LISTENERS).forEach((name) => {
+    IMClientManager.prototype[name] = function () {
+      const o = this._options;
+      if (this._real || this._failed) {
+        // The engine holds the wrapped groups (./api/observe-mobileimsdk.js); the app gets its own back.
+        const v = forward(this, name, []);
+        const wrapped = this._wrappedGroups;
+        return wrapped && v === wrapped[MIM_LISTENERS[name]] ? o[MIM_LISTENERS[name]] : v;
+      }
+      return o[MIM_LISTENERS[name]];
+    };
+  });
+
+  installMobileimsdkApi(IMClientManager, { checkSend: mimSend, checkLogin: mimLogin, makeFingerprint: guid });
+
+
+  return IMClientManager;
+}

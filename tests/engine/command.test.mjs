@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The JS command writer (js/engine/command.js) against the Rust reader: it
+// must write exactly tests/engine/command-fixture.hex, which the Rust test
+// `engine::mobileimsdk::command::tests::the_fixture_shared_with_the_js_writer_is_what_this_side_reads`
+// decodes and pins (a setup, then one command per line); and the writer's
+// shared buffer must not leak one command's bytes into the next.
+// Usage (repo root): node tests/engine/command.test.mjs
+import fs from 'node:fs';
+import {
+  SETUP, SIGNAL_OFFLINE, SIGNAL_SHOWN, encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
+} from '../../js/engine/command.js';
+
+const want = fs.readFileSync(new URL('./command-fixture.hex', import.meta.url), 'utf8').trim().split('\n');
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+// The values of `fixture_setup()` and `fixture_commands()` in src/engine/mobileimsdk/command_tests.rs.
+const got = [
+  hex(encodeSetup('ws://127.0.0.1:3000/websocket?t=\u00e9', [[SETUP.dialectSrt, 1], [SETUP.srtSeedAckAddressing, 1],
+    [SETUP.senseModeSeconds, 10], [SETUP.keepAliveInterval, 1234], [SETUP.maxPending, 50000], [SETUP.seed, 2 ** 53 - 1]])),
+  hex(encodeLogin({ userId: 'u1', token: 'tok\u00e9', extra: undefined, app: 'app' })),
+  hex(encodeSend({ dataContent: 'h\u00e9\u{1f600}'.repeat(30), to: '42', qos: true, fp: 'fp-1', typeu: -7 })),
+  hex(encodeSend({ dataContent: '', to: 'u2', qos: false, fp: undefined, typeu: 2147483647 })),
+  hex(encodeLogout()),
+  hex(encodeRelease()),
+  hex(encodeSignal(SIGNAL_OFFLINE)),
+  hex(encodeSignal(SIGNAL_SHOWN)),
+];
+
+let failures = 0;
+async function test(name, f) {
+  try {
+    await f();
+    console.log('ok   ' + name);
+  } catch (e) {
+    failures++;
+    console.log('FAIL ' + name + ': ' + e.message);
+  }
+}
+
+await test('the JS writer writes the fixture the Rust reader decodes, line for line', () => {
+  if (got.length !== want.length) throw new Error(got.length + ' lines vs ' + want.length);
+  got.forEach((line, i) => {
+    if (line !== want[i]) throw new Error('line ' + (i + 1) + ': ' + line + ' vs ' + want[i]);
+  });
+});
+
+await test('text without encodeInto (the mini-program polyfill) writes the same bytes', async () => {
+  const Real = globalThis.TextEncoder;
+  let used = 0;
+  globalThis.TextEncoder = class {
+    encode(s) {
+      used++;
+      return new Real().encode(s);
+    }
+  };
+  try {
+    // A fresh module instance: its encoder is created on first use, under the stand-in.
+    const m = await import('../../js/engine/command.js?encode-only');
+    const line = hex(m.encodeSend({ dataContent: 'h\u00e9\u{1f600}'.repeat(30), to: '42', qos: true, fp: 'fp-1', typeu: -7 }));
+    if (line !== want[2]) throw new Error(line + ' vs ' + want[2]);
+    if (used === 0) throw new Error('the stand-in encoder was not used');
+  } finally {
+    globalThis.TextEncoder = Real;
+  }
+});
+
+console.log(failures ? failures + ' failed' : 'all passed');
+process.exitCode = failures ? 1 : 0;

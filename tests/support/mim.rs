@@ -1,0 +1,203 @@
+//! The JS class `IMClientManager` (js/engine/mobileimsdk.js) for the
+//! wasm-bindgen suites, over this test binary's own copy of the engine
+//! exports (`imsdk::web::mobileimsdk`): each [`Class::fresh`] is a new class
+//! with its own singleton, and [`ImClientManager`] calls its members as JS
+//! would.
+#![allow(dead_code)]
+
+use imsdk::web::mobileimsdk as engine;
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/js/engine/mobileimsdk.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineIMClientManager)]
+    fn define_class(engine: &JsValue) -> JsValue;
+}
+
+// wasm-bindgen copies a JS file into the test bundle only when something
+// imports from it: the modules the class imports, named once each.
+#[wasm_bindgen(module = "/js/engine/batch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = readBatch)]
+    fn _read_batch(bytes: &JsValue) -> JsValue;
+}
+#[wasm_bindgen(module = "/js/engine/command.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = encodeLogout)]
+    fn _encode_logout() -> JsValue;
+}
+#[wasm_bindgen(module = "/js/engine/mobileimsdk-codes.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = MIM_CONSTANTS)]
+    static MIM_CONSTANTS: JsValue;
+}
+#[wasm_bindgen(module = "/js/checks.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = mimSend)]
+    fn _mim_send(args: &JsValue) -> JsValue;
+}
+#[wasm_bindgen(module = "/js/transport.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = setWebSocketImpl)]
+    fn _set_web_socket_impl(imp: &JsValue);
+}
+#[wasm_bindgen(module = "/js/host.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = now)]
+    fn _now() -> f64;
+}
+#[wasm_bindgen(module = "/js/observer.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = mimError)]
+    fn _mim_error(code: i32, msg: &str) -> JsValue;
+}
+
+fn bytes(v: Vec<u8>) -> Uint8Array {
+    Uint8Array::from(&v[..])
+}
+
+fn set(o: &Object, name: &str, f: JsValue) {
+    Reflect::set(o, &name.into(), &f).unwrap();
+}
+
+/// The engine exports as the glue module has them (what `defineIMClientManager` takes).
+fn exports() -> JsValue {
+    let o = Object::new();
+    let create =
+        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::mim_create(&s.to_vec()));
+    set(&o, "mim_create", create.into_js_value());
+    let free = Closure::<dyn Fn(u32)>::new(engine::mim_free);
+    set(&o, "mim_free", free.into_js_value());
+    let command =
+        Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
+            bytes(engine::mim_command(h, &c.to_vec(), now))
+        });
+    set(&o, "mim_command", command.into_js_value());
+    let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
+        bytes(engine::mim_open(h, conn, now))
+    });
+    set(&o, "mim_open", open.into_js_value());
+    let text =
+        Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
+            bytes(engine::mim_text(h, conn, &t, now))
+        });
+    set(&o, "mim_text", text.into_js_value());
+    let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
+        |h, conn, b: Uint8Array, now| bytes(engine::mim_binary(h, conn, &b.to_vec(), now)),
+    );
+    set(&o, "mim_binary", binary.into_js_value());
+    let close = Closure::<dyn Fn(u32, u32, u32, String, bool, f64) -> Uint8Array>::new(
+        |h, conn, code, reason: String, error, now| {
+            bytes(engine::mim_close(h, conn, code, &reason, error, now))
+        },
+    );
+    set(&o, "mim_close", close.into_js_value());
+    let timer =
+        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::mim_timer(h, now)));
+    set(&o, "mim_timer", timer.into_js_value());
+    let memory = Closure::<dyn Fn() -> f64>::new(engine::wasm_memory_bytes);
+    set(&o, "wasm_memory_bytes", memory.into_js_value());
+    o.into()
+}
+
+/// Calls `target[name](...args)` as JS would.
+pub fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = Reflect::get(target, &name.into())?.dyn_into()?;
+    f.apply(target, &args.iter().collect::<Array>())
+}
+
+fn read(target: &JsValue, name: &str) -> JsValue {
+    Reflect::get(target, &name.into()).unwrap()
+}
+
+/// One `IMClientManager` class (with its own singleton).
+pub struct Class(pub JsValue);
+
+impl Class {
+    pub fn fresh() -> Class {
+        Class(define_class(&exports()))
+    }
+
+    pub fn get_instance(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        call(&self.0, "getInstance", &[options])
+    }
+
+    pub fn get_init_flag(&self) -> bool {
+        call(&self.0, "getInitFlag", &[]).unwrap().is_truthy()
+    }
+}
+
+/// A manager, driven through its JS members.
+pub struct ImClientManager {
+    pub js: JsValue,
+}
+
+impl From<ImClientManager> for JsValue {
+    fn from(m: ImClientManager) -> JsValue {
+        m.js
+    }
+}
+
+impl ImClientManager {
+    /// The shared instance of a fresh class: a manager of its own.
+    pub fn standalone(options: &JsValue) -> Result<ImClientManager, JsValue> {
+        Class::fresh()
+            .get_instance(options.clone())
+            .map(|js| ImClientManager { js })
+    }
+
+    pub fn login(&self, args: JsValue) -> Result<(), JsValue> {
+        call(&self.js, "login", &[args]).map(drop)
+    }
+
+    /// Never throws (a throw fails the test).
+    pub fn send(&self, args: JsValue) {
+        call(&self.js, "send", &[args]).expect("send never throws");
+    }
+
+    pub fn logout(&self, callback: JsValue) {
+        call(&self.js, "logout", &[callback]).expect("logout never throws");
+    }
+
+    pub fn release(&self) {
+        call(&self.js, "release", &[]).expect("release never throws");
+    }
+
+    pub fn get_base_event_listener(&self) -> JsValue {
+        call(&self.js, "getBaseEventListener", &[]).unwrap()
+    }
+
+    pub fn get_trans_data_listener(&self) -> JsValue {
+        call(&self.js, "getTransDataListener", &[]).unwrap()
+    }
+
+    pub fn get_message_qos_listener(&self) -> JsValue {
+        call(&self.js, "getMessageQoSListener", &[]).unwrap()
+    }
+
+    pub fn open_socket_count(&self) -> usize {
+        read(&self.js, "openSocketCount").as_f64().unwrap() as usize
+    }
+
+    pub fn timer_armed(&self) -> bool {
+        read(&self.js, "timerArmed").is_truthy()
+    }
+
+    pub fn watching_environment(&self) -> bool {
+        read(&self.js, "watchingEnvironment").is_truthy()
+    }
+
+    pub fn logged_in(&self) -> bool {
+        read(&self.js, "loggedIn").is_truthy()
+    }
+
+    pub fn connected(&self) -> bool {
+        read(&self.js, "connected").is_truthy()
+    }
+
+    pub fn last_close(&self) -> JsValue {
+        read(&self.js, "lastClose")
+    }
+}
