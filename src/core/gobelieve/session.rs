@@ -976,13 +976,16 @@ impl Session {
         let of_end = |q: Option<Queue>| q == Some(queue);
         // Places from the end count distinct server seqs, so a repeated
         // frame or other frames between the messages do not shift them.
-        let mut seqs: Vec<i32> = (held.iter().map(|h| (h.queue, h.seq)))
-            .chain(early.iter().map(|e| (e.queue, e.seq)))
-            .filter(|&(q, _)| of_end(q))
-            .map(|(_, seq)| seq)
-            .collect();
-        seqs.sort_unstable();
-        seqs.dedup();
+        // (A sorted insert: seqs come nearly in order, and it spares the
+        // wasm a sort routine.)
+        let mut seqs: Vec<i32> = Vec::new();
+        let all =
+            (held.iter().map(|h| (h.queue, h.seq))).chain(early.iter().map(|e| (e.queue, e.seq)));
+        for (_, seq) in all.filter(|&(q, _)| of_end(q)) {
+            if let Err(at) = seqs.binary_search(&seq) {
+                seqs.insert(at, seq);
+            }
+        }
         let back = |seq: i32| (seqs.len() - seqs.partition_point(|&s| s <= seq)) as u32;
         for e in early.iter().filter(|e| of_end(e.queue)) {
             let id = Identities::before_end(queue, e.group, key, back(e.seq), e.content);
