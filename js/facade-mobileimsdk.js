@@ -6,7 +6,7 @@
 import { mimLogin, mimOptions, mimSend } from './checks.js';
 import { MIM_CONSTANTS } from './engine/mobileimsdk-codes.js';
 import { defineIMClientManager } from './engine/mobileimsdk.js';
-import { installMobileimsdkApi, setupMobileimsdk, usesDeveloperApi } from './api/mobileimsdk.js';
+import { attachEngine, installMobileimsdkApi, setupMobileimsdk, usesDeveloperApi } from './api/mobileimsdk.js';
 import { wrapCallbackGroups } from './api/observe-mobileimsdk.js';
 import { IDLE, callBack, codeError, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
 
@@ -38,8 +38,11 @@ export function createMobileimsdkFacade(ctx) {
       this._calls = [];
       this._options = options;
       setupMobileimsdk(this, options); // logLevel, logger, getToken, outbox (js/api)
-      whenReady(() => bind(this, 'IMClientManager', () => managerClass().getInstance(
-        usesDeveloperApi(options) ? wrapCallbackGroups(this, options) : options)));
+      whenReady(() => bind(this, 'IMClientManager', () => {
+        const real = managerClass().getInstance(usesDeveloperApi(options) ? wrapCallbackGroups(this, options) : options);
+        attachEngine(this, real); // its events and log messages are this manager's
+        return real;
+      }));
     }
     /**
      * The seed's singleton: with `options`, a new manager when none exists or

@@ -1,8 +1,9 @@
 // The developer-experience API of IMClientManager, put together: the
 // emitter, the Promise forms, the log, the token provider and the persisted
-// outbox, over a class with the seed API (`login`, `send`, `logout`,
-// `release`, `lastClose`) whose callback groups report through
-// ./observe-mobileimsdk.js (or that calls `_emit` itself).
+// outbox, over the engine class (./engine/mobileimsdk.js), whose events and
+// log messages reach the manager through `attachEngine` and whose callback
+// groups, when this API's options are given, report through
+// ./observe-mobileimsdk.js.
 //
 // `installMobileimsdkApi(IMClientManager, {checkSend, checkLogin, makeFingerprint})`
 // once per class; `setupMobileimsdk(manager, options)` in the constructor.
@@ -18,6 +19,7 @@ import { TokenProvider, checkGetToken } from './token-provider.js';
 import { Outbox, checkOutboxLimits } from './outbox.js';
 import { openOutboxStore, checkOutboxOption } from './outbox-store.js';
 import { IMError } from './im-error.js';
+import { weakRef } from './weak-ref.js';
 
 const NOT_LOGGED_IN = 1;
 const NOT_CONNECTED = 3;
@@ -34,10 +36,10 @@ function read(options, name) {
 
 /**
  * True when `options` enables the developer API of a manager (any option of
- * MOBILEIMSDK_API_OPTIONS): only then are its callback groups wrapped to emit
- * events. Kept opt-in for now: with the wrappers, the wasm memory of 1,000
- * login/logout cycles grows about twice as much (tests/long-life), a cause not
- * found yet; a seed app without these options runs exactly as before.
+ * MOBILEIMSDK_API_OPTIONS): only then are its callback groups wrapped, so
+ * that the outbox and the token provider follow the link. The events do not
+ * need the wrappers (`attachEngine`); a seed app without these options runs
+ * exactly as before.
  */
 export function usesDeveloperApi(options) {
   return MOBILEIMSDK_API_OPTIONS.some((name) => read(options, name) !== undefined);
@@ -58,7 +60,9 @@ export function setupMobileimsdk(manager, options) {
   checkMobileimsdkApiOptions(options);
   const log = attachLog(manager, { logLevel: read(options, 'logLevel'), logger: read(options, 'logger') });
   const api = {
-    log, options, tokens: null, outbox: null, outboxUser: null, lastLogin: null, attempts: 0, kicked: false, transmitting: false,
+    log, options, tokens: null, outbox: null, outboxUser: null, lastLogin: null, transmitting: false,
+    // The protocals of a `handleMessageLost` the outbox kept, until the engine's `lost` events for them.
+    keptLost: new Set(),
   };
   const getToken = read(options, 'getToken');
   if (getToken) {
@@ -142,19 +146,42 @@ function transmit(manager, entry) {
   return true;
 }
 
-/** The engine called `name(a)` of a callback group (before the app's callback). */
+/**
+ * Hooks the engine class's `manager` object `real` (./engine/mobileimsdk.js)
+ * to the facade `manager`: its messages go to the manager's log, its events
+ * to the manager's listeners. The listener holds the manager weakly
+ * (./weak-ref.js), as the engine may outlive it.
+ */
+export function attachEngine(manager, real) {
+  if (!real || typeof real !== 'object') return;
+  real._log = manager._log;
+  real._onEvent = engineListener(weakRef(manager));
+}
+
+// A function of its own: no closure of the listener can capture the manager (V8 shares one context per scope).
+function engineListener(ref) {
+  return (name, detail) => {
+    const manager = ref.deref();
+    if (manager) onEngineEvent(manager, name, detail);
+  };
+}
+
+/** An event of the engine: to the listeners, except a `lost` message the outbox sends again. */
+function onEngineEvent(manager, name, detail) {
+  const api = manager._api;
+  if (name === 'lost' && api && api.keptLost.delete(detail.protocal)) return;
+  manager._emit(name, detail);
+}
+
+/** The engine called `name(a)` of a callback group (before the app's callback): the outbox and token provider follow the link. */
 export function onMobileimsdkEvent(manager, name, a) {
   const api = manager._api;
   if (!api) return;
   if (name === 'onLoginOrReloginSuccessCB') {
-    api.attempts = 0;
-    api.kicked = false;
     if (api.tokens) api.tokens.accepted();
-    manager._emit('connected', {});
     if (api.outbox) api.outbox.linkUp();
   } else if (name === 'onLoginOrReloginFailCB') {
     if (api.outbox) api.outbox.linkDown();
-    manager._emit('authFailed', { code: a });
     if (api.tokens && api.lastLogin) {
       const again = api.lastLogin;
       api.tokens.refused((token) => {
@@ -162,20 +189,11 @@ export function onMobileimsdkEvent(manager, name, a) {
         if (api.lastLogin === again) manager.login(Object.assign({}, again, { loginToken: token }));
       });
     }
-  } else if (name === 'onLinkCloseMessageCB') {
+  } else if (name === 'onLinkCloseMessageCB' || name === 'onKickoutCB') {
     if (api.outbox) api.outbox.linkDown();
-    const last = manager.lastClose || {};
-    const willRetry = !api.kicked;
-    manager._emit('closed', { code: last.code !== undefined ? last.code : a, reason: last.reason, willRetry });
-    if (willRetry) manager._emit('reconnecting', { attempt: ++api.attempts, delayMs: null });
-  } else if (name === 'onKickoutCB') {
-    api.kicked = true;
-    if (api.outbox) api.outbox.linkDown();
-    manager._emit('kickedOut', { code: a && a.code, reason: a ? a.reason : null });
   } else if (name === 'messagesBeReceivedCB') {
     const entry = api.outbox ? api.outbox.byId(a) : null;
     if (entry) api.outbox.acknowledged(entry);
-    manager._emit('ack', { fp: a });
   }
 }
 
@@ -187,7 +205,8 @@ export function outboxLost(manager, list) {
     const entry = p ? api.outbox.byId(p.fp) : null;
     if (!entry) return true;
     api.outbox.failed(entry, new IMError('imsdk: lost', { code: 'lost', reason: 'lost' }), false);
-    // Expired meanwhile: the outbox reported it already.
+    // Sent again, or expired meanwhile (the outbox reported it then): the engine's `lost` event that follows is not the app's.
+    api.keptLost.add(p);
     return false;
   });
 }

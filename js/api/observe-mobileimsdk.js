@@ -1,13 +1,12 @@
-// IMClientManager's callback groups turned into events, for a class whose
-// engine calls the seed's callback objects (the wasm class of today): the
-// class hands the engine `wrapCallbackGroups(manager, options)` instead of
-// the app's options. Each wrapped group answers every callback name, looks
-// the app's method up at each call, runs it inside try/catch (a throw is
-// reported through the instance's log) and emits the matching event:
-// `connected`, `authFailed` {code}, `closed` {code, reason, willRetry},
-// `kickedOut` {code, reason}, `message` {message}, `ack` {fp}, `lost` {fp,
-// protocal}. With the persisted outbox on, a lost message it will send again
-// reaches neither `handleMessageLost` nor the events.
+// IMClientManager's callback groups, watched by the developer API: with one
+// of its options the class hands the engine `wrapCallbackGroups(manager,
+// options)` instead of the app's options. Each wrapped group answers every
+// callback name, lets the outbox and the token provider follow the link
+// (./mobileimsdk.js `onMobileimsdkEvent`), then looks the app's method up and
+// runs it inside try/catch (a throw is reported through the instance's log).
+// With the persisted outbox on, a lost message it will send again reaches
+// neither `handleMessageLost` nor the `lost` event. (The events themselves
+// come from the engine: ./mobileimsdk.js `attachEngine`.)
 
 import { onMobileimsdkEvent, outboxLost } from './mobileimsdk.js';
 import { weakRef } from './weak-ref.js';
@@ -34,7 +33,7 @@ function callApp(manager, group, name, a) {
 
 /** What the wrappers of a collected manager report to: its log only. */
 function quietManager(log) {
-  return { _log: log, _emit() {}, _api: null, lastClose: undefined };
+  return { _log: log, _api: null };
 }
 
 /**
@@ -55,12 +54,10 @@ function groupWrapper(ref, quiet, groupName, original) {
       if (name === 'handleMessageLost') {
         const list = outboxLost(manager, Array.isArray(a) ? a : []);
         if (list.length) callApp(manager, original, name, list);
-        for (const p of list) manager._emit('lost', { fp: p && p.fp, protocal: p });
         return;
       }
       onMobileimsdkEvent(manager, name, a);
       callApp(manager, original, name, a);
-      if (name === 'onTransBufferCB') manager._emit('message', { message: a });
     };
   }
   return wrapper;

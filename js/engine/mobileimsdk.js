@@ -32,9 +32,10 @@ import { MAX_FRAME_BYTES, field, mimLogin, mimOptions, mimSendRequest } from '..
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_HIDDEN, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
-  armTimer, disarmTimer, now, randomSeed, reportError, warn, watchEnvironment,
+  armTimer, disarmTimer, now, randomSeed, watchEnvironment,
 } from '../host.js';
-import { invoke, mimCodeError, mimError, mimKickout, mimProtocal, notify } from '../observer.js';
+import { mimCodeError, mimError, mimKickout, mimProtocal } from '../observer.js';
+import { logOf } from '../api/log.js';
 
 // Event kinds of a batch (src/engine/mobileimsdk/event.rs).
 const REPLY = 1;
@@ -123,7 +124,7 @@ export function defineIMClientManager(engine) {
         try {
           socket.sendText(r.text);
         } catch (e) {
-          reportError('sending a frame', e);
+          logOf(m).error('sending a frame threw:', e);
           forget(m, r.conn);
           run(m, engine.mim_close(m._h, r.conn, 1006, 'send failed', true, now()));
         }
@@ -150,7 +151,7 @@ export function defineIMClientManager(engine) {
     try {
       m._sockets.set(conn, openSocket(url, conn, false, MAX_FRAME_BYTES, m._onSocket));
     } catch (e) {
-      reportError('opening a socket', e);
+      logOf(m).error('opening a socket threw:', e);
       run(m, engine.mim_close(m._h, conn, 1006, String((e && e.message) || e), true, now()));
     }
   }
@@ -179,8 +180,25 @@ export function defineIMClientManager(engine) {
     m._timer = null;
   }
 
-  function call(group, name, a) {
-    notify(group, name, undefined, name, a, undefined);
+  /** Calls `group[name](a)`; anything it throws (reading the method runs app code too) goes to `m`'s log. */
+  function call(m, group, name, a) {
+    try {
+      const f = group !== null && group !== undefined ? group[name] : undefined;
+      if (typeof f === 'function') f.call(group, a);
+    } catch (e) {
+      logOf(m).error(name + ' threw:', e);
+    }
+  }
+
+  /** Calls the app's `fn(a, b)` if it is a function (true then); what it throws goes to `m`'s log. */
+  function invoke(m, fn, name, a, b) {
+    if (typeof fn !== 'function') return false;
+    try {
+      fn(a, b);
+    } catch (e) {
+      logOf(m).error(name + ' threw:', e);
+    }
+    return true;
   }
 
   /** The protocal of the nine values of `v` from `at` (event.rs). */
@@ -194,50 +212,50 @@ export function defineIMClientManager(engine) {
     switch (kind) {
       case LOGIN_RESULT: {
         const cb = m._loginCallbacks.shift();
-        if (cb !== undefined) invoke(cb, 'login callBack', v[0], undefined);
+        if (cb !== undefined) invoke(m, cb, 'login callBack', v[0], undefined);
         break;
       }
       case LOGIN_OK:
-        call(o.chatBaseCB, 'onLoginOrReloginSuccessCB', COMMON_CODE_OK);
+        call(m, o.chatBaseCB, 'onLoginOrReloginSuccessCB', COMMON_CODE_OK);
         emit(m, 'connected', {});
         break;
       case LOGIN_FAIL:
-        call(o.chatBaseCB, 'onLoginOrReloginFailCB', v[0]);
+        call(m, o.chatBaseCB, 'onLoginOrReloginFailCB', v[0]);
         emit(m, 'authFailed', { code: v[0] });
         break;
       case LINK_CLOSE:
-        call(o.chatBaseCB, 'onLinkCloseMessageCB', v[0]);
+        call(m, o.chatBaseCB, 'onLinkCloseMessageCB', v[0]);
         emit(m, 'closed', { code: v[1] === null ? undefined : v[1], reason: v[2] === null ? undefined : v[2], willRetry: v[3] });
         break;
       case RECONNECTING:
         emit(m, 'reconnecting', { attempt: v[0], delayMs: v[1] });
         break;
       case KICKOUT:
-        call(o.chatBaseCB, 'onKickoutCB', mimKickout(v[0], v[1]));
+        call(m, o.chatBaseCB, 'onKickoutCB', mimKickout(v[0], v[1]));
         emit(m, 'kickedOut', { code: v[0], reason: v[1] });
         break;
       case MESSAGE: {
         const p = protocal(v, 0, 0);
-        call(o.chatTransDataCB, 'onTransBufferCB', p);
+        call(m, o.chatTransDataCB, 'onTransBufferCB', p);
         emit(m, 'message', { message: p });
         break;
       }
       case TRANS_ERROR:
-        call(o.chatTransDataCB, 'onTransErrorCB', mimError(v[0], v[1]));
+        call(m, o.chatTransDataCB, 'onTransErrorCB', mimError(v[0], v[1]));
         break;
       case LOST: {
         const list = [];
         for (let at = 1; at < v.length; at += 9) list.push(protocal(v, at, v[0]));
-        call(o.messageQoSCB, 'handleMessageLost', list);
+        call(m, o.messageQoSCB, 'handleMessageLost', list);
         for (const p of list) emit(m, 'lost', { fp: p.fp, protocal: p });
         break;
       }
       case ACK:
-        call(o.messageQoSCB, 'messagesBeReceivedCB', v[0]);
+        call(m, o.messageQoSCB, 'messagesBeReceivedCB', v[0]);
         emit(m, 'ack', { fp: v[0] });
         break;
       case WARNING:
-        warn(v[0]);
+        logOf(m).warn(v[0]);
         break;
       case STATE:
         m._state = v;
@@ -254,7 +272,7 @@ export function defineIMClientManager(engine) {
     try {
       f(name, detail);
     } catch (e) {
-      reportError(name + ' listener', e);
+      logOf(m).error(name + ' listener threw:', e);
     }
   }
 
@@ -264,8 +282,8 @@ export function defineIMClientManager(engine) {
       fp === undefined ? (req.fp === undefined ? null : req.fp) : fp, req.qos, req.typeu, -1, 0);
   }
 
-  function reportInvalid(cb, err) {
-    if (!invoke(cb, 'send callBack', COMMON_INVALID_PROTOCAL, err)) warn(err.message);
+  function reportInvalid(m, cb, err) {
+    if (!invoke(m, cb, 'send callBack', COMMON_INVALID_PROTOCAL, err)) logOf(m).warn(err.message);
   }
 
   /** Stops everything for good; true the first time. */
@@ -300,7 +318,9 @@ export function defineIMClientManager(engine) {
       this._lastClose = undefined;
       this._queue = null;
       this._released = false;
+      // The developer API's hooks (../api/mobileimsdk.js `attachEngine`): its event listener and its log.
       this._onEvent = null;
+      this._log = null;
       this._onSocket = (conn, kind, data) => socketEvent(this, conn, kind, data);
       this._undoEnv = watchEnvironment((kind) => {
         if (!this._released && SIGNALS[kind]) run(this, engine.mim_command(this._h, encodeSignal(SIGNALS[kind]), now()));
@@ -354,7 +374,7 @@ export function defineIMClientManager(engine) {
      */
     login(args) {
       if (this._released) {
-        invoke(field(args, 'callBack', 'login options'), 'login callBack', CLIENT_SDK_NO_INITIALED, undefined);
+        invoke(this, field(args, 'callBack', 'login options'), 'login callBack', CLIENT_SDK_NO_INITIALED, undefined);
         return;
       }
       const info = mimLogin(args);
@@ -382,14 +402,14 @@ export function defineIMClientManager(engine) {
         }
       }
       const { error, req } = mimSendRequest(args);
-      if (error) return reportInvalid(cb, error);
-      if (this._released) return void invoke(cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
+      if (error) return reportInvalid(this, cb, error);
+      if (this._released) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
       const reply = run(this, engine.mim_command(this._h, encodeSend(req), now())) || [COMMON_INVALID_PROTOCAL, '-1', null];
       const code = reply[0];
-      if (code === COMMON_CODE_OK) invoke(cb, 'send callBack', code, requestProtocal(req, reply[1], reply[2]));
+      if (code === COMMON_CODE_OK) invoke(this, cb, 'send callBack', code, requestProtocal(req, reply[1], reply[2]));
       else if (code === COMMON_INVALID_PROTOCAL) {
-        reportInvalid(cb, new RangeError('send: the packet is over ' + MAX_FRAME_BYTES + ' bytes (dataContent is too long)'));
-      } else invoke(cb, 'send callBack', code, requestProtocal(req, reply[1]));
+        reportInvalid(this, cb, new RangeError('send: the packet is over ' + MAX_FRAME_BYTES + ' bytes (dataContent is too long)'));
+      } else invoke(this, cb, 'send callBack', code, requestProtocal(req, reply[1]));
       return undefined;
     }
 
@@ -404,7 +424,7 @@ export function defineIMClientManager(engine) {
         const reply = run(this, engine.mim_command(this._h, encodeLogout(), now()));
         code = reply ? reply[0] : COMMON_INVALID_PROTOCAL;
       }
-      invoke(callBack, 'logout callBack', code, undefined);
+      invoke(this, callBack, 'logout callBack', code, undefined);
     }
 
     /**

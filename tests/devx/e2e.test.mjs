@@ -175,6 +175,49 @@ try {
     mgr.release();
   });
 
+  await test('IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
+    const me = 'plain' + ++uid;
+    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, reloginInterval: 300 });
+    live.push(mgr);
+    const seen = [];
+    mgr.on('connected', () => seen.push({ type: 'connected', at: Date.now() }));
+    mgr.on('closed', (d) => seen.push(Object.assign({ type: 'closed', at: Date.now() }, d)));
+    mgr.on('reconnecting', (d) => seen.push(Object.assign({ type: 'reconnecting', at: Date.now() }, d)));
+    check((await mgr.loginAsync({ loginUserId: me, loginToken: 't' })) === 0, 'login');
+    await post('/api/fault/drop?proto=mim&uid=' + me);
+    await until('re-logged in', () => seen.filter((e) => e.type === 'connected').length === 2);
+    const types = seen.map((e) => e.type).join();
+    check(types === 'connected,closed,reconnecting,connected', 'events ' + types);
+    const [, closed, again] = seen;
+    check(closed.code === 1006 && closed.willRetry === true, 'closed ' + JSON.stringify(closed));
+    // Full jitter on reloginInterval: 0..300 ms, and the attempt came no earlier than it said.
+    check(again.attempt === 1 && typeof again.delayMs === 'number' && again.delayMs >= 0 && again.delayMs <= 300
+      && seen[3].at - again.at >= again.delayMs - 2, 'reconnecting ' + JSON.stringify(again));
+    mgr.release();
+  });
+
+  await test("IMClientManager: the engine's warnings and a throwing callback go to the logger, not the console", async () => {
+    const lines = [];
+    const logger = (level, message) => lines.push(level + ' ' + message);
+    const printed = [];
+    const saved = { warn: console.warn, error: console.error };
+    console.warn = (...a) => printed.push(a.join(' '));
+    console.error = (...a) => printed.push(a.join(' '));
+    try {
+      const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logger,
+        chatBaseCB: { onLoginOrReloginSuccessCB() { throw new Error('app bug'); } } });
+      live.push(mgr);
+      check((await mgr.loginAsync({ loginUserId: 'w' + ++uid, loginToken: 't' })) === 0, 'login');
+      mgr.send({ dataContent: 5, toId: 'x' }); // no callBack: a warning naming the field
+      mgr.release();
+    } finally {
+      Object.assign(console, saved);
+    }
+    check(lines.some((l) => l.startsWith('error onLoginOrReloginSuccessCB threw')), 'throw not logged: ' + lines.join(' | '));
+    check(lines.some((l) => l.startsWith('warn ') && /dataContent/.test(l)), 'warning not logged: ' + lines.join(' | '));
+    check(printed.length === 0, 'printed on the console: ' + printed.join(' | '));
+  });
+
   await test("logLevel 'debug': a full session of each class logs through the hook and never prints a token", async () => {
     const [a, b] = [++uid, ++uid];
     const lines = [];

@@ -48,6 +48,11 @@ extern "C" {
     #[wasm_bindgen(js_name = now)]
     fn _now() -> f64;
 }
+#[wasm_bindgen(module = "/js/api/log.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = logOf)]
+    fn _log_of(target: &JsValue) -> JsValue;
+}
 #[wasm_bindgen(module = "/js/observer.js")]
 extern "C" {
     #[wasm_bindgen(js_name = mimError)]
