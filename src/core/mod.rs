@@ -8,6 +8,7 @@ pub mod backoff;
 pub mod clock;
 pub mod dedupe;
 pub mod io;
+pub mod keyed_queue;
 pub mod late;
 pub mod link;
 pub mod liveness;
