@@ -8,8 +8,9 @@
 //! instead of adding one.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
+
+use crate::core::keyed_queue::{Keyed, KeyedQueue};
 
 /// Fixed-size secret-keyed digests, so a long key costs 16 bytes and a peer
 /// cannot aim collisions at known hash keys.
@@ -68,12 +69,18 @@ impl DedupeKey for &str {
     }
 }
 
+/// A remembered key and when it was last seen.
 #[derive(Debug, Clone, Copy)]
-struct Sighting {
-    /// When the key was last seen.
+struct Sighting<Id> {
+    id: Id,
     at: u64,
-    /// Its position in `order` (a counter, so time jumps cannot reorder it).
-    tick: u64,
+}
+
+impl<Id: Hash + Eq> Keyed for Sighting<Id> {
+    type Key = Id;
+    fn key(&self) -> &Id {
+        &self.id
+    }
 }
 
 /// A time-windowed set of seen keys, bounded in count and bytes.
@@ -82,10 +89,9 @@ pub struct Dedupe<K: DedupeKey> {
     window_ms: u64,
     capacity: usize,
     digester: Digester,
-    seen: HashMap<K::Id, Sighting>,
-    /// Keys from least to most recently seen.
-    order: BTreeMap<u64, K::Id>,
-    next_tick: u64,
+    /// Keys from least to most recently seen (a repeat moves to the back,
+    /// so time jumps cannot reorder it).
+    seen: KeyedQueue<Sighting<K::Id>>,
 }
 
 impl<K: DedupeKey> Dedupe<K> {
@@ -96,9 +102,7 @@ impl<K: DedupeKey> Dedupe<K> {
             window_ms,
             capacity: capacity.max(1),
             digester: Digester::default(),
-            seen: HashMap::new(),
-            order: BTreeMap::new(),
-            next_tick: 0,
+            seen: KeyedQueue::new(),
         }
     }
 
@@ -108,16 +112,16 @@ impl<K: DedupeKey> Dedupe<K> {
         Self::new(window_ms, capacity.min(max_bytes / Self::entry_bytes()))
     }
 
-    /// An upper estimate of the bytes one entry takes: the id twice (map and
-    /// order), the sighting, the tick and the collections' per-entry overhead.
+    /// An upper estimate of the bytes one entry takes: its queue slot twice
+    /// (removal holes and growth leave up to one more per entry) and four
+    /// index cells (the table is at least a quarter full once grown).
     pub fn entry_bytes() -> usize {
-        const OVERHEAD: usize = 32;
-        2 * std::mem::size_of::<K::Id>() + std::mem::size_of::<Sighting>() + 8 + OVERHEAD
+        2 * std::mem::size_of::<Option<Sighting<K::Id>>>() + 4 * std::mem::size_of::<u64>()
     }
 
     /// Estimated bytes held by the entries now (at most `capacity` of them).
     pub fn bytes(&self) -> usize {
-        self.seen.len().max(self.order.len()) * Self::entry_bytes()
+        self.seen.len() * Self::entry_bytes()
     }
 
     /// The most keys remembered at once.
@@ -131,18 +135,10 @@ impl<K: DedupeKey> Dedupe<K> {
     pub fn insert(&mut self, key: K, now: u64) -> bool {
         self.expire(now);
         let id = key.id(&self.digester);
-        let tick = self.next_tick;
-        self.next_tick += 1;
-        let fresh = match self.seen.insert(id, Sighting { at: now, tick }) {
-            Some(old) => {
-                self.order.remove(&old.tick);
-                false
-            }
-            None => true,
-        };
-        self.order.insert(tick, id);
+        let fresh = self.seen.remove(&id).is_none();
+        self.seen.push_back(Sighting { id, at: now });
         while self.seen.len() > self.capacity {
-            self.pop_oldest();
+            self.seen.pop_front();
         }
         fresh
     }
@@ -167,28 +163,21 @@ impl<K: DedupeKey> Dedupe<K> {
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.seen.clear();
-        self.order.clear();
     }
 
     /// Forgets keys last seen a window or more before `now`. A clock that
     /// went back makes entries look recent: they stay until the count bound.
     pub fn expire(&mut self, now: u64) {
-        while let Some((_, id)) = self.order.first_key_value() {
-            match self.seen.get(id) {
-                Some(s) if self.live(s.at, now) => break,
-                _ => self.pop_oldest(),
+        while let Some(s) = self.seen.front() {
+            if self.live(s.at, now) {
+                break;
             }
+            self.seen.pop_front();
         }
     }
 
     fn live(&self, at: u64, now: u64) -> bool {
         now.saturating_sub(at) < self.window_ms
-    }
-
-    fn pop_oldest(&mut self) {
-        if let Some((_, id)) = self.order.pop_first() {
-            self.seen.remove(&id);
-        }
     }
 }
 
@@ -233,7 +222,7 @@ mod tests {
         for i in 0..200_000u64 {
             d.insert("same fingerprint".to_string(), i);
         }
-        assert_eq!((d.len(), d.order.len()), (1, 1));
+        assert_eq!(d.len(), 1);
         assert_eq!(d.bytes(), Dedupe::<String>::entry_bytes());
         // The refresh moved it to the back: it outlives a newer key's eviction.
         let mut d = Dedupe::new(u64::MAX, 2);

@@ -8,6 +8,7 @@ pub mod backoff;
 pub mod clock;
 pub mod dedupe;
 pub mod io;
+pub mod keyed_queue;
 pub mod late;
 pub mod link;
 pub mod liveness;
@@ -17,6 +18,7 @@ pub mod outbox;
 pub mod property;
 pub mod redact;
 pub mod rng;
+pub mod text;
 
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;

@@ -9,20 +9,24 @@ pub const REDACTED: &str = "<redacted>";
 /// `url` without its credentials: the query and fragment are replaced, and
 /// so is any `user:password@` before the host.
 pub fn redact_url(url: &str) -> String {
-    let (base, hidden_tail) = match url.find(['?', '#']) {
-        Some(at) => (&url[..at], true),
-        None => (url, false),
-    };
+    // Byte searches for ASCII delimiters and `split_at_checked` (all ASCII
+    // positions are char boundaries): no slicing panic path, with its
+    // message formatting, in the wasm.
+    let (base, tail) = split_at_byte(url, |b| b == b'?' || b == b'#');
+    let hidden_tail = !tail.is_empty();
     let mut out = String::with_capacity(base.len() + 16);
-    let after_scheme = base.find("://").map_or(0, |at| at + 3);
-    let authority_end = base[after_scheme..]
-        .find('/')
-        .map_or(base.len(), |at| after_scheme + at);
-    match base[after_scheme..authority_end].rfind('@') {
-        Some(at) => {
-            out.push_str(&base[..after_scheme]);
+    let (scheme, rest) = match base.as_bytes().windows(3).position(|w| w == b"://") {
+        Some(at) => base.split_at_checked(at + 3).unwrap_or(("", base)),
+        None => ("", base),
+    };
+    let (authority, path) = split_at_byte(rest, |b| b == b'/');
+    let at_sign = authority.as_bytes().iter().rposition(|&b| b == b'@');
+    match at_sign.and_then(|at| authority.split_at_checked(at)) {
+        Some((_, host)) => {
+            out.push_str(scheme);
             out.push_str(REDACTED);
-            out.push_str(&base[after_scheme + at..]);
+            out.push_str(host);
+            out.push_str(path);
         }
         None => out.push_str(base),
     }
@@ -31,6 +35,15 @@ pub fn redact_url(url: &str) -> String {
         out.push_str(REDACTED);
     }
     out
+}
+
+/// `s` split before the first byte that matches (`(s, "")` when none does).
+fn split_at_byte(s: &str, matches: impl Fn(u8) -> bool) -> (&str, &str) {
+    s.as_bytes()
+        .iter()
+        .position(|&b| matches(b))
+        .and_then(|at| s.split_at_checked(at))
+        .unwrap_or((s, ""))
 }
 
 /// Formats as [`REDACTED`] for a non-empty secret, `""` for an empty one

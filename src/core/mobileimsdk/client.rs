@@ -28,6 +28,7 @@ use crate::core::liveness::LivenessAction;
 use crate::core::outbox::InsertError;
 use crate::core::redact::redact_url;
 use crate::core::rng::Rng;
+use crate::core::text::{concat, push_uint};
 
 /// The server closes the connection on a larger frame (1009).
 pub const MAX_FRAME_BYTES: usize = 65_536;
@@ -382,7 +383,11 @@ impl Client {
             Ok(packet) => self.receive(packet, now),
             Err(e) => self.events.push_back(Event::TransError {
                 code: code::COMMON_INVALID_PROTOCAL,
-                msg: format!("unreadable packet: {e}"),
+                msg: {
+                    let mut msg = String::from("unreadable packet: ");
+                    e.describe(&mut msg);
+                    msg
+                },
             }),
         }
     }
@@ -395,7 +400,12 @@ impl Client {
         }
         self.events.push_back(Event::TransError {
             code: code::COMMON_INVALID_PROTOCAL,
-            msg: format!("unexpected binary frame of {} bytes", data.len()),
+            msg: {
+                let mut msg = String::from("unexpected binary frame of ");
+                push_uint(&mut msg, data.len() as u64);
+                msg.push_str(" bytes");
+                msg
+            },
         });
     }
 
@@ -494,10 +504,10 @@ impl Client {
             && (!url.ends_with("/websocket") || url.contains('?'))
         {
             // Never the query itself: that is where `?token=` deployments put the token.
-            self.events.push_back(Event::Warning(format!(
-                "the official server only accepts the exact path /websocket without a query: {}",
-                redact_url(url)
-            )));
+            self.events.push_back(Event::Warning(concat(&[
+                "the official server only accepts the exact path /websocket without a query: ",
+                &redact_url(url),
+            ])));
         }
     }
 

@@ -1,6 +1,7 @@
 //! Message fingerprints: random (version 4) UUIDs.
 
 use crate::core::rng::Rng;
+use crate::core::text::push_hex;
 
 /// A lowercase UUID v4 string such as `1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`.
 pub fn uuid_v4(rng: &mut Rng) -> String {
@@ -8,14 +9,17 @@ pub fn uuid_v4(rng: &mut Rng) -> String {
     let lo = rng.next_u64();
     let hi = (hi & !0xF000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xFFFF,
-        hi & 0xFFFF,
-        lo >> 48,
-        lo & 0xFFFF_FFFF_FFFF
-    )
+    let mut out = String::with_capacity(36);
+    push_hex(&mut out, hi >> 32, 8);
+    out.push('-');
+    push_hex(&mut out, hi >> 16, 4);
+    out.push('-');
+    push_hex(&mut out, hi, 4);
+    out.push('-');
+    push_hex(&mut out, lo >> 48, 4);
+    out.push('-');
+    push_hex(&mut out, lo, 12);
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! malformed input; it never panics on received bytes. The writer side is the
 //! string escaper plus [`ObjectWriter`], which writes keys in the order given.
 
-use std::fmt::Write as _;
+use crate::core::text::{push_hex, push_int, push_uint};
 
 /// Deepest nesting the reader accepts; deeper input is an error, not a stack overflow.
 pub const MAX_DEPTH: usize = 64;
@@ -108,9 +108,36 @@ pub struct JsonError {
     pub offset: usize,
 }
 
+impl JsonErrorKind {
+    /// The variant's name, as `Debug` shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonErrorKind::UnexpectedEnd => "UnexpectedEnd",
+            JsonErrorKind::UnexpectedChar => "UnexpectedChar",
+            JsonErrorKind::InvalidNumber => "InvalidNumber",
+            JsonErrorKind::InvalidEscape => "InvalidEscape",
+            JsonErrorKind::ControlCharInString => "ControlCharInString",
+            JsonErrorKind::TooDeep => "TooDeep",
+            JsonErrorKind::TrailingCharacters => "TrailingCharacters",
+        }
+    }
+}
+
+impl JsonError {
+    /// Appends the description (what `Display` shows), without `core::fmt`.
+    pub fn describe(&self, out: &mut String) {
+        out.push_str("invalid JSON (");
+        out.push_str(self.kind.name());
+        out.push_str(") at byte ");
+        push_uint(out, self.offset as u64);
+    }
+}
+
 impl std::fmt::Display for JsonError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid JSON ({:?}) at byte {}", self.kind, self.offset)
+        let mut text = String::new();
+        self.describe(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -394,7 +421,8 @@ pub fn write_string(out: &mut String, s: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{C}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                push_hex(out, u64::from(c as u32), 4);
             }
             c => out.push(c),
         }
@@ -460,7 +488,7 @@ impl ObjectWriter {
     /// An integer member.
     pub fn int(mut self, key: &str, value: i64) -> Self {
         self.key(key);
-        let _ = write!(self.out, "{value}");
+        push_int(&mut self.out, value);
         self
     }
 

@@ -2,6 +2,7 @@
 //! dialects: the official v6 keys and the seed SDK's private "SRT" keys.
 
 use super::json::{self, ObjectWriter, Value};
+use crate::core::text::{concat, int_text};
 
 /// Which JSON keys and packet meanings to use on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,14 +27,27 @@ pub enum ProtocalError {
     MissingField(&'static str),
 }
 
+impl ProtocalError {
+    /// Appends the description (what `Display` shows), without `core::fmt`.
+    pub fn describe(&self, out: &mut String) {
+        match self {
+            ProtocalError::Json(e) => e.describe(out),
+            ProtocalError::NotAnObject => out.push_str("not a JSON object"),
+            ProtocalError::BadField(k) => {
+                out.push_str(&concat(&["field `", k, "` has the wrong type"]))
+            }
+            ProtocalError::MissingField(k) => {
+                out.push_str(&concat(&["field `", k, "` is missing"]))
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for ProtocalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProtocalError::Json(e) => write!(f, "{e}"),
-            ProtocalError::NotAnObject => write!(f, "not a JSON object"),
-            ProtocalError::BadField(k) => write!(f, "field `{k}` has the wrong type"),
-            ProtocalError::MissingField(k) => write!(f, "field `{k}` is missing"),
-        }
+        let mut text = String::new();
+        self.describe(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -165,12 +179,12 @@ pub(crate) fn read_string(v: &Value, key: &'static str) -> Result<Option<String>
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(String::from(if *b { "true" } else { "false" }))),
         // Integral numbers only: printing arbitrary floats would pull the
         // float formatter (~17 KB) into the wasm for a case no server sends.
         Some(Value::Number(n)) => n
             .int
-            .map(|i| Some(i.to_string()))
+            .map(|i| Some(int_text(i)))
             .ok_or(ProtocalError::BadField(key)),
         Some(_) => Err(ProtocalError::BadField(key)),
     }

@@ -84,7 +84,7 @@ impl QosSend {
 
     /// True while a message with this fingerprint waits for its ACK.
     pub fn is_pending(&self, fp: &str) -> bool {
-        self.queue.contains(&fp.to_string())
+        self.queue.contains(fp)
     }
 
     /// Queues a message that was just written; a fingerprint still pending
@@ -108,7 +108,7 @@ impl QosSend {
 
     /// An ACK for `fp` arrived; true when it was waiting (and now leaves).
     pub fn acknowledge(&mut self, fp: &str) -> bool {
-        self.queue.remove(&fp.to_string()).is_some()
+        self.queue.remove(fp).is_some()
     }
 
     /// Number of messages waiting for an ACK.
