@@ -4,7 +4,7 @@
 
 mod support;
 
-use imsdk::web::ImService;
+use support::gb::ImService;
 use js_sys::{Object, RangeError, TypeError};
 use support::*;
 use wasm_bindgen::prelude::*;

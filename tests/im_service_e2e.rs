@@ -3,7 +3,7 @@
 
 mod support;
 
-use imsdk::web::ImService;
+use support::gb::ImService;
 use js_sys::Object;
 use support::*;
 use wasm_bindgen::prelude::*;

@@ -120,3 +120,75 @@ fn malformed_commands_are_refused() {
         Err(ReadError::BadTag(1))
     );
 }
+
+fn unhex(line: &str) -> Vec<u8> {
+    (0..line.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn fixture() -> (Setup, Vec<Command>) {
+    let setup = Setup {
+        seed: (1 << 53) - 1,
+        settings: vec![
+            Setting::AccessToken("tok\u{e9}".into()),
+            Setting::DeviceId("dev".into()),
+            Setting::SyncKey(9_007_199_254_740_993),
+            Setting::Timing(Timing::AckTimeout, 1_234),
+        ],
+    };
+    let relay = |sender, receiver, content: &str| OutMessage {
+        sender,
+        receiver,
+        content: content.into(),
+        timestamp: 0,
+        msg_local_id: 0,
+    };
+    let commands = vec![
+        Command::Start {
+            url: "ws://127.0.0.1:13891/ws".into(),
+        },
+        Command::Set(Setting::PlatformId(1)),
+        Command::Set(Setting::SyncKey(12)),
+        Command::Set(Setting::SyncKey(0)),
+        Command::Send(Send::Peer(OutMessage {
+            sender: 1,
+            receiver: 9_007_199_254_740_993,
+            content: "h\u{e9}\u{1f600}".into(),
+            timestamp: -1,
+            msg_local_id: 7,
+        })),
+        Command::Send(Send::Group(relay(-((1 << 53) - 1), 1 << 52, "g"))),
+        Command::Send(Send::Customer(OutCustomerMessage {
+            sender_app_id: 7,
+            sender: 8,
+            receiver_app_id: 9,
+            receiver: -10,
+            content: "c".into(),
+            timestamp: 0,
+        })),
+        Command::Send(Send::Rt(relay(1, 2, ""))),
+        Command::Send(Send::Room(relay(3, i64::MIN, "r"))),
+        Command::EnterRoom(5),
+        Command::LeaveRoom(5),
+        Command::AddSuperGroup { gid: 3, key: 0 },
+        Command::Signal(Signal::Background),
+        Command::Stop,
+    ];
+    (setup, commands)
+}
+
+#[test]
+fn the_fixture_written_by_the_js_writer_reads_as_these_commands() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/engine/gobelieve-command-fixture.hex"
+    );
+    let text = std::fs::read_to_string(path).expect("tests/engine/gobelieve-command-fixture.hex");
+    let mut lines = text.lines();
+    let (setup, commands) = fixture();
+    assert_eq!(decode_setup(&unhex(lines.next().unwrap())), Ok(setup));
+    let got: Vec<_> = lines.map(|l| decode_command(&unhex(l)).unwrap()).collect();
+    assert_eq!(got, commands);
+}
