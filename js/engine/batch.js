@@ -15,7 +15,7 @@ let decoder = null;
 
 /**
  * Returns the records of `bytes` (a Uint8Array): `{op, conn, url}`,
- * `{op, conn, text}`, `{op, conn, bytes}` (a copy), `{op, conn}`,
+ * `{op, conn, text}`, `{op, conn, bytes}` (a view into `bytes`), `{op, conn}`,
  * `{op, delayMs}`, `{op}` or `{op, kind, values}`. Integers are Numbers when
  * exact, else decimal strings (as 64-bit ids are everywhere in the API).
  * Throws a RangeError on a malformed batch.
@@ -101,7 +101,8 @@ export function readBatch(bytes) {
     switch (op) {
       case OP_CONNECT: out.push({ op, conn: small(), url: text() }); break;
       case OP_SEND_TEXT: out.push({ op, conn: small(), text: text() }); break;
-      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw().slice() }); break;
+      // A view into `bytes`: the transport copies what it sends (../transport.js sendBytes).
+      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw() }); break;
       case OP_CLOSE: out.push({ op, conn: small() }); break;
       case OP_ARM_TIMER: {
         const [hi, lo] = uint64();

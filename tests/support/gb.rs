@@ -185,14 +185,44 @@ impl ImService {
     property!(port, set_port, "port", |v| number(v) as u16, u16);
     property!(protocol, set_protocol, "protocol", |v| v, JsValue);
     property!(url, set_url, "url", string, String);
-    property!(access_token, set_access_token, "accessToken", string, String);
+    property!(
+        access_token,
+        set_access_token,
+        "accessToken",
+        string,
+        String
+    );
     property!(device_id, set_device_id, "deviceID", string, String);
-    property!(platform_id, set_platform_id, "platformID", |v| number(v) as u8, u8);
-    property!(protocol_version, set_protocol_version, "protocolVersion", |v| number(v) as u8, u8);
+    property!(
+        platform_id,
+        set_platform_id,
+        "platformID",
+        |v| number(v) as u8,
+        u8
+    );
+    property!(
+        protocol_version,
+        set_protocol_version,
+        "protocolVersion",
+        |v| number(v) as u8,
+        u8
+    );
     property!(sync_key, set_sync_key, "syncKey", |v| v, JsValue);
     property!(ack_timeout, set_ack_timeout, "ackTimeout", number, f64);
-    property!(reconnect_delay, set_reconnect_delay, "reconnectDelay", number, f64);
-    property!(reconnect_max_delay, set_reconnect_max_delay, "reconnectMaxDelay", number, f64);
+    property!(
+        reconnect_delay,
+        set_reconnect_delay,
+        "reconnectDelay",
+        number,
+        f64
+    );
+    property!(
+        reconnect_max_delay,
+        set_reconnect_max_delay,
+        "reconnectMaxDelay",
+        number,
+        f64
+    );
     property!(observer, set_observer_value, "observer", |v| v, JsValue);
     property!(
         peer_message_observer,
