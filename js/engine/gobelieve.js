@@ -137,7 +137,7 @@ export function defineIMService(engine) {
         const socket = c.sockets.get(r.conn);
         if (!socket) return undefined;
         try {
-          socket.sendBytes(r.bytes);
+          socket.sendOwned(r.bytes); // a view into this batch, which nothing writes to again
         } catch (e) {
           reportError('sending a frame', e);
           forget(c, r.conn);
