@@ -1,9 +1,9 @@
 // Synchronous argument checks.
-// - IMService: for the ready facade (../facade.js) before the wasm has
-//   loaded, the same rules and TypeError/RangeError messages as the wasm
-//   class (src/web/convert.rs, im_service.rs), so a bad value fails at the
-//   line that wrote it, loaded or not; tests/facade/parity.test.mjs compares
-//   both sides for every property, option and call.
+// - IMService: the only copy of its rules, used by the ready facade
+//   (../facade-gobelieve.js) before the wasm has loaded and by the JS class
+//   itself (./engine/gobelieve.js), so a bad value fails at the line that
+//   wrote it with the same TypeError/RangeError, loaded or not;
+//   tests/facade/parity.test.mjs compares both for every property, option and call.
 // - IMClientManager: the only copy of its rules, used by the facade and by
 //   the JS class itself (./engine/mobileimsdk.js), which hands the engine
 //   the values these checks return.
@@ -184,27 +184,36 @@ export function imServiceOptions(o) {
   return out;
 }
 
-function outMessage(msg, max) {
-  id(field(msg, 'sender', 'msg'), 'msg.sender');
-  id(field(msg, 'receiver', 'msg'), 'msg.receiver');
-  text(field(msg, 'content', 'msg'), 'msg.content', max);
+/** Reads `msg[name]` once and checks it with `check(value, 'msg.' + name, ...rest)`; returns the value. */
+function read(msg, name, check, ...rest) {
+  const v = field(msg, name, 'msg');
+  check(v, 'msg.' + name, ...rest);
+  return v;
 }
 
-/** Per IMService call with arguments, its check. */
+function outMessage(msg, max) {
+  return { sender: read(msg, 'sender', id), receiver: read(msg, 'receiver', id), content: read(msg, 'content', text, max) };
+}
+
+/**
+ * Per IMService call with arguments, its check. The sends read each field
+ * of the message once and return what they read (the JS class encodes that).
+ */
 export const IM_SERVICE_CALLS = {
   sendPeerMessage: (msg) => {
-    outMessage(msg, MAX_IM_CONTENT);
-    int32(field(msg, 'timestamp', 'msg'), 'msg.timestamp');
-    int32(field(msg, 'msgLocalID', 'msg'), 'msg.msgLocalID');
+    const m = outMessage(msg, MAX_IM_CONTENT);
+    m.timestamp = read(msg, 'timestamp', int32);
+    m.msgLocalID = read(msg, 'msgLocalID', int32);
+    return m;
   },
-  sendCustomerMessage: (msg) => {
-    id(field(msg, 'senderAppID', 'msg'), 'msg.senderAppID');
-    id(field(msg, 'sender', 'msg'), 'msg.sender');
-    id(field(msg, 'receiverAppID', 'msg'), 'msg.receiverAppID');
-    id(field(msg, 'receiver', 'msg'), 'msg.receiver');
-    text(field(msg, 'content', 'msg'), 'msg.content', MAX_CUSTOMER_CONTENT);
-    int32(field(msg, 'timestamp', 'msg'), 'msg.timestamp');
-  },
+  sendCustomerMessage: (msg) => ({
+    senderAppID: read(msg, 'senderAppID', id),
+    sender: read(msg, 'sender', id),
+    receiverAppID: read(msg, 'receiverAppID', id),
+    receiver: read(msg, 'receiver', id),
+    content: read(msg, 'content', text, MAX_CUSTOMER_CONTENT),
+    timestamp: read(msg, 'timestamp', int32),
+  }),
   sendRTMessage: (msg) => outMessage(msg, MAX_RELAY_CONTENT),
   enterRoom: (room) => id(room, 'roomID'),
   leaveRoom: (room) => id(room, 'roomID'),

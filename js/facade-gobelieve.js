@@ -1,10 +1,12 @@
 // The ready facade of IMService (see ./facade.js): a plain JS class with the
-// wasm class's surface that exists before the wasm has loaded. Properties
-// written before are checked (./checks.js), remembered and replayed; reads give
-// the value written or the wasm's default; void calls are queued; sends
-// return false, as while connecting.
+// surface of the class over the engine (./engine/gobelieve.js) that exists
+// before the wasm has loaded. Properties written before are checked
+// (./checks.js), remembered and replayed; reads give the value written or the
+// default; void calls are queued; sends return false, as while connecting.
 import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from './checks.js';
 import { pageIsSecure } from './host.js';
+import { GB_CONSTANTS, GB_DEFAULTS, GB_STATES, gbEndpoint } from './engine/gobelieve-codes.js';
+import { defineIMService } from './engine/gobelieve.js';
 import { installGobelieveApi, setupGobelieve } from './api/gobelieve.js';
 import { observerWrapper } from './api/observe-gobelieve.js';
 import { IDLE, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
@@ -15,21 +17,6 @@ const GB_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GB_OBSERVERS);
 const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
 const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
-const GB_STATES = { STATE_UNCONNECTED: 0, STATE_CONNECTING: 1, STATE_CONNECTED: 2, STATE_CONNECTFAIL: 3, STATE_AUTHENTICATION_FAIL: 4 };
-// Constants pages read before the wasm has loaded (e.g. `im.platformID = IMService.PLATFORM_ANDROID`).
-const GB_CONSTANTS = Object.assign({
-  MESSAGE_FLAG_TEXT: 1, MESSAGE_FLAG_UNPERSISTENT: 2, MESSAGE_FLAG_GROUP: 4, MESSAGE_FLAG_SELF: 8,
-  MESSAGE_FLAG_PUSH: 16, MESSAGE_FLAG_SUPER_GROUP: 32,
-  PLATFORM_IOS: 1, PLATFORM_ANDROID: 2, PLATFORM_WEB: 3, PLATFORM_WIN: 4, PLATFORM_OSX: 5,
-}, GB_STATES);
-/** The wasm's defaults, read before it has loaded (`host`, `port`, `url` are derived below). */
-const GB_DEFAULTS = {
-  protocol: undefined, accessToken: '', platformID: 3, protocolVersion: 2, syncKey: 0,
-  ackTimeout: 5000, pingInterval: 180000, pongTimeout: 3000, reconnectDelay: 1000, reconnectMaxDelay: 60000,
-  connectTimeout: 20000,
-};
-const GB_DEFAULT_HOST = 'imnode2.gobelieve.io';
-
 /** The properties the IMService facade remembers before the wasm is ready (checked against the class by tests). */
 export const FACADE_PROPERTIES = { IMService: GB_PROPS };
 
@@ -38,7 +25,14 @@ export const FACADE_PROPERTIES = { IMService: GB_PROPS };
  * `whenReady(f)`, `bind(facade, name, make)`, `wasmClass(name)`, `loaded()`.
  */
 export function createGobelieveFacade(ctx) {
-  const { whenReady, bind, wasmClass } = ctx;
+  const { whenReady, bind } = ctx;
+  let real = null;
+  /** The class over the loaded engine (the glue's `gb_*` exports), made once. */
+  function serviceClass() {
+    const glue = ctx.loaded();
+    if (!real) real = glue && typeof glue.gb_create === 'function' ? defineIMService(glue) : ctx.wasmClass('IMService');
+    return real;
+  }
   class IMService {
     constructor(observer, options) {
       const given = imServiceOptions(options); // throws the wasm's errors for bad options
@@ -50,7 +44,7 @@ export function createGobelieveFacade(ctx) {
       if (observer !== undefined && observer !== null) this._props.observer = observer;
       given.forEach(([k, v]) => remember(this, k, v));
       whenReady(() => bind(this, 'IMService', () => {
-        const real = new (wasmClass('IMService'))(undefined, undefined);
+        const real = new (serviceClass())(undefined, undefined);
         Object.keys(this._props).forEach((k) => { real[k] = handOver(this, k, this._props[k]); });
         // The engine always gets an `observer`, so the events fire without one.
         if (!('observer' in this._props)) real.observer = observerWrapper(this, 'observer', undefined);
@@ -79,7 +73,7 @@ export function createGobelieveFacade(ctx) {
       return guid();
     }
     static get wasmMemoryBytes() {
-      return ctx.loaded() ? wasmClass('IMService').wasmMemoryBytes : 0;
+      return ctx.loaded() ? serviceClass().wasmMemoryBytes : 0;
     }
   }
   constants(IMService, GB_CONSTANTS);
@@ -117,16 +111,11 @@ function handOver(f, name, v) {
   return GB_OBSERVERS.includes(name) ? observerWrapper(f, name, v) : v;
 }
 
-/** A property value before load: what was written, else the wasm's default. */
+/** A property value before load: what was written, else the default. */
 function gbDefault(props, name) {
   if (props[name] !== undefined) return props[name];
   if (name === 'device_id') return props.deviceID;
-  if (name === 'host') return GB_DEFAULT_HOST;
-  if (name === 'port') return pageIsSecure() ? 14891 : 13891;
-  if (name === 'url') {
-    const protocol = props.protocol || (pageIsSecure() ? 'wss://' : 'ws://');
-    return protocol + gbDefault(props, 'host') + ':' + gbDefault(props, 'port') + '/ws';
-  }
+  if (name === 'host' || name === 'port' || name === 'url') return gbEndpoint(props, name, pageIsSecure());
   return GB_DEFAULTS[name];
 }
 

@@ -1,4 +1,4 @@
-// Host services for the Rust web layer: clock, timers, randomness, error
+// Host services for the classes over the engines (./engine/): clock, timers, randomness, error
 // reporting and environment signals. Bare globals only (no window/self/
 // globalThis assumptions), so the same file runs in browsers, Node, workers
 // and WeChat mini-programs.

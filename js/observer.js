@@ -1,4 +1,4 @@
-// Observer dispatch and message objects for the Rust web layer.
+// Observer dispatch and message objects for the classes over the engines (./engine/).
 //
 // Objects handed to applications are built here from scalars (much cheaper
 // than setting fields one by one from wasm), and every application callback

@@ -1,16 +1,17 @@
 // One socket abstraction for browsers, Node and WeChat mini-programs.
 //
-// The Rust web layer opens sockets only through `openSocket`, so it never
-// touches the `WebSocket` global (shadowed to undefined inside mini-program
-// modules) and never hands a view into wasm memory to a transport.
+// The classes over the engines (./engine/) open sockets only through
+// `openSocket`, so they never touch the `WebSocket` global (shadowed to
+// undefined inside mini-program modules) and never hand a view into wasm
+// memory to a transport.
 //
 // Events go to one callback, `onEvent(conn, kind, data)`:
 //   kind 0 open, 1 binary (data: Uint8Array), 2 text (data: string),
 //   3 closed (data: {code, reason, error}). After "closed", or after
 //   `close()`, a socket reports nothing more.
 //
-// A frame over the protocol's maximum (`maxFrame` bytes, given by the Rust
-// side) is never passed on, so it is never copied into wasm: the socket is
+// A frame over the protocol's maximum (`maxFrame` bytes, given by the
+// class) is never passed on, so it is never copied into wasm: the socket is
 // closed with code 1009 ("message too big") and a reason naming both sizes,
 // reported as an error close and printed as a warning.
 
@@ -125,6 +126,10 @@ class WebSocketTransport extends Transport {
   sendBytes(view) {
     this.ws.send(ownedBuffer(view));
   }
+  /** Sends `view`, a view of a buffer nothing writes to again (an engine batch): no copy is needed. */
+  sendOwned(view) {
+    this.ws.send(view);
+  }
   sendText(text) {
     this.ws.send(text);
   }
@@ -168,6 +173,9 @@ class WxTransport extends Transport {
   sendBytes(view) {
     // SocketTask accepts only a string or an ArrayBuffer, never a view.
     this.task.send({ data: ownedBuffer(view) });
+  }
+  sendOwned(view) {
+    this.sendBytes(view);
   }
   sendText(text) {
     this.task.send({ data: text });

@@ -1,5 +1,5 @@
 // Type definitions for imsdk (hand-written; tests/npm/pack.test.mjs checks
-// that every member of the wasm classes appears here and compiles them).
+// that every member of the JS classes over the engines appears here and compiles them).
 
 // ---------------------------------------------------------------- loading
 

@@ -3,9 +3,10 @@
 // figure is the median of interleaved rounds, with the spread min..max).
 //
 // P1  size of every build (scripts/builds.mjs): JS + wasm, gzip -9 and brotli.
-// P2  decode + dispatch of incoming peer messages (MSG_IM) from a fake
-//     socket, 1,000 frames per task, SDK vs a plain-JS decoder that builds
-//     the same message objects and writes the same ACKs.
+// P2  decode + dispatch of incoming peer messages (METADATA + MSG_IM with
+//     PUSH, as a server pushes them) from a fake socket, 1,000 messages per
+//     task, SDK vs a plain-JS decoder that builds the same message objects
+//     and writes the same ACKs.
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
 //     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
 // P4  send -> ACK throughput through the dev server (below).
@@ -491,7 +492,12 @@ function printSizes() {
 
 // ---- P3: encode + send into a fake socket -----------------------------------
 
-/** A WebSocket stand-in: opens at once, answers AUTH with AUTH_STATUS 0, counts what is sent. */
+/**
+ * A WebSocket stand-in: opens at once, answers AUTH with AUTH_STATUS 0 and
+ * the first SYNC with an empty batch (SYNC_BEGIN, SYNC_END at the same key,
+ * as a server with nothing stored does), counts what is sent. Without the
+ * END the SDK holds what arrives during the open sync for up to 1 s.
+ */
 class FakeSocket {
   constructor() {
     this.sent = 0;
@@ -501,10 +507,15 @@ class FakeSocket {
   }
   send(data) {
     this.sent++;
-    if (new Uint8Array(data)[8] === 15) {
-      const reply = gbPacket(0, 3, new Uint8Array(4));
-      setTimeout(() => this.onmessage && this.onmessage({ data: reply.buffer }));
+    const frame = new Uint8Array(data);
+    if (frame[8] === 15) this.reply([gbPacket(0, 3, new Uint8Array(4))]);
+    else if (frame[8] === 26) {
+      const key = frame.slice(12, 20);
+      this.reply([gbPacket(0, 27, key), gbPacket(0, 28, key)]);
     }
+  }
+  reply(packets) {
+    setTimeout(() => packets.forEach((p) => this.onmessage && this.onmessage({ data: p.buffer })));
   }
   close() {}
 }
@@ -574,11 +585,25 @@ async function benchSends() {
 const PER_TASK = 1000;
 const RECEIVED = 10000;
 
-/** `count` server MSG_IM frames (seq 1, 2, …) from user 2 to user 1, built before the timing. */
+/** The sync key the P2 service starts at (pushes need a known key before theirs). */
+const P2_SYNC_KEY = 1000;
+
+/**
+ * `count` messages from user 2 to user 1 as a GoBelieve server pushes them to
+ * an online client (devserver/src/gb/hub.rs): per message a METADATA (its sync
+ * key and the previous one) then the MSG_IM with the PUSH flag, built before
+ * the timing. (Without PUSH a stored message is a sync answer, held until its
+ * batch's END.)
+ */
 function incomingFrames(count) {
   const enc = new TextEncoder();
   const frames = [];
   for (let i = 0; i < count; i++) {
+    const meta = new Uint8Array(32); // sync key, previous key, 16 reserved bytes
+    const m = new DataView(meta.buffer);
+    m.setBigInt64(0, BigInt(P2_SYNC_KEY + i + 1));
+    m.setBigInt64(8, BigInt(P2_SYNC_KEY + i));
+    frames.push(gbPacket(2 * i + 1, 37, meta).buffer);
     const content = enc.encode('bench ' + i);
     const body = new Uint8Array(24 + content.length);
     const v = new DataView(body.buffer);
@@ -587,15 +612,17 @@ function incomingFrames(count) {
     v.setInt32(16, 1700000000);
     v.setInt32(20, i);
     body.set(content, 24);
-    frames.push(gbPacket(i + 1, 4, body).buffer);
+    const im = gbPacket(2 * i + 2, 4, body);
+    im[10] = 16; // MESSAGE_FLAG_PUSH
+    frames.push(im.buffer);
   }
   return frames;
 }
 
-/** Hands `frames` to `deliver` PER_TASK per task; resolves when `done()`. */
+/** Hands `frames` (two per message) to `deliver`, PER_TASK messages per task; resolves when `done()`. */
 async function feed(frames, deliver, done) {
-  for (let i = 0; i < frames.length; i += PER_TASK) {
-    for (const f of frames.slice(i, i + PER_TASK)) deliver(f);
+  for (let i = 0; i < frames.length; i += 2 * PER_TASK) {
+    for (const f of frames.slice(i, i + 2 * PER_TASK)) deliver(f);
     await new Promise((r) => setImmediate(r));
   }
   await until(done, 'every frame dispatched');
@@ -605,20 +632,22 @@ async function feed(frames, deliver, done) {
 async function sdkReceives(frames) {
   setWebSocketImpl(FakeSocket);
   let got = 0;
-  const im = new IMService({ handlePeerMessage: () => got++ }, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000 });
+  let synced = false;
+  const im = new IMService({ handlePeerMessage: () => got++, handleSyncEnd: () => { synced = true; } },
+    { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000, syncKey: P2_SYNC_KEY });
   im.accessToken = 'bench';
   im.start();
-  await until(() => im.connectState === IMService.STATE_CONNECTED, 'fake connected');
+  await until(() => synced, 'fake connected and its first sync ended');
   const sock = FakeSocket.last;
   const t0 = performance.now();
-  await feed(frames, (data) => sock.onmessage({ data }), () => got >= frames.length);
+  await feed(frames, (data) => sock.onmessage({ data }), () => got >= frames.length / 2);
   const ms = performance.now() - t0;
   im.stop();
   setWebSocketImpl(WebSocket);
   return ms;
 }
 
-/** The plain-JS reference: decode each frame, build the message object, call the handler, write the ACK. */
+/** The plain-JS reference: decode each frame (skipping METADATA), build the message object, call the handler, write the ACK. */
 async function bareReceives(frames) {
   const ws = new FakeSocket();
   const dec = new TextDecoder();
@@ -642,12 +671,12 @@ async function bareReceives(frames) {
     ws.send(gbPacket(++seq, 5, ack).buffer);
   };
   const t0 = performance.now();
-  await feed(frames, onmessage, () => got >= frames.length);
+  await feed(frames, onmessage, () => got >= frames.length / 2);
   return performance.now() - t0;
 }
 
 async function benchReceives() {
-  console.log(`P2 ${RECEIVED} incoming peer messages from a fake socket, ${PER_TASK} frames per task; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
+  console.log(`P2 ${RECEIVED} incoming peer messages (pushed: METADATA + MSG_IM) from a fake socket, ${PER_TASK} per task; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
   console.log('SDK msg/s                 bare JS msg/s            SDK / bare');
   const sdk = [];
   const bare = [];

@@ -8,11 +8,11 @@ import path from 'node:path';
 
 /**
  * The JS classes `glue` (the text of a glue module) provides: IMService is a
- * wasm-bindgen class; IMClientManager a JS class over the `mim_*` exports.
+ * JS class over the `gb_*` exports, IMClientManager over the `mim_*` ones.
  */
 export function glueClasses(glue) {
   const out = [];
-  if (/export class IMService\b/.test(glue)) out.push('IMService');
+  if (/export function gb_create\b/.test(glue)) out.push('IMService');
   if (/export function mim_create\b/.test(glue)) out.push('IMClientManager');
   return out;
 }
@@ -21,7 +21,7 @@ export function glueClasses(glue) {
 export function glueExports(glue) {
   const names = [];
   for (const m of glue.matchAll(/^export (?:class|function) ([A-Za-z_$][\w$]*)/gm)) names.push(m[1]);
-  return names.filter((n) => n === 'IMService' || n.startsWith('mim_') || n === 'wasm_memory_bytes');
+  return names.filter((n) => n.startsWith('gb_') || n.startsWith('mim_') || n === 'wasm_memory_bytes');
 }
 
 /** The glue's copy of `js/<name>` in `dir` (the glue's directory), or null. */
@@ -36,7 +36,7 @@ export function snippetCopy(dir, name) {
 /**
  * An esbuild plugin: `<root>/js/X` resolves to the glue's copy of it when
  * there is one, and the JS of a class the glue lacks (its facade, the
- * IMClientManager class) to a stand-in, so a one-protocol bundle does not
+ * classes over the engines) to a stand-in, so a one-protocol bundle does not
  * ship the other protocol's JS.
  */
 export function useGlueSnippets(root, glueDir) {
@@ -44,7 +44,10 @@ export function useGlueSnippets(root, glueDir) {
   const has = glueClasses(fs.readFileSync(path.join(glueDir, 'imsdk.js'), 'utf8'));
   const absent = new Map();
   const stub = (file, instead) => absent.set(path.join(root, 'js', ...file.split('/')), path.join(root, 'js', ...instead.split('/')));
-  if (!has.includes('IMService')) stub('facade-gobelieve.js', 'facade-absent.js');
+  if (!has.includes('IMService')) {
+    stub('facade-gobelieve.js', 'facade-absent.js');
+    stub('engine/gobelieve.js', 'engine/gobelieve-absent.js');
+  }
   if (!has.includes('IMClientManager')) {
     stub('facade-mobileimsdk.js', 'facade-absent.js');
     stub('engine/mobileimsdk.js', 'engine/mobileimsdk-absent.js');

@@ -4,8 +4,8 @@
 
 mod support;
 
-use imsdk::web::ImService;
 use js_sys::{Object, RangeError, TypeError};
+use support::gb::ImService;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

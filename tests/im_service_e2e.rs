@@ -3,8 +3,8 @@
 
 mod support;
 
-use imsdk::web::ImService;
 use js_sys::Object;
+use support::gb::ImService;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;

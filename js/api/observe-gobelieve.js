@@ -1,5 +1,5 @@
 // IMService's observer calls turned into events, for a class whose engine
-// calls observer objects (the wasm classes of today): the class hands the
+// calls observer objects (./engine/gobelieve.js): the facade hands the
 // engine `observerWrapper(service, role, original)` instead of the app's
 // observer. A wrapper looks the app's method up at each call (so the era-F
 // observers keep their precedence over `observer`, as with the originals),
@@ -15,7 +15,7 @@ import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js
 import { weakRef } from './weak-ref.js';
 
 /**
- * The engine's facts beside the callbacks (src/web/im_service.rs calls them
+ * The engine's facts beside the callbacks (js/engine/gobelieve.js calls them
  * on `observer`): observer name -> fact. Never passed on to the app.
  */
 const FACTS = { _reconnectScheduled: 'reconnectScheduled', _authRefused: 'authRefused', _warning: 'warning' };

@@ -15,7 +15,7 @@ let decoder = null;
 
 /**
  * Returns the records of `bytes` (a Uint8Array): `{op, conn, url}`,
- * `{op, conn, text}`, `{op, conn, bytes}` (a copy), `{op, conn}`,
+ * `{op, conn, text}`, `{op, conn, bytes}` (a view into `bytes`), `{op, conn}`,
  * `{op, delayMs}`, `{op}` or `{op, kind, values}`. Integers are Numbers when
  * exact, else decimal strings (as 64-bit ids are everywhere in the API).
  * Throws a RangeError on a malformed batch.
@@ -47,14 +47,35 @@ export function readBatch(bytes) {
     }
     return fail('varint over 64 bits');
   };
+  // The common case without allocating: a LEB128 of at most 7 bytes (below
+  // 2^49, exact as a Number), or -1 with `at` unmoved for uint64 to read.
+  const short = () => {
+    const start = at;
+    let n = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      const b = byte();
+      n += (b & 0x7f) * mul;
+      if (b < 0x80) return n;
+      mul *= 128;
+    }
+    at = start;
+    return -1;
+  };
   const small = () => {
+    const n = short();
+    if (n >= 0 && n < TWO_32) return n;
+    if (n >= 0) fail('value over 32 bits');
     const [hi, lo] = uint64();
     if (hi !== 0) fail('value over 32 bits');
     return lo;
   };
   const count = () => {
-    const [hi, lo] = uint64();
-    const n = hi * TWO_32 + lo;
+    let n = short();
+    if (n < 0) {
+      const [hi, lo] = uint64();
+      n = hi * TWO_32 + lo;
+    }
     if (n > bytes.length - at) fail('truncated');
     return n;
   };
@@ -71,6 +92,9 @@ export function readBatch(bytes) {
     }
   };
   const int = () => {
+    const n = short();
+    // Zigzag: even is n / 2, odd is -(n + 1) / 2.
+    if (n >= 0) return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     const [hi, lo] = uint64();
     const negative = lo % 2 === 1;
     // (u >>> 1) + sign bit, across the two halves: the magnitude.
@@ -101,11 +125,16 @@ export function readBatch(bytes) {
     switch (op) {
       case OP_CONNECT: out.push({ op, conn: small(), url: text() }); break;
       case OP_SEND_TEXT: out.push({ op, conn: small(), text: text() }); break;
-      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw().slice() }); break;
+      // A view into `bytes`, which nothing writes to again (../transport.js sendOwned sends it as is).
+      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw() }); break;
       case OP_CLOSE: out.push({ op, conn: small() }); break;
       case OP_ARM_TIMER: {
-        const [hi, lo] = uint64();
-        out.push({ op, delayMs: hi * TWO_32 + lo });
+        let delayMs = short();
+        if (delayMs < 0) {
+          const [hi, lo] = uint64();
+          delayMs = hi * TWO_32 + lo;
+        }
+        out.push({ op, delayMs });
         break;
       }
       case OP_DISARM_TIMER: out.push({ op }); break;

@@ -438,7 +438,7 @@ export function defineIMClientManager(engine) {
       release(this);
     }
 
-    /** As `release()` (which frees the engine too); kept for the wasm-bindgen classes' `free()`. */
+    /** As `release()` (which frees the engine too); kept as the former wasm-bindgen classes had `free()`. */
     free() {
       this.release();
     }

@@ -2,8 +2,9 @@
 // the glue (scripts/build-npm.mjs writes it as pkg/web*/classes.js): what the
 // suites compare the facade against (tests/support/npm-page.html loadRaw).
 import * as glue from 'imsdk-glue';
+import { defineIMService } from './gobelieve.js';
 import { defineIMClientManager } from './mobileimsdk.js';
 
 export default glue.default;
-export const IMService = glue.IMService;
+export const IMService = typeof glue.gb_create === 'function' ? defineIMService(glue) : undefined;
 export const IMClientManager = typeof glue.mim_create === 'function' ? defineIMClientManager(glue) : undefined;

@@ -3,6 +3,8 @@
 //! (`js/engine/`). The wasm exports that use it live in `src/web/`.
 
 pub mod batch;
+#[cfg(feature = "gobelieve")]
+pub mod gobelieve;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
 pub mod pump;

@@ -1,31 +1,23 @@
-//! The wasm-bindgen layer.
-//!
-//! - MobileIMSDK: the exports of its engine ([`mobileimsdk`]); the JS class
-//!   `IMClientManager` (`js/engine/mobileimsdk.js`) performs sockets, the
-//!   timer and callbacks from the batches they return.
-//! - GoBelieve: the `IMService` class, which drives sockets and the timer
-//!   from Rust ([`runtime`], [`transport`]) and calls observers one JS call
-//!   per event (it has not moved to the engine yet).
+//! The wasm-bindgen layer: the exports of each protocol's engine
+//! ([`gobelieve`] for the JS class `IMService`, [`mobileimsdk`] for
+//! `IMClientManager`, in `js/engine/`), which perform sockets, the timer and
+//! callbacks from the batches these return. No JS is imported.
 
 mod alloc;
 #[cfg(feature = "gobelieve")]
-mod convert;
-#[cfg(feature = "gobelieve")]
-mod host;
-#[cfg(feature = "gobelieve")]
-mod im_service;
+pub mod gobelieve;
+mod handles;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
-#[cfg(feature = "gobelieve")]
-mod observer;
-#[cfg(feature = "gobelieve")]
-mod runtime;
-#[cfg(feature = "gobelieve")]
-mod transport;
 
-#[cfg(feature = "gobelieve")]
-pub use im_service::ImService;
+use wasm_bindgen::prelude::*;
 
 /// The heap of every wasm build ([`alloc`]: smaller than dlmalloc).
 #[global_allocator]
 static HEAP: alloc::SizeClasses = alloc::SizeClasses::new();
+
+/// Bytes of wasm linear memory (it grows, never shrinks): diagnostics and tests.
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}

@@ -62,7 +62,9 @@ test('integers up to 2^53 in magnitude are Numbers, beyond that decimal strings'
   };
   const event = (z) => Uint8Array.from([7, 0, 1, 0, ...zz(z)]);
   const v = (z) => readBatch(event(z))[0].values[0];
-  const cases = [[(2n ** 53n - 1n) * 2n, 2 ** 53 - 1], [(2n ** 53n - 1n) * 2n - 1n, -(2 ** 53 - 1)], [2n ** 53n * 2n, '9007199254740992']];
+  // Also around 2^49, where the reader's allocation-free path (7 LEB128 bytes) hands over to the 64-bit one.
+  const cases = [[(2n ** 53n - 1n) * 2n, 2 ** 53 - 1], [(2n ** 53n - 1n) * 2n - 1n, -(2 ** 53 - 1)], [2n ** 53n * 2n, '9007199254740992'],
+    [2n ** 49n - 1n, -(2 ** 48)], [2n ** 49n - 2n, 2 ** 48 - 1], [2n ** 49n, 2 ** 48], [2n ** 49n + 1n, -(2 ** 48) - 1], [0n, 0], [1n, -1], [2n, 1]];
   for (const [z, want] of cases) if (v(z) !== want) throw new Error(z + ' read as ' + JSON.stringify(v(z)));
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The ready facade (js/facade.js, what every bundle ships) against the raw
-// wasm-bindgen classes (pkg/web), in headless Chromium:
+// classes over the engines (pkg/web/classes.js), in headless Chromium:
 // - it has every member of both classes, before the wasm has loaded too, of
 //   the same kind (method, read-only or writable accessor), and no other;
 // - every accessor reads the wasm's default before and after loading;

@@ -171,8 +171,8 @@ async function wasmClasses() {
   const h = createHarness({ root: pkgRoot, profile: 'android' });
   try {
     const glue = await h.require('/imsdk/imsdk.js').initMiniProgram('/imsdk/imsdk_bg.wasm');
-    // IMService is a wasm-bindgen class; IMClientManager a JS class over the engine's exports (mim_*).
-    const present = { IMService: typeof glue.IMService === 'function', IMClientManager: typeof glue.mim_create === 'function' };
+    // Each class is a JS class over its engine's exports (gb_*, mim_*).
+    const present = { IMService: typeof glue.gb_create === 'function', IMClientManager: typeof glue.mim_create === 'function' };
     return ['IMService', 'IMClientManager'].filter((c) => present[c]);
   } finally {
     h.dispose();

@@ -1,6 +1,6 @@
-// Structural check of the hand-written imsdk.d.ts: every member that
-// wasm-bindgen generated for a class (pkg/web/imsdk.d.ts) must be declared in
-// the class of the same name, so a new Rust method cannot ship untyped.
+// Structural check of the hand-written imsdk.d.ts: every public member of the
+// JS classes over the engines (js/engine/) must be declared in the class of
+// the same name, so a new member cannot ship untyped.
 
 /** Maps each `class Name { ... }` of a .d.ts text to the set of its member names. */
 export function classMembers(source) {
@@ -42,23 +42,33 @@ function memberNames(body) {
   return names;
 }
 
-/** `Class.member` names present in `generated` but missing from `hand`. */
-export function missingMembers(generated, hand) {
-  const want = classMembers(generated);
+/** The public member names of class `C` (prototype and static; `_` names are internal). */
+function jsMembers(C) {
+  const names = new Set();
+  for (const o of [C.prototype, C]) {
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (!['constructor', 'length', 'name', 'prototype'].includes(k) && !k.startsWith('_')) names.add(k);
+    }
+  }
+  return names;
+}
+
+/** `Class.member` names of the classes `classes` ({name: class}) missing from the .d.ts text `hand`. */
+export function missingMembers(classes, hand) {
   const have = classMembers(hand);
   const missing = [];
-  for (const [cls, members] of want) {
+  for (const [cls, C] of Object.entries(classes)) {
     const h = have.get(cls) || new Set();
     if (!have.has(cls)) missing.push(cls + ' (class)');
-    for (const name of members) if (!h.has(name)) missing.push(cls + '.' + name);
+    for (const name of jsMembers(C)) if (!h.has(name)) missing.push(cls + '.' + name);
   }
   return missing;
 }
 
-/** Names with a setter (`set name(`) in `class cls` of a generated .d.ts. */
-export function setterNames(source, cls) {
-  const open = source.search(new RegExp('\\bclass\\s+' + cls + '\\b[^{]*\\{'));
-  if (open < 0) return [];
-  const body = matchBraces(source, source.indexOf('{', open));
-  return [...body.matchAll(/^\s*set\s+([\w$]+)\s*\(/gm)].map((m) => m[1]);
+/** Names of the accessors with a setter on the prototype of class `C`. */
+export function setterNames(C) {
+  return Object.getOwnPropertyNames(C.prototype).filter((k) => {
+    const d = Object.getOwnPropertyDescriptor(C.prototype, k);
+    return d && typeof d.set === 'function';
+  });
 }

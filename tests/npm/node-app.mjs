@@ -126,8 +126,8 @@ try {
     const { ready: _r, init: _i, setWebSocketImpl: _s, IMError, default: byDefault, ...classes } = sdk;
     const wasm = new WebAssembly.Module(fs.readFileSync(wasmUrl()));
     const names = WebAssembly.Module.exports(wasm).map((e) => e.name.toLowerCase());
-    // IMService: the wasm-bindgen class's method exports; IMClientManager: its engine's (mim_*).
-    const marks = { IMService: 'imservice_', IMClientManager: 'mim_create' };
+    // Each class: its engine's exports (gb_*, mim_*).
+    const marks = { IMService: 'gb_create', IMClientManager: 'mim_create' };
     const wasmClasses = ['IMService', 'IMClientManager'].filter((c) => names.some((n) => n.includes(marks[c])));
     const defaultIs = Object.keys(classes).filter((c) => classes[c] === byDefault);
     console.log(JSON.stringify({ exports: Object.keys(classes).sort(), wasmClasses, defaultIs, rejections: await rejections(IMError) }));

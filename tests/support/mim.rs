@@ -102,7 +102,7 @@ fn exports() -> JsValue {
     let timer =
         Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::mim_timer(h, now)));
     set(&o, "mim_timer", timer.into_js_value());
-    let memory = Closure::<dyn Fn() -> f64>::new(engine::wasm_memory_bytes);
+    let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
     set(&o, "wasm_memory_bytes", memory.into_js_value());
     o.into()
 }

@@ -3,6 +3,8 @@
 //! recording observers and bounded waits.
 #![allow(dead_code)]
 
+#[cfg(feature = "gobelieve")]
+pub mod gb;
 #[cfg(feature = "mobileimsdk")]
 pub mod mim;
 
