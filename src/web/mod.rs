@@ -7,7 +7,6 @@
 //!   from Rust ([`runtime`], [`transport`]) and calls observers one JS call
 //!   per event (it has not moved to the engine yet).
 
-mod alloc;
 #[cfg(feature = "gobelieve")]
 mod convert;
 #[cfg(feature = "gobelieve")]
@@ -25,7 +24,3 @@ mod transport;
 
 #[cfg(feature = "gobelieve")]
 pub use im_service::ImService;
-
-/// The heap of every wasm build ([`alloc`]: smaller than dlmalloc).
-#[global_allocator]
-static HEAP: alloc::SizeClasses = alloc::SizeClasses::new();
