@@ -92,6 +92,15 @@ impl<T: Keyed> KeyedQueue<T> {
         self.slot(seq)
     }
 
+    /// The entry with `key`, mutably (its key must stay as it is).
+    pub fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut T>
+    where
+        T::Key: Borrow<Q>,
+    {
+        let (_, seq) = self.find(key)?;
+        self.slots.get_mut((seq - self.base) as usize)?.as_mut()
+    }
+
     /// Appends `entry`; the caller makes sure its key is not queued yet.
     pub fn push_back(&mut self, entry: T) {
         if 2 * (self.len + 1) > self.table.len() {

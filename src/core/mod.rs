@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod property;
 pub mod redact;
 pub mod rng;
+pub mod sorted_map;
 pub mod text;
 
 #[cfg(feature = "gobelieve")]

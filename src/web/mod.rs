@@ -3,7 +3,6 @@
 //! `IMClientManager`, in `js/engine/`), which perform sockets, the timer and
 //! callbacks from the batches these return. No JS is imported.
 
-mod alloc;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
 mod handles;
@@ -11,10 +10,6 @@ mod handles;
 pub mod mobileimsdk;
 
 use wasm_bindgen::prelude::*;
-
-/// The heap of every wasm build ([`alloc`]: smaller than dlmalloc).
-#[global_allocator]
-static HEAP: alloc::SizeClasses = alloc::SizeClasses::new();
 
 /// Bytes of wasm linear memory (it grows, never shrinks): diagnostics and tests.
 #[wasm_bindgen]

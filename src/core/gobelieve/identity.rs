@@ -27,7 +27,8 @@
 
 use crate::core::dedupe::{DedupeKey, Digester};
 use crate::core::io::ConnId;
-use std::collections::{HashMap, VecDeque};
+use crate::core::keyed_queue::{Keyed, KeyedQueue};
+use std::collections::VecDeque;
 
 /// Most server key links remembered (from pushes and ACKs).
 const LINK_CAPACITY: usize = 1_024;
@@ -106,15 +107,43 @@ impl Batch {
     }
 }
 
+/// The server said the message after `at.1` in queue `at.0` has key `key`.
+#[derive(Debug, Clone)]
+struct Link {
+    at: (Queue, i64),
+    key: i64,
+}
+
+impl Keyed for Link {
+    type Key = (Queue, i64);
+    fn key(&self) -> &(Queue, i64) {
+        &self.at
+    }
+}
+
+/// Start keys of one queue's unanswered sync requests (`None`: unknown).
+#[derive(Debug, Clone)]
+struct Requests {
+    queue: Queue,
+    starts: VecDeque<Option<i64>>,
+}
+
+impl Keyed for Requests {
+    type Key = Queue;
+    fn key(&self) -> &Queue {
+        &self.queue
+    }
+}
+
 /// Derives identities; per-connection state is reset on open and close.
 #[derive(Debug, Clone, Default)]
 pub struct Identities {
     conn: ConnId,
-    /// `(queue, prev) → key`: what the server told us follows `prev`.
-    links: HashMap<(Queue, i64), i64>,
-    link_order: VecDeque<(Queue, i64)>,
-    /// Start keys of sync requests not answered yet, in request order.
-    requests: HashMap<Queue, VecDeque<Option<i64>>>,
+    /// `(queue, prev) → key`: what the server told us follows `prev`,
+    /// oldest first.
+    links: KeyedQueue<Link>,
+    /// Per queue, start keys of sync requests not answered yet, in request order.
+    requests: KeyedQueue<Requests>,
     batches: VecDeque<Batch>,
 }
 
@@ -139,7 +168,15 @@ impl Identities {
     /// not in: a group request while an earlier one for another key is
     /// unanswered makes both unknown, as the pairing could shift.
     pub fn requested(&mut self, queue: Queue, start: i64) {
-        let pending = self.requests.entry(queue).or_default();
+        if !self.requests.contains(&queue) {
+            self.requests.push_back(Requests {
+                queue,
+                starts: VecDeque::new(),
+            });
+        }
+        let Some(pending) = self.requests.get_mut(&queue).map(|r| &mut r.starts) else {
+            return;
+        };
         let start = (start != 0).then_some(start);
         let ambiguous = queue != Queue::Peer && pending.iter().any(|&p| p != start);
         if ambiguous {
@@ -168,7 +205,7 @@ impl Identities {
         if self.batches.iter().any(|b| b.begin_seq == seq) {
             return; // a copy of a BEGIN already seen
         }
-        let oldest = self.requests.get(&queue).and_then(|r| r.front().copied());
+        let oldest = self.oldest_request(queue);
         let answers_oldest = match (oldest, key) {
             (None, _) => false,
             (Some(Some(start)), Some(key)) => key >= start,
@@ -177,7 +214,7 @@ impl Identities {
         let after = if answers_oldest {
             self.requests
                 .get_mut(&queue)
-                .and_then(|r| r.pop_front())
+                .and_then(|r| r.starts.pop_front())
                 .flatten()
         } else {
             None
@@ -203,7 +240,7 @@ impl Identities {
                     && self
                         .requests
                         .get(&queue)
-                        .and_then(|r| r.front().copied().flatten())
+                        .and_then(|r| r.starts.front().copied().flatten())
                         .is_some_and(|start| key < start)
             }
             Some(_) => false,
@@ -212,9 +249,16 @@ impl Identities {
         };
         if used_request {
             if let Some(r) = self.requests.get_mut(&queue) {
-                r.pop_front();
+                r.starts.pop_front();
             }
         }
+    }
+
+    /// The start of `queue`'s oldest unanswered request (`Some(None)`: unknown).
+    fn oldest_request(&self, queue: Queue) -> Option<Option<i64>> {
+        self.requests
+            .get(&queue)
+            .and_then(|r| r.starts.front().copied())
     }
 
     /// The server said the message after `prev` in `queue` has key `key`.
@@ -222,12 +266,17 @@ impl Identities {
         if prev == 0 || key == 0 {
             return;
         }
-        if self.links.insert((queue, prev), key).is_none() {
-            self.link_order.push_back((queue, prev));
-        }
-        while self.link_order.len() > LINK_CAPACITY {
-            if let Some(old) = self.link_order.pop_front() {
-                self.links.remove(&old);
+        match self.links.get_mut(&(queue, prev)) {
+            // A known link keeps its place in the eviction order.
+            Some(link) => link.key = key,
+            None => {
+                self.links.push_back(Link {
+                    at: (queue, prev),
+                    key,
+                });
+                while self.links.len() > LINK_CAPACITY {
+                    self.links.pop_front();
+                }
             }
         }
     }
@@ -272,7 +321,7 @@ impl Identities {
         let (mut anchor, mut rest) = (after, offset);
         while rest > 0 {
             match self.links.get(&(b.queue, anchor)) {
-                Some(&next) => (anchor, rest) = (next, rest - 1),
+                Some(link) => (anchor, rest) = (link.key, rest - 1),
                 None => break,
             }
         }
@@ -338,7 +387,7 @@ impl Identities {
         let awaited = self
             .requests
             .get(&Queue::Peer)
-            .is_some_and(|r| !r.is_empty());
+            .is_some_and(|r| !r.starts.is_empty());
         let open = self.batches.iter().any(|b| b.end_seq.is_none());
         if !awaited || open {
             return None;

@@ -6,7 +6,7 @@
 
 use super::codec::Body;
 use super::event::Event;
-use std::collections::BTreeMap;
+use crate::core::sorted_map::SortedMap;
 
 /// A new SYNC_NOTIFY starts another sync only if the running one began this
 /// long ago (a lost SYNC_END must not block syncing forever).
@@ -53,7 +53,7 @@ pub struct SyncState {
     pub sync_key: i64,
     /// Super-group positions (`groupSyncKeys`): the app's groups and at most
     /// [`MAX_LEARNED_GROUPS`] learned ones.
-    group_keys: BTreeMap<i64, i64>,
+    group_keys: SortedMap<i64, i64>,
     /// Unregistered groups the server made us sync (bounded, see above; a
     /// `Vec` scanned only for unregistered ids costs less wasm than a set).
     learned: Vec<i64>,
@@ -107,7 +107,7 @@ impl SyncState {
     pub fn on_open(&mut self, now: u64, out: &mut Vec<SyncOutput>) {
         self.metadata = None;
         self.start_sync(now, out);
-        for (&group_id, &sync_key) in &self.group_keys {
+        for (&group_id, &sync_key) in self.group_keys.iter() {
             out.push(SyncOutput::Send(Body::SyncGroup { group_id, sync_key }));
         }
     }
