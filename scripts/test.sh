@@ -66,7 +66,7 @@ stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each i
   node tests/fuzz-api/fuzz-api.mjs --runs 20000
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
-# Through scripts/wasm-test-runner.sh: a page Chromium never started is tried once more.
+# Through scripts/wasm-test-runner.sh: a page Chromium never started is tried again (up to 5 times).
 stage "wasm-bindgen tests (headless Chromium)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/scripts/wasm-test-runner.sh" \
   cargo test -p imsdk --target wasm32-unknown-unknown
 stage "mini-program bundles (every build, baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
