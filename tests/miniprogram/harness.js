@@ -27,7 +27,8 @@ const STORAGE_TOTAL_LIMIT = 10 * 1024 * 1024;
 /**
  * Options: root (package folder), profile ('ios' | 'android' | 'old-ios' |
  * 'devtools'), iosStrict, allowWs (the devtools "skip domain check" switch),
- * bareInstance (WXWebAssembly resolves to the instance alone), quiet.
+ * bareInstance (WXWebAssembly resolves to the instance alone), quiet,
+ * storage (a Map: wx local storage shared by harnesses, as it outlives an app kill).
  */
 function createHarness(options) {
   const opts = Object.assign({ profile: 'ios', quiet: true }, options);
@@ -113,7 +114,7 @@ function createHarness(options) {
   const network = { isConnected: true, networkType: 'wifi' };
   let hidden = false;
   const tasks = new Set();
-  const storage = new Map();
+  const storage = opts.storage || new Map();
   const call = (f, res) => { if (typeof f === 'function') guard('wx callback', f, [res]); };
   const done = (o, ok, errMsg) => later(() => {
     const res = { errMsg };

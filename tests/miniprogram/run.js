@@ -23,6 +23,7 @@ const NEG = path.join(ROOT, 'target', 'mp', 'negative');
 const VERBOSE = process.argv.includes('--verbose');
 const PROFILES = ['ios', 'android', 'old-ios'];
 const HELLO = '你好, 世界🌏!';
+let mpUser = 5000; // users of the outbox tests, new in every run so no earlier message is synced to them
 
 class Skip extends Error {}
 const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -526,6 +527,93 @@ async function protocolTests(profile, server, classes) {
     const im = new sdk.IMService();
     check(im.connectState === 0, 'connectState ' + im.connectState);
     im.free();
+  });
+  // outbox: 'wx' through the bundle: sent while offline, kept on wx storage
+  // across an app kill (a new harness over the same storage, no stop()), and
+  // delivered once by the next run. A marker sent after it on the same link
+  // proves no second copy follows.
+  const entriesOf = (storage, name) => Array.from(storage.keys()).filter((k) => k.startsWith('imsdk-outbox:' + name + ':'));
+  if (classes.includes('IMService')) await test(profile + ": outbox 'wx': an IMService message sent offline survives an app kill and arrives once", async () => {
+    need('IMService');
+    const [a, b] = [++mpUser, ++mpUser];
+    const [ta, tb] = await Promise.all([gbToken(server.port, a), gbToken(server.port, b)]);
+    const url = 'ws://127.0.0.1:' + server.port + '/ws';
+    const storage = new Map();
+    const options = (token) => ({ url, accessToken: token, outbox: 'wx', outboxName: 'user-' + a, logLevel: 'silent' });
+    const content = HELLO + ' kept ' + a;
+    const A1 = mp({ profile, allowWs: true, storage });
+    A1.setNetwork(false);
+    const sdk1 = A1.require('/imsdk/imsdk.js');
+    await sdk1.ready();
+    const first = new sdk1.IMService({}, options(ta));
+    first.start();
+    check(first.sendPeerMessage({ sender: a, receiver: b, content, msgLocalID: 1 }) === true, 'the offline send was not queued');
+    check(entriesOf(storage, 'gobelieve:user-' + a).length === 1, 'not on wx storage when the send returned: ' + Array.from(storage.keys()).join());
+    A1.dispose(); // the app is killed
+    const B = mp({ profile, allowWs: true });
+    const sdkB = B.require('/imsdk/imsdk.js');
+    await sdkB.ready();
+    const got = [];
+    const rx = new sdkB.IMService({ handlePeerMessage: (m) => got.push(m.content) }, { url, accessToken: tb });
+    rx.start();
+    const A2 = mp({ profile, allowWs: true, storage });
+    const sdk2 = A2.require('/imsdk/imsdk.js');
+    await sdk2.ready();
+    const second = new sdk2.IMService({}, options(ta));
+    const restored = [];
+    second.on('restored', (d) => restored.push(...d.entries));
+    second.start();
+    await waitFor(() => restored.length === 1, 'the restored event');
+    const done = await restored[0].done;
+    check(done.content === content, 'restored outcome ' + JSON.stringify(done));
+    await waitFor(() => rx.connectState === 2 && got.length >= 1, 'B to receive the kept message');
+    await second.sendPeerMessageAsync({ sender: a, receiver: b, content: 'marker', msgLocalID: 2 });
+    await waitFor(() => got.includes('marker'), 'B to receive the marker');
+    check(got.join('|') === content + '|marker', 'received ' + got.join('|'));
+    check(entriesOf(storage, 'gobelieve:user-' + a).length === 0, 'entries left on storage: ' + Array.from(storage.keys()).join());
+    second.stop();
+    rx.stop();
+    check(A2.errors.length === 0 && B.errors.length === 0, 'uncaught: ' + A2.errors.concat(B.errors).join('; '));
+  });
+  if (classes.includes('IMClientManager')) await test(profile + ": outbox 'wx': an IMClientManager QoS message sent offline survives an app kill and arrives once, fingerprint kept", async () => {
+    need('IMClientManager');
+    const [a, b] = ['u' + ++mpUser, 'u' + ++mpUser];
+    const wsUrl = 'ws://127.0.0.1:' + server.port + '/websocket';
+    const storage = new Map();
+    const A1 = mp({ profile, allowWs: true, storage });
+    A1.setNetwork(false);
+    const sdk1 = A1.require('/imsdk/imsdk.js');
+    await sdk1.ready();
+    const first = sdk1.IMClientManager.getInstance({ wsUrl, outbox: 'wx', logLevel: 'silent' });
+    first.login({ loginUserId: a, loginToken: 't' });
+    const fp = 'fp-wx-' + profile + '-' + a;
+    // Queued: its callBack would come when it is written, which this run never sees.
+    first.send({ dataContent: HELLO, toId: b, fingerPrint: fp, Qos: true });
+    check(entriesOf(storage, 'mobileimsdk:' + a).length === 1, 'not on wx storage when the send returned: ' + Array.from(storage.keys()).join());
+    A1.dispose(); // the app is killed
+    const B = mp({ profile, allowWs: true });
+    const sdkB = B.require('/imsdk/imsdk.js');
+    await sdkB.ready();
+    const got = [];
+    const rx = sdkB.IMClientManager.getInstance({ wsUrl, logLevel: 'silent', chatTransDataCB: { onTransBufferCB: (p) => got.push(p.fp + ' ' + p.dataContent) } });
+    rx.login({ loginUserId: b, loginToken: 't' });
+    const A2 = mp({ profile, allowWs: true, storage });
+    const sdk2 = A2.require('/imsdk/imsdk.js');
+    await sdk2.ready();
+    const second = sdk2.IMClientManager.getInstance({ wsUrl, outbox: 'wx', logLevel: 'silent' });
+    const restored = [];
+    second.on('restored', (d) => restored.push(...d.entries));
+    second.login({ loginUserId: a, loginToken: 't' });
+    await waitFor(() => restored.length === 1, 'the restored event');
+    await restored[0].done;
+    await waitFor(() => got.length >= 1, 'B to receive the kept message');
+    await second.sendAsync({ dataContent: 'marker', toId: b, fingerPrint: fp + '-marker', Qos: true });
+    await waitFor(() => got.includes(fp + '-marker marker'), 'B to receive the marker');
+    check(got.join('|') === fp + ' ' + HELLO + '|' + fp + '-marker marker', 'received ' + got.join('|'));
+    check(entriesOf(storage, 'mobileimsdk:' + a).length === 0, 'entries left on storage: ' + Array.from(storage.keys()).join());
+    second.release();
+    rx.release();
+    check(A2.errors.length === 0 && B.errors.length === 0, 'uncaught: ' + A2.errors.concat(B.errors).join('; '));
   });
   await test(profile + ': IMError is exported, and the Promise forms reject with it (instanceof)', async () => {
     const h = mp({ profile });
