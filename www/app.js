@@ -143,8 +143,27 @@ function goBelieveChat() {
 
 // ---- MobileIMSDK: IMClientManager ----
 
+/** Login codes of a server that was never reached (201, 202, 204): worth another try. */
+const UNREACHED = new Set([201, 202, 204]);
+/** The page's back-off between those first-login tries, in ms. */
+const FIRST_LOGIN_RETRY_MS = [1000, 2000, 4000, 8000];
+
 function mobileImChat() {
   let manager = null;
+  let retry = null;
+  // The seed's re-login starts only after a login succeeded, so a first login
+  // that never reached the server (down, or the page reloaded during an
+  // outage) is retried here, with back-off, until it succeeds or is refused.
+  const firstLogin = (m, uid, token, attempt) => {
+    m.loginAsync({ loginUserId: uid, loginToken: token }).catch((err) => {
+      if (manager !== m) return; // logged out meanwhile
+      if (!UNREACHED.has(err.code)) return events.state('failed', `login failed (${errorText(err)})`);
+      const delayMs = FIRST_LOGIN_RETRY_MS[Math.min(attempt, FIRST_LOGIN_RETRY_MS.length) - 1];
+      events.state('connecting', `the server is not reachable (code ${err.code}), trying again`);
+      events.reconnecting({ attempt, delayMs });
+      retry = setTimeout(() => firstLogin(m, uid, token, attempt + 1), delayMs);
+    });
+  };
   const chat = {
     queues: false,
     start(uid, token, url, { outbox }) {
@@ -175,14 +194,14 @@ function mobileImChat() {
         }
       });
       events.state('connecting');
-      manager.loginAsync({ loginUserId: uid, loginToken: token })
-        .catch((err) => events.state('failed', `login failed (${errorText(err)})`));
+      firstLogin(manager, uid, token, 1);
     },
     send(peer, text, row) {
       // QoS (the default): resolves on the receiver's ACK, rejects when the message is lost.
       events.follow(row, manager.sendAsync({ dataContent: text, toId: peer }));
     },
     stop() {
+      clearTimeout(retry);
       manager.logout();
       manager.release(); // the next getInstance(options) builds a fresh manager
       manager = null;

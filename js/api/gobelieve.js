@@ -23,7 +23,7 @@ const AUTHENTICATION_FAIL = 4;
 
 /** The sends the outbox keeps, by the kind its entries record. */
 const SENDS = { peer: 'sendPeerMessage', group: 'sendGroupMessage', customer: 'sendCustomerMessage' };
-/** Failures after which the outbox sends the message again on the next link. */
+/** Failures after which the outbox sends the message again (on the next link, or after a back-off). */
 const RETRYABLE = ['timeout', 'disconnected', 'stopped'];
 
 /** The constructor options of this API (beside the seed's). */

@@ -13,7 +13,11 @@
 //   app (IMError code 'expired'), checked while it waits and whenever a
 //   retryable failure puts it back in the queue.
 // A retryable failure (`failed(entry, error, false)`: link lost, ACK
-// timeout) puts it back at its place in the queue. The queue holds at most
+// timeout, lost for want of an ACK) puts it back at its place in the queue:
+// it goes out again on the next link, or, while the link stays up, after a
+// back-off that doubles from RETRY_FIRST_MS to RETRY_MAX_MS (a server that
+// drops messages to an offline receiver must not be hammered, nor the
+// message left waiting for a reconnect that never comes). The queue holds at most
 // `maxEntries`; one more is refused at once (IMError code 'outbox-full').
 // `close()` (stop, logout, release) keeps the entries in the store and
 // their Promises pending; the next `open()` of the same store restores them.
@@ -21,6 +25,10 @@
 import { IMError } from './im-error.js';
 
 export const OUTBOX_DEFAULTS = Object.freeze({ maxEntries: 1000, expiryMs: 24 * 60 * 60 * 1000 });
+/** The first wait before a message that failed on a link still up is sent again, in ms. */
+export const RETRY_FIRST_MS = 1000;
+/** The longest such wait, in ms. */
+export const RETRY_MAX_MS = 30000;
 
 function deferred() {
   let resolve;
@@ -158,6 +166,8 @@ export class Outbox {
   /** The link is up (authenticated / logged in): transmits what waits, in order. */
   linkUp() {
     this._linkUp = true;
+    // A new link is a fresh chance: what waited out a back-off goes now.
+    for (const e of this._entries) e.retryAt = 0;
     this._pump();
   }
 
@@ -193,6 +203,8 @@ export class Outbox {
     }
     entry.state = 'queued';
     entry.live = null;
+    entry.tries += 1;
+    entry.retryAt = this._now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(entry.tries - 1, 20));
     this._arm();
   }
 
@@ -205,14 +217,20 @@ export class Outbox {
 
   _entry(record, live, state) {
     const d = deferred();
-    return { id: record.id, record, live, state, durable: state !== 'saving', done: d.promise, _d: d, settledWith: undefined };
+    return {
+      id: record.id, record, live, state, durable: state !== 'saving', done: d.promise, _d: d, settledWith: undefined,
+      // Failed tries on links that stayed up, and when the next may go (0: now).
+      tries: 0, retryAt: 0,
+    };
   }
 
   _pump() {
     if (!this._opened || !this._linkUp) return;
+    const now = this._now();
     for (const e of this._entries.slice()) {
       if (e.settledWith !== undefined || e.state === 'sent') continue;
       if (e.state === 'saving') return; // keeps the order: later entries wait for this write
+      if (e.retryAt > now) continue; // its back-off: the timer of _arm() pumps again
       let accepted;
       try {
         accepted = this._transmit(e);
@@ -252,18 +270,25 @@ export class Outbox {
     this._arm();
   }
 
-  /** Arms one timer at the earliest expiry of an entry that is not in flight. */
+  /** Arms one timer at the earliest expiry of an entry not in flight, or end of a back-off while the link is up. */
   _arm() {
     if (this._timer !== null) this._clearTimer(this._timer);
     this._timer = null;
+    const now = this._now();
     let first = Infinity;
-    for (const e of this._entries) if (e.state !== 'sent' && e.record.expiresAt < first) first = e.record.expiresAt;
+    for (const e of this._entries) {
+      if (e.state === 'sent') continue;
+      first = Math.min(first, e.record.expiresAt);
+      // A back-off already over needs no timer: the next pump sends it.
+      if (this._linkUp && e.retryAt > now) first = Math.min(first, e.retryAt);
+    }
     if (first === Infinity) return;
     this._timer = this._setTimer(() => {
       this._timer = null;
       const now = this._now();
       for (const e of this._entries.slice()) if (e.state !== 'sent' && e.record.expiresAt <= now) this._expire(e);
+      this._pump();
       this._arm();
-    }, Math.max(0, first - this._now()));
+    }, Math.max(0, first - now));
   }
 }

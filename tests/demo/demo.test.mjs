@@ -1,10 +1,10 @@
 // Playwright test of the demo chat page (www/): two browser contexts, two
 // users, a conversation in each protocol, checked on both sides as the user
 // sees it; one screenshot per side under test-output/demo/. Then the outage
-// scenario of the persisted outbox (GoBelieve, real IndexedDB): the dev server
-// stops, the page shows the close code and its reconnect attempts, a message
-// is sent, the page is reloaded, the server starts again on the same port,
-// and the peer receives the message exactly once.
+// scenario of the persisted outbox (each protocol, real IndexedDB): the dev
+// server stops, the page shows the close code and its reconnect attempts, a
+// message is sent, the page is reloaded, the server starts again on the same
+// port, and the peer receives the message exactly once.
 //
 // Server: $DEVSERVER_URL when set (scripts/test.sh starts one serving www/
 // and /dist/), else a dev server started here on port 0 and always stopped.
@@ -66,7 +66,7 @@ async function main() {
     for (const protocol of PROTOCOLS) {
       if (!process.env.DEMO_OUTAGE_ONLY) await conversation(browser, server.url, protocol);
     }
-    await outage(browser);
+    for (const protocol of PROTOCOLS) await outage(browser, protocol);
   } finally {
     if (browser) await browser.close().catch(() => {});
     await server.stop();
@@ -183,14 +183,15 @@ async function conversation(browser, base, protocol) {
 // ---- the persisted outbox across an outage and a reload ----
 
 /**
- * GoBelieve with `outbox: 'indexeddb'` on A, the pages served by
- * staticServer: the dev server goes down (A
- * shows the close code and counts its reconnect attempts), A sends, A's page
- * is reloaded and logs in again (the queued message is shown again), the
- * server comes back on the same port, and B receives the message once.
+ * `protocol` with `outbox: 'indexeddb'` on A, the pages served by
+ * staticServer: the dev server goes down (A shows the close code and counts
+ * its reconnect attempts), A sends, A's page is reloaded and logs in again
+ * (the queued message is shown again; a MobileIMSDK page retries its first
+ * login until the server answers), the server comes back on the same port,
+ * and B receives the message once.
  */
-async function outage(browser) {
-  const steps = new Steps('outbox');
+async function outage(browser, protocol) {
+  const steps = new Steps(`outbox (${protocol})`);
   const a = String(100_000 + Math.floor(Math.random() * 800_000));
   const b = String(Number(a) + 1);
   const nonce = Math.random().toString(36).slice(2, 8);
@@ -198,7 +199,8 @@ async function outage(browser) {
   const marker = `sent after it came back (${nonce})`;
   // Fixed tokens: the restarted server must accept the ones the pages hold.
   const tokens = { [a]: `token-${a}-${nonce}`, [b]: `token-${b}-${nonce}` };
-  const args = Object.entries(tokens).flatMap(([uid, token]) => ['--token', `${token}=${uid}`]);
+  const args = Object.entries(tokens).flatMap(([uid, token]) => (protocol === 'mim'
+    ? ['--mim-token', `${uid}=${token}`] : ['--token', `${token}=${uid}`]));
   const contexts = [];
   let server = null;
   let pages = null;
@@ -206,9 +208,9 @@ async function outage(browser) {
     server = await devServer({ own: true, args });
     pages = await staticServer();
     const port = Number(new URL(server.url).port);
-    const ws = `ws://127.0.0.1:${port}/ws`;
+    const ws = `ws://127.0.0.1:${port}${protocol === 'mim' ? '/websocket' : '/ws'}`;
     const query = (uid, peer, outbox) => `?${new URLSearchParams({
-      protocol: 'gobelieve', uid, peer, token: tokens[uid], server: ws, ...(outbox ? { outbox: '1' } : {}),
+      protocol, uid, peer, token: tokens[uid], server: ws, ...(outbox ? { outbox: '1' } : {}),
     })}`;
     const userA = await openUser(browser, pages.url, contexts, query(a, b, true));
     const userB = await openUser(browser, pages.url, contexts, query(b, a, false));
@@ -226,7 +228,7 @@ async function outage(browser) {
       await send(userA, kept);
       const row = await outgoing(userA, kept);
       if (row.status !== 'sending') throw new Error(`status "${row.label}" while the server is down`);
-      await until(async () => (await storedOutbox(userA.page, a)).includes(kept), WAIT_MS,
+      await until(async () => (await storedOutbox(userA.page, protocol, a)).includes(kept), WAIT_MS,
         'the message never reached the IndexedDB outbox');
     });
     await steps.run(`${a} reloads the page and logs in again: the queued message is shown, still sending`, async () => {
@@ -248,7 +250,7 @@ async function outage(browser) {
       const onB = (await rows(userB.page)).filter((r) => r.dir === 'in' && r.text === kept).length;
       const onA = (await rows(userA.page)).filter((r) => r.dir === 'out' && r.text === kept).length;
       if (onB !== 1 || onA !== 1) throw new Error(`the message shows ${onB} times on ${b} and ${onA} times on ${a}`);
-      await until(async () => !(await storedOutbox(userA.page, a)).includes(kept), WAIT_MS,
+      await until(async () => !(await storedOutbox(userA.page, protocol, a)).includes(kept), WAIT_MS,
         'the acknowledged message is still in IndexedDB');
     });
     await steps.run('screenshot of the sender after the outage saved', async () => {
@@ -297,8 +299,11 @@ async function staticServer() {
   };
 }
 
-/** The contents of the messages in the page's IndexedDB outbox of user `uid` (the demo names it `demo-<uid>`). */
-function storedOutbox(page, uid) {
+/**
+ * The contents of the messages in the page's IndexedDB outbox of user `uid`
+ * (IMService's is named `demo-<uid>` by the demo, IMClientManager's is the user's).
+ */
+function storedOutbox(page, protocol, uid) {
   return page.evaluate((name) => new Promise((done, fail) => {
     const open = indexedDB.open(name);
     open.onerror = () => fail(open.error);
@@ -312,10 +317,10 @@ function storedOutbox(page, uid) {
       all.onerror = () => fail(all.error);
       all.onsuccess = () => {
         db.close();
-        done(all.result.map((entry) => entry.message && entry.message.content));
+        done(all.result.map((entry) => entry.message && (entry.message.content || entry.message.dataContent)));
       };
     };
-  }), `imsdk-outbox:gobelieve:demo-${uid}`);
+  }), protocol === 'mim' ? `imsdk-outbox:mobileimsdk:${uid}` : `imsdk-outbox:gobelieve:demo-${uid}`);
 }
 
 /** Waits until #link's data attributes ({closeCode, reconnects}) satisfy `test`. */
@@ -417,7 +422,8 @@ async function waitRow(page, match, timeout, what) {
       .some((li) => li.dataset.dir === dir && li.querySelector('.body').textContent === text
         && (!final || li.dataset.status !== 'sending')), match, { timeout });
   } catch {
-    throw new Error(`${what} within ${timeout} ms; the page shows ${JSON.stringify(await rows(page))}`);
+    const link = await page.$eval('#app', () => ['state', 'error', 'link'].map((id) => document.getElementById(id).textContent.trim()).join(' | '));
+    throw new Error(`${what} within ${timeout} ms; the page shows ${JSON.stringify(await rows(page))} (${link})`);
   }
   return (await rows(page)).find((r) => r.dir === match.dir && r.text === match.text);
 }

@@ -308,6 +308,42 @@ try {
     check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
     mgr.release();
   });
+  await test('outbox (memory), MobileIMSDK: a message lost while the link stays up (receiver offline, no ACK) is sent again and arrives once the receiver is back', async () => {
+    const [me, peer] = ['u' + ++uid, 'u' + ++uid];
+    const fast = { qosCheckInterval: 200, qosJustNow: 100, qosMaxResends: 1 };
+    const tx = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', ...fast });
+    live.push(tx);
+    await tx.loginAsync({ loginUserId: me, loginToken: 't' });
+    const lost = [];
+    tx.on('lost', (d) => lost.push(d.fp));
+    let kept = 0;
+    const outbox = tx._api.outbox;
+    const failed = outbox.failed.bind(outbox);
+    outbox.failed = (e, err, final) => {
+      if (!final) kept++;
+      return failed(e, err, final);
+    };
+    const acked = tx.sendAsync({ dataContent: 'while away', toId: peer, fingerPrint: 'fp-away-' + me });
+    // The dev server drops a QoS message to an offline user without an ACK: the engine reports it lost, the outbox keeps it.
+    await until('the outbox to take it back', () => kept >= 1, 15000);
+    // The receiver logs in now, as a raw client of the protocol (one manager per process).
+    const received = [];
+    const ws = new WebSocket(mimUrl);
+    await new Promise((ok, fail) => { ws.once('open', ok); ws.once('error', fail); });
+    const frame = (type, dataContent, to) => JSON.stringify({ bridge: false, type, dataContent, from: peer, to, fp: null, QoS: false, typeu: -1 });
+    ws.on('message', (data) => {
+      const p = JSON.parse(String(data));
+      if (p.type !== 2) return;
+      received.push(p.dataContent);
+      if (p.QoS) ws.send(frame(4, p.fp, p.from));
+    });
+    ws.send(frame(0, JSON.stringify({ loginUserId: peer, loginToken: 't' }), '0'));
+    const done = await Promise.race([acked.then(() => 'ack', (e) => 'rejected ' + e.code), new Promise((r) => setTimeout(() => r('no outcome in 20 s'), 20000))]);
+    check(done === 'ack' && lost.length === 0, 'outcome ' + done + ', lost events ' + lost.join());
+    check(received.join() === 'while away', 'received ' + received.join());
+    ws.close();
+    tx.release();
+  });
 } finally {
   for (const x of live) {
     try {

@@ -131,6 +131,34 @@ await test('a retryable failure waits for the next link and is sent again; exact
   check(settled.length === 1 && settled[0][1] === 'ack' && outbox.size === 0, 'outcomes ' + JSON.stringify(settled));
 });
 
+await test('a retryable failure while the link stays up (e.g. lost: no ACK) is sent again after a growing back-off, at once on a new link', async () => {
+  const { outbox, link, settled, clock, up, down } = setup(memoryStore('t' + ++names));
+  await outbox.open();
+  up();
+  const e = outbox.add('peer', msg('x'));
+  await settle();
+  const lost = () => outbox.failed(e, new IMError('lost', { code: 'lost' }), false);
+  // Each try fails while the link stays up: the gaps before the next try grow, up to the cap.
+  const gaps = [];
+  for (let i = 0; i < 8; i++) {
+    lost();
+    const from = clock.now;
+    const sent = link.sent.length;
+    while (link.sent.length === sent && clock.now - from < 10 * 60 * 1000) await clock.runUntil(clock.now + 100);
+    check(link.sent.length === sent + 1, 'not sent again within 10 min of failure ' + (i + 1));
+    gaps.push(clock.now - from);
+  }
+  check(gaps[0] >= 500 && gaps.every((g, i) => i === 0 || g >= gaps[i - 1]) && gaps[7] > gaps[0] && gaps[7] <= 60000,
+    'gaps ' + gaps.join());
+  // A new link is a fresh chance: no back-off wait.
+  lost();
+  down();
+  up();
+  check(link.sent.length === 10, 'not sent at once on the new link: ' + link.sent.length);
+  outbox.acknowledged(e);
+  check(settled.length === 1 && settled[0][1] === 'ack' && outbox.size === 0, 'outcomes ' + JSON.stringify(settled));
+});
+
 await test('bound: one more than outboxMaxEntries is refused at once (outbox-full) and not stored', async () => {
   const store = memoryStore('t' + ++names);
   const { outbox } = setup(store, { maxEntries: 3 });
