@@ -73,7 +73,11 @@ stage "mini-program bundles (every build, baseline wasm) and test builds" node s
 stage "mini-program runtime emulation, every build (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
 # Both start dev servers of their own (their restart faults would disturb the shared one).
-stage "chaos: 1,000 messages per protocol through random faults (Node, npm package)" node scripts/chaos.mjs --messages 1000 --seed 1
+# 10,000 messages, so that faults fire (1,000 were over before the first one); a run with fewer than 3 fails.
+stage "chaos: 10,000 messages per protocol through random faults (Node, npm package)" \
+  node scripts/chaos.mjs --messages 10000 --seed 1 --min-faults 3
+stage "chaos on the one-protocol builds (dist/npm/gobelieve.js, mobileimsdk.js): 10,000 messages each" \
+  node scripts/chaos.mjs --messages 10000 --seed 2 --build own --min-faults 3
 stage "soak smoke: 4 clients per protocol for 0.3 min with faults" node scripts/soak.mjs --minutes 0.3 --clients 4
 stage "flood: wasm memory of both classes under 8 MiB against a hostile server (Node, npm package)" node tests/flood/flood.test.mjs
 stage "size budget of every shipped build" node scripts/check-size.mjs

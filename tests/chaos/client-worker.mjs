@@ -11,7 +11,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { heapCensus } from '../soak/heap-census.mjs';
 
-const { root, proto, uid, peer, url, token, options } = workerData;
+const { root, entry, proto, uid, peer, url, token, options } = workerData;
 const post = (m) => parentPort.postMessage(m);
 // What the SDK told the app about the connection, for the driver's CHAOS_TRACE.
 const trace = (what) => post({ ev: 'trace', what });
@@ -31,7 +31,7 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
 }
 
 const WebSocket = createRequire(path.join(root, 'package.json'))('ws');
-const sdk = await import(path.join(root, 'dist/npm/index.js'));
+const sdk = await import(path.join(root, 'dist/npm', entry + '.js'));
 sdk.setWebSocketImpl(WebSocket);
 await sdk.init();
 

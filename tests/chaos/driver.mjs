@@ -102,10 +102,12 @@ const PROTO_SALT = { gobelieve: 0x6b, mim: 0x3c };
  * Runs one protocol: `clients` users in a ring (client i sends to client i+1),
  * `messages` logical messages in all (or, with `minutes`, as many as `rate`
  * per second allows in that time), at most `window` attempts in flight per
- * client, faults every `faultGap` ms (a [min, max) range; none when null).
- * Resolves to the figures; never throws for a violation (the caller judges).
+ * client, faults every `faultGap` ms (a [min, max) range; none when null),
+ * the clients on the npm entry `entry` (dist/npm/<entry>.js: index, or a
+ * one-protocol build). Resolves to the figures; never throws for a violation
+ * (the caller judges).
  */
-export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mimServer = 'store', onProgress = null, census = false }) {
+export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mimServer = 'store', entry = 'index', onProgress = null, census = false }) {
   const rnd = prng(seed * 1000003 + PROTO_SALT[proto]);
   const server = await startServer(mimServer);
   const t0 = Date.now();
@@ -132,7 +134,7 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   const peers = await Promise.all(uids.map(async (uid, i) => {
     const token = (await server.api('/api/token?uid=' + uid)).token;
     const worker = new Worker(WORKER, {
-      workerData: { root: ROOT, proto, uid, peer: uids[(i + 1) % clients], url: wsUrl, token, options: CLIENT_OPTIONS[proto] },
+      workerData: { root: ROOT, entry, proto, uid, peer: uids[(i + 1) % clients], url: wsUrl, token, options: CLIENT_OPTIONS[proto] },
       stdout: true,
       stderr: true,
     });
@@ -395,10 +397,15 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
   }
 }
 
-/** One line of figures; `ok` tells whether the invariants held. */
-export function verdict(proto, seed, f) {
-  const ok = f.lost === 0 && f.dupAccept === 0 && f.missingOutcome === 0 && f.extraOutcome === 0 && f.anomalies.length === 0;
-  const faults = Object.entries(f.faults).map(([k, v]) => `${k}:${v}`).join(',');
+/**
+ * One line of figures; `ok` tells whether the invariants held and at least
+ * `minFaults` faults fired (a run the faults never reached proves nothing).
+ */
+export function verdict(proto, seed, f, minFaults = 0) {
+  const fired = Object.values(f.faults).reduce((n, v) => n + v, 0);
+  const ok = f.lost === 0 && f.dupAccept === 0 && f.missingOutcome === 0 && f.extraOutcome === 0 && f.anomalies.length === 0
+    && fired >= minFaults;
+  const faults = Object.entries(f.faults).map(([k, v]) => `${k}:${v}`).join(',') + (fired < minFaults ? ` (fewer than ${minFaults})` : '');
   const line = `${proto === 'gobelieve' ? 'GoBelieve  ' : 'MobileIMSDK'} seed=${seed} messages=${f.messages} sent=${f.sent} acknowledged=${f.acknowledged} `
     + `failed=${f.failed} refused=${f.refused} delivered=${f.delivered} duplicates(app)=${f.dupApp} duplicates(one acceptance)=${f.dupAccept} `
     + `lost=${f.lost} no-outcome=${f.missingOutcome} extra-outcomes=${f.extraOutcome} failed-but-delivered=${f.failedDelivered} `
