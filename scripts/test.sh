@@ -61,6 +61,9 @@ stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
+for entry in gobelieve mobileimsdk; do
+  stage "developer API e2e on the one-protocol entry dist/npm/$entry.js (Node)" env IMSDK_ENTRY=$entry node tests/devx/e2e.test.mjs
+done
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
 stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each instance still delivers (Node, npm package)" \
   node tests/fuzz-api/fuzz-api.mjs --runs 20000

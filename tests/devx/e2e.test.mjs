@@ -3,19 +3,33 @@
 // the Promise forms, the token provider, the log at 'debug' without the
 // token, and the persisted outbox across a server outage and a restart of
 // the client. Usage (after npm run build): node tests/devx/e2e.test.mjs
+// IMSDK_ENTRY=gobelieve | mobileimsdk runs it on that one-protocol npm entry
+// (dist/npm/<entry>.js): the tests of the class it has.
 import path from 'node:path';
 import WebSocket from 'ws';
 import { ROOT, runner, check, spawnDevserver, mintToken } from '../support/node-env.mjs';
 
-const sdk = await import(path.join(ROOT, 'dist/npm/index.js'));
+const ENTRY_CLASSES = { index: ['IMService', 'IMClientManager'], gobelieve: ['IMService'], mobileimsdk: ['IMClientManager'] };
+const entry = process.env.IMSDK_ENTRY || 'index';
+if (!ENTRY_CLASSES[entry]) throw new Error('IMSDK_ENTRY must be one of ' + Object.keys(ENTRY_CLASSES).join(', '));
+const sdk = await import(path.join(ROOT, 'dist/npm', entry + '.js'));
 sdk.setWebSocketImpl(WebSocket);
 await sdk.init();
 const { IMService, IMClientManager } = sdk;
+for (const c of ENTRY_CLASSES[entry]) if (typeof sdk[c] !== 'function') throw new Error('dist/npm/' + entry + '.js exports no ' + c);
 
 const { child, url } = await spawnDevserver(['--mim-accept-all']);
 const gbUrl = url.replace('http', 'ws') + '/ws';
 const mimUrl = url.replace('http', 'ws') + '/websocket';
-const { test, summary } = runner();
+const { test: run, summary } = runner();
+/** Runs the test when the entry has every class of `classes`; says so when it has not. */
+function test(classes, name, fn) {
+  if (classes.every((c) => ENTRY_CLASSES[entry].includes(c))) return run(name, fn);
+  console.log('NOT IN ' + entry + ': ' + name);
+  return Promise.resolve();
+}
+const GB = ['IMService'];
+const MIM = ['IMClientManager'];
 let uid = 70000 + (process.pid % 1000) * 20;
 const live = [];
 
@@ -35,7 +49,7 @@ async function service(user, options, observer) {
 }
 
 try {
-  await test('IMService: state, connected, message and ack events; the observers still fire; sendPeerMessageAsync resolves', async () => {
+  await test(GB, 'IMService: state, connected, message and ack events; the observers still fire; sendPeerMessageAsync resolves', async () => {
     const [a, b] = [++uid, ++uid];
     const acks = [];
     const tx = await service(a, {}, { handleMessageACK: (m) => acks.push(m) });
@@ -58,7 +72,7 @@ try {
     check(tx._sendOutcomes.size === 0, 'pending waits left');
   });
 
-  await test('IMService: a server restart gives closed {code, willRetry: true}, reconnecting {attempt}, then connected', async () => {
+  await test(GB, 'IMService: a server restart gives closed {code, willRetry: true}, reconnecting {attempt}, then connected', async () => {
     const a = ++uid;
     const s = await service(a);
     const seen = [];
@@ -74,7 +88,7 @@ try {
     check(failed === 'ok', 'send after reconnect: ' + failed);
   });
 
-  await test('IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
+  await test(GB, 'IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
     const [a, b] = [++uid, ++uid];
     const s = await service(a, { reconnectDelay: 400, reconnectMaxDelay: 800, ackTimeout: 300 });
     const closes = [];
@@ -107,7 +121,7 @@ try {
     check(closes.length === 3 && closes[2].code === 1000 && closes[2].willRetry === false, 'stop: ' + JSON.stringify(closes[2]));
   });
 
-  await test("IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
+  await test(GB, "IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
     const lines = [];
     const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
     const quiet = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
@@ -132,7 +146,7 @@ try {
     quiet.stop();
   });
 
-  await test('IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
+  await test(GB, 'IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
     const a = ++uid;
     const good = await mintToken(url, a);
     let calls = 0;
@@ -150,7 +164,7 @@ try {
     check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
   });
 
-  await test('IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
+  await test(MIM, 'IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
     const me = 'u' + ++uid;
     const received = [];
     const acked = [];
@@ -175,7 +189,7 @@ try {
     mgr.release();
   });
 
-  await test('IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
+  await test(MIM, 'IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
     const me = 'plain' + ++uid;
     const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, reloginInterval: 300 });
     live.push(mgr);
@@ -196,7 +210,7 @@ try {
     mgr.release();
   });
 
-  await test("IMClientManager: the engine's warnings and a throwing callback go to the logger, not the console", async () => {
+  await test(MIM, "IMClientManager: the engine's warnings and a throwing callback go to the logger, not the console", async () => {
     const lines = [];
     const logger = (level, message) => lines.push(level + ' ' + message);
     const printed = [];
@@ -218,11 +232,15 @@ try {
     check(printed.length === 0, 'printed on the console: ' + printed.join(' | '));
   });
 
-  await test("logLevel 'debug': a full session of each class logs through the hook and never prints a token", async () => {
-    const [a, b] = [++uid, ++uid];
+  const debugLog = () => {
     const lines = [];
     const logger = (level, message, detail) => lines.push(level + ' ' + message + ' ' + JSON.stringify(detail === undefined ? null : detail)
       + (detail instanceof Error ? ' ' + detail.stack : ''));
+    return { lines, logger };
+  };
+  await test(GB, "logLevel 'debug': a full IMService session logs through the hook and never prints a token", async () => {
+    const [a, b] = [++uid, ++uid];
+    const { lines, logger } = debugLog();
     const tokenA = await mintToken(url, a);
     const tokenB = await mintToken(url, b);
     const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gbUrl, accessToken: tokenA, logLevel: 'debug', logger });
@@ -234,20 +252,27 @@ try {
     await tx.sendPeerMessageAsync({ sender: a, receiver: b, content: 'psst', msgLocalID: 3 });
     tx.stop();
     rx.stop();
+    const all = lines.join('\n');
+    check(lines.some((l) => l.startsWith('debug start')), 'no debug lines: ' + all.slice(0, 300));
+    check(lines.some((l) => l.startsWith('error onConnectState threw')), 'the throwing observer was not reported');
+    for (const t of [tokenA, tokenB]) check(!all.includes(t), 'a token was printed: ' + all);
+  });
+  await test(MIM, "logLevel 'debug': a full IMClientManager session logs through the hook and never prints a token", async () => {
+    const { lines, logger } = debugLog();
+    const me = 'u' + ++uid;
     const mimToken = 'mim-secret-' + uid;
     const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logLevel: 'debug', logger });
     live.push(mgr);
-    await mgr.loginAsync({ loginUserId: 'u' + a, loginToken: mimToken });
-    await mgr.sendAsync({ dataContent: 'hi', toId: 'u' + a });
+    await mgr.loginAsync({ loginUserId: me, loginToken: mimToken });
+    await mgr.sendAsync({ dataContent: 'hi', toId: me });
     mgr.logout();
     mgr.release();
     const all = lines.join('\n');
-    check(lines.some((l) => l.startsWith('debug start')) && lines.some((l) => l.startsWith('debug login')), 'no debug lines: ' + all.slice(0, 300));
-    check(lines.some((l) => l.startsWith('error onConnectState threw')), 'the throwing observer was not reported');
-    for (const t of [tokenA, tokenB, mimToken]) check(!all.includes(t), 'a token was printed: ' + all);
+    check(lines.some((l) => l.startsWith('debug login')), 'no debug lines: ' + all.slice(0, 300));
+    check(!all.includes(mimToken), 'the token was printed: ' + all);
   });
 
-  await test('outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
+  await test(GB, 'outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
     const [a, b] = [++uid, ++uid];
     const got = [];
     const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
@@ -267,7 +292,7 @@ try {
     await until('outbox empty', () => tx._api.outbox.size === 0);
   });
 
-  await test('outbox (memory): a client stopped with messages queued and started anew restores and delivers them once', async () => {
+  await test(GB, 'outbox (memory): a client stopped with messages queued and started anew restores and delivers them once', async () => {
     const [a, b] = [++uid, ++uid];
     const got = [];
     const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
@@ -292,7 +317,7 @@ try {
     check(got.join() === 'kept,marker', 'received ' + got.join());
   });
 
-  await test('outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
+  await test(MIM, 'outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
     const me = 'u' + ++uid;
     const received = [];
     const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
@@ -308,7 +333,7 @@ try {
     check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
     mgr.release();
   });
-  await test('outbox (memory), MobileIMSDK: a message lost while the link stays up (receiver offline, no ACK) is sent again and arrives once the receiver is back', async () => {
+  await test(MIM, 'outbox (memory), MobileIMSDK: a message lost while the link stays up (receiver offline, no ACK) is sent again and arrives once the receiver is back', async () => {
     const [me, peer] = ['u' + ++uid, 'u' + ++uid];
     const fast = { qosCheckInterval: 200, qosJustNow: 100, qosMaxResends: 1 };
     const tx = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', ...fast });
