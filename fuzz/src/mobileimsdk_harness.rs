@@ -19,6 +19,7 @@
 use crate::input::{clock_step_back, millis, start_time, Input};
 use crate::mobileimsdk_gen as gen;
 use crate::socket_model::SocketModel;
+use imsdk::core::clock::MonoClock;
 use imsdk::core::io::{ConnId, Frame, Io};
 use imsdk::core::mobileimsdk::bodies::{PErrorResponse, PKickoutInfo, PLoginInfoResponse};
 use imsdk::core::mobileimsdk::client::MAX_FRAME_BYTES;
@@ -59,8 +60,13 @@ struct Harness {
     logins_owed: usize,
     /// Accepted QoS sends per fingerprint still owed at most one outcome each.
     waiting: HashMap<String, usize>,
-    /// When each received QoS fingerprint was last seen (the dedupe window).
+    /// When each received QoS fingerprint was last seen (the dedupe window),
+    /// in monotonic time: the client's window runs on its monotonic clock,
+    /// which a wall clock stepping back does not turn back.
     seen: HashMap<String, u64>,
+    /// The client's view of time: every wall-clock step the client saw.
+    mono: MonoClock,
+    mono_now: u64,
     /// Set while feeding a QoS packet whose fp is still in the window.
     duplicate: Option<String>,
     /// A kick-out released the client during the current call.
@@ -239,7 +245,7 @@ impl Harness {
                     let in_window = self
                         .seen
                         .get(fp)
-                        .is_some_and(|&t| self.now >= t && self.now - t < self.window_ms);
+                        .is_some_and(|&t| self.mono_now - t < self.window_ms);
                     self.duplicate = in_window.then(|| fp.clone());
                     self.kicked = false;
                     self.c.handle_text(conn, text, self.now);
@@ -247,7 +253,7 @@ impl Harness {
                     self.duplicate = None;
                     // Every sighting refreshes the window, unless the client was released.
                     if !self.kicked {
-                        self.seen.insert(fp.clone(), self.now);
+                        self.seen.insert(fp.clone(), self.mono_now);
                     }
                     return;
                 }
@@ -350,6 +356,7 @@ impl Harness {
                     2 => self.now = self.now.saturating_add(millis(inp)),
                     _ => self.now = clock_step_back(self.now, inp),
                 }
+                self.mono_now = self.mono.observe(self.now);
                 self.tick();
             }
         }
@@ -362,6 +369,8 @@ pub fn run(data: &[u8]) {
     let mut inp = Input::new(data);
     let config = config(&mut inp);
     let now = start_time(&mut inp);
+    let mut mono = MonoClock::new();
+    let mono_now = mono.observe(now);
     let mut h = Harness {
         dialect: config.dialect,
         window_ms: config.receive_window_ms,
@@ -371,6 +380,8 @@ pub fn run(data: &[u8]) {
         logins_owed: 0,
         waiting: HashMap::new(),
         seen: HashMap::new(),
+        mono,
+        mono_now,
         duplicate: None,
         kicked: false,
     };
