@@ -11,7 +11,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { heapCensus } from '../soak/heap-census.mjs';
 
-const { root, entry, proto, uid, peer, url, token, options } = workerData;
+const { root, entry = 'index', proto, uid, peer, url, token, options } = workerData;
 const post = (m) => parentPort.postMessage(m);
 // What the SDK told the app about the connection, for the driver's CHAOS_TRACE.
 const trace = (what) => post({ ev: 'trace', what });
