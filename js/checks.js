@@ -232,7 +232,7 @@ const MAX_FIELD_BYTES = 4096;
 /** The largest MobileIMSDK frame (src/core/mobileimsdk/client.rs MAX_FRAME_BYTES). */
 export const MAX_FRAME_BYTES = 65536;
 const SENSE_MODES = [3, 5, 10, 15, 30, 60, 120];
-const MIM_TIMINGS = ['keepAliveInterval', 'keepAliveTimeout', 'reloginInterval', 'qosCheckInterval', 'qosJustNow', 'connectTimeout'];
+const MOBILEIMSDK_TIMINGS = ['keepAliveInterval', 'keepAliveTimeout', 'reloginInterval', 'qosCheckInterval', 'qosJustNow', 'connectTimeout'];
 
 function rustDebug(s) {
   return JSON.stringify(s);
@@ -247,7 +247,7 @@ const MAX_PENDING_LIMIT = 10000000;
  * what the engine needs: `{url, srt, srtSeedAckAddressing, senseSeconds,
  * timings: {name: ms}, qosMaxResends, maxPending}` (absent ones undefined).
  */
-export function mimOptions(o) {
+export function mobileimsdkOptions(o) {
   const get = (name) => field(o, name, 'options');
   const url = get('wsUrl');
   if (typeof url !== 'string' || url === '') throw typeError('options.wsUrl is required (a ws:// or wss:// URL)');
@@ -278,7 +278,7 @@ export function mimOptions(o) {
     }
     out.senseSeconds = seconds;
   }
-  MIM_TIMINGS.forEach((name) => {
+  MOBILEIMSDK_TIMINGS.forEach((name) => {
     const v = get(name);
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400000)) {
       throw rangeError('options.' + name + ' must be a number of milliseconds from 1 to 86400000');
@@ -345,7 +345,7 @@ function describe(v) {
  * The checks of `login(args)`, which throws for unusable arguments; returns
  * `{callBack, userId, token, extra, app}` (each field read once).
  */
-export function mimLogin(args) {
+export function mobileimsdkLogin(args) {
   const get = (name) => field(args, name, 'login options');
   const callBack = get('callBack');
   let user = get('loginUserId');
@@ -368,15 +368,15 @@ export function mimLogin(args) {
 }
 
 /** The checks of `send(args)`; returns the error `send` reports with code 4, or null. */
-export function mimSend(args) {
-  return mimSendRequest(args).error || null;
+export function mobileimsdkSend(args) {
+  return mobileimsdkSendRequest(args).error || null;
 }
 
 /**
  * The checks of `send(args)`, each field read once: `{error}` (reported
  * with code 4) or `{req: {dataContent, to, qos, fp, typeu}}`.
  */
-export function mimSendRequest(args) {
+export function mobileimsdkSendRequest(args) {
   try {
     if (args === null || typeof args !== 'object') {
       throw typeError('send: the argument must be an object {dataContent, toId, ...}');

@@ -1,4 +1,4 @@
-// `npm run chaos [-- --seed N[,N...]] [--messages N] [--proto gobelieve|mim]`:
+// `npm run chaos [-- --seed N[,N...]] [--messages N] [--proto gobelieve|mobileimsdk]`:
 // two real clients per protocol (the npm package in Node, one worker each)
 // exchange messages through the dev server while faults fire at random
 // (cuts, stalls, delays, duplicates, restarts; the schedule is seeded), the
@@ -6,7 +6,7 @@
 // nothing acknowledged was lost, no acceptance was delivered twice and every
 // accepted send had exactly one outcome. Needs `npm run build` and
 // `cargo build -p imsdk-devserver`. See tests/chaos/driver.mjs.
-// `--mim-server demo` runs MobileIMSDK against the official demo server's
+// `--mobileimsdk-server demo` runs MobileIMSDK against the official demo server's
 // behaviour instead of a server with offline storage (it loses messages).
 import { run, verdict } from '../tests/chaos/driver.mjs';
 
@@ -17,13 +17,13 @@ function option(name, fallback) {
 
 const seeds = option('seed', '1').split(',').map(Number);
 const messages = Number(option('messages', 10000));
-const protos = option('proto', 'gobelieve,mim').split(',');
-// `--mim-server demo`: the official demo server's ACK-on-write, which loses messages to stalled receivers.
-const mimServer = option('mim-server', 'store');
+const protos = option('proto', 'gobelieve,mobileimsdk').split(',');
+// `--mobileimsdk-server demo`: the official demo server's ACK-on-write, which loses messages to stalled receivers.
+const mobileimsdkServer = option('mobileimsdk-server', 'store');
 let failed = false;
 for (const seed of seeds) {
   for (const proto of protos) {
-    const f = await run({ proto, seed, messages, mimServer });
+    const f = await run({ proto, seed, messages, mobileimsdkServer });
     const { ok, line } = verdict(proto, seed, f);
     console.log(line);
     if (!ok) {

@@ -26,11 +26,11 @@ export const SETTING = {
 const TEXT_SETTINGS = [SETTING.accessToken, SETTING.deviceID];
 
 /** Signal codes (command.rs `Signal`). */
-export const GB_SIGNAL_ONLINE = 1;
-export const GB_SIGNAL_OFFLINE = 2;
-export const GB_SIGNAL_BACKGROUND = 3;
-export const GB_SIGNAL_FOREGROUND = 4;
-export const GB_SIGNAL_REACHABLE = 5;
+export const GOBELIEVE_SIGNAL_ONLINE = 1;
+export const GOBELIEVE_SIGNAL_OFFLINE = 2;
+export const GOBELIEVE_SIGNAL_BACKGROUND = 3;
+export const GOBELIEVE_SIGNAL_FOREGROUND = 4;
+export const GOBELIEVE_SIGNAL_REACHABLE = 5;
 
 /** Ids a Number carries through zigzag exactly (|n| <= 2^52); beyond, decimal text. */
 const EXACT_ZIGZAG = 4503599627370496;
@@ -71,7 +71,7 @@ function begin(tag) {
 }
 
 /** The seed, then `[key, value]` settings in order (SETTING keys, checked values). */
-export function encodeGbSetup(seed, pairs) {
+export function encodeGobelieveSetup(seed, pairs) {
   const w = new Writer();
   w.uint(seed);
   for (const [k, v] of pairs) setting(w, k, v);
@@ -95,7 +95,7 @@ export function encodeSet(key, v) {
 }
 
 /** The send `method` of checked `msg` (its fields read once here, in the order of the checks). */
-export function encodeGbSend(method, msg) {
+export function encodeGobelieveSend(method, msg) {
   const tag = SEND[method];
   const w = begin(tag);
   if (tag === SEND.sendCustomerMessage) {
@@ -140,7 +140,7 @@ export function encodeClearSuperGroups() {
   return begin(CLEAR_SUPER_GROUPS).done();
 }
 
-export function encodeGbSignal(code) {
+export function encodeGobelieveSignal(code) {
   const w = begin(SIGNAL);
   w.uint(code);
   return w.done();

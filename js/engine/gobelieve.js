@@ -17,11 +17,11 @@
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, readBatch } from './batch.js';
 import {
-  GB_SIGNAL_BACKGROUND, GB_SIGNAL_FOREGROUND, GB_SIGNAL_OFFLINE, GB_SIGNAL_ONLINE, GB_SIGNAL_REACHABLE, SETTING,
-  encodeAddSuperGroup, encodeClearSuperGroups, encodeGbSend, encodeGbSetup, encodeGbSignal, encodeRemoveSuperGroup,
+  GOBELIEVE_SIGNAL_BACKGROUND, GOBELIEVE_SIGNAL_FOREGROUND, GOBELIEVE_SIGNAL_OFFLINE, GOBELIEVE_SIGNAL_ONLINE, GOBELIEVE_SIGNAL_REACHABLE, SETTING,
+  encodeAddSuperGroup, encodeClearSuperGroups, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRemoveSuperGroup,
   encodeRoom, encodeSet, encodeStart, encodeStop,
 } from './gobelieve-command.js';
-import { GB_CONSTANTS, GB_DEFAULTS, GB_MAX_FRAME, gbEndpoint } from './gobelieve-codes.js';
+import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_MAX_FRAME, gobelieveEndpoint } from './gobelieve-codes.js';
 import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from '../checks.js';
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
@@ -73,8 +73,8 @@ const FACT_RECONNECT_SCHEDULED = '_reconnectScheduled';
 const FACT_AUTH_REFUSED = '_authRefused';
 
 const SIGNALS = {
-  [ENV_ONLINE]: GB_SIGNAL_ONLINE, [ENV_VISIBLE]: GB_SIGNAL_ONLINE, [ENV_OFFLINE]: GB_SIGNAL_OFFLINE,
-  [ENV_APP_HIDE]: GB_SIGNAL_BACKGROUND, [ENV_APP_SHOW]: GB_SIGNAL_FOREGROUND,
+  [ENV_ONLINE]: GOBELIEVE_SIGNAL_ONLINE, [ENV_VISIBLE]: GOBELIEVE_SIGNAL_ONLINE, [ENV_OFFLINE]: GOBELIEVE_SIGNAL_OFFLINE,
+  [ENV_APP_HIDE]: GOBELIEVE_SIGNAL_BACKGROUND, [ENV_APP_SHOW]: GOBELIEVE_SIGNAL_FOREGROUND,
 };
 
 /** The observer properties: the era-E `observer`, then the era-F ones by role. */
@@ -90,7 +90,7 @@ const MAX_TIMER_MS = 2147483647;
 
 /**
  * Returns the class IMService over `engine`, the wasm-bindgen module of a
- * build with GoBelieve (its `gb_*` exports).
+ * build with GoBelieve (its `gobelieve_*` exports).
  */
 export function defineIMService(engine) {
   // Frees the engine of a service collected before it was ever started (or after stop()).
@@ -141,7 +141,7 @@ export function defineIMService(engine) {
         } catch (e) {
           reportError('sending a frame', e);
           forget(c, r.conn);
-          run(c, engine.gb_close(c.h, r.conn, true, now()));
+          run(c, engine.gobelieve_close(c.h, r.conn, true, now()));
         }
         return undefined;
       }
@@ -153,7 +153,7 @@ export function defineIMService(engine) {
         stopTimer(c);
         c.timer = armTimer(() => {
           c.timer = null;
-          run(c, engine.gb_timer(c.h, now()));
+          run(c, engine.gobelieve_timer(c.h, now()));
         }, Math.min(r.delayMs, MAX_TIMER_MS));
         return undefined;
       case OP_DISARM_TIMER: return stopTimer(c);
@@ -164,21 +164,21 @@ export function defineIMService(engine) {
 
   function connect(c, conn, url) {
     try {
-      c.sockets.set(conn, openSocket(url, conn, true, GB_MAX_FRAME, c.onSocket));
+      c.sockets.set(conn, openSocket(url, conn, true, GOBELIEVE_MAX_FRAME, c.onSocket));
     } catch (e) {
       reportError('opening a socket', e);
-      run(c, engine.gb_close(c.h, conn, true, now()));
+      run(c, engine.gobelieve_close(c.h, conn, true, now()));
     }
   }
 
   function socketEvent(c, conn, kind, data) {
-    if (kind === EVENT_BINARY) run(c, engine.gb_binary(c.h, conn, data, now()));
-    else if (kind === EVENT_OPEN) run(c, engine.gb_open(c.h, conn, now()));
-    else if (kind === EVENT_TEXT) run(c, engine.gb_text(c.h, conn, data, now()));
+    if (kind === EVENT_BINARY) run(c, engine.gobelieve_binary(c.h, conn, data, now()));
+    else if (kind === EVENT_OPEN) run(c, engine.gobelieve_open(c.h, conn, now()));
+    else if (kind === EVENT_TEXT) run(c, engine.gobelieve_text(c.h, conn, data, now()));
     else if (kind === EVENT_CLOSED) {
       forget(c, conn);
       c.lastClose = data;
-      run(c, engine.gb_close(c.h, conn, !!data.error, now()));
+      run(c, engine.gobelieve_close(c.h, conn, !!data.error, now()));
     }
   }
 
@@ -254,13 +254,13 @@ export function defineIMService(engine) {
   }
 
   function command(c, bytes) {
-    return run(c, engine.gb_command(c.h, bytes, now()));
+    return run(c, engine.gobelieve_command(c.h, bytes, now()));
   }
 
   /** Drops the engine of `c` for good (its sockets and timer are gone by then). */
   function release(c) {
     if (!c.h) return;
-    engine.gb_free(c.h);
+    engine.gobelieve_free(c.h);
     c.h = 0;
   }
 
@@ -268,7 +268,7 @@ export function defineIMService(engine) {
   function send(service, name, msg, tracked) {
     const c = service._c;
     const m = IM_SERVICE_CALLS[name](msg);
-    const reply = command(c, encodeGbSend(name, m)) || [NOT_CONNECTED];
+    const reply = command(c, encodeGobelieveSend(name, m)) || [NOT_CONNECTED];
     switch (reply[0]) {
       case 0:
         if (tracked) c.sent.set(reply[1], msg);
@@ -298,7 +298,7 @@ export function defineIMService(engine) {
      */
     constructor(observer, options) {
       const given = imServiceOptions(options); // TypeError / RangeError naming the option
-      const props = Object.assign({}, GB_DEFAULTS, { deviceID: guid() });
+      const props = Object.assign({}, GOBELIEVE_DEFAULTS, { deviceID: guid() });
       const endpoint = { host: undefined, port: undefined, protocol: undefined, url: undefined };
       const pairs = [[SETTING.deviceID, props.deviceID]];
       for (const [name, v] of given) {
@@ -308,7 +308,7 @@ export function defineIMService(engine) {
           pairs.push([SETTING[name], v]);
         }
       }
-      const h = engine.gb_create(encodeGbSetup(randomSeed(), pairs));
+      const h = engine.gobelieve_create(encodeGobelieveSetup(randomSeed(), pairs));
       if (!h) throw new Error('imsdk: the engine refused the options');
       const c = {
         h, props, endpoint, state: 0, syncKey: props.syncKey, sockets: new Map(), timer: null, lastClose: undefined,
@@ -329,7 +329,7 @@ export function defineIMService(engine) {
       c.started = true;
       if (c.undoEnv === null) {
         c.undoEnv = watchEnvironment((kind) => {
-          if (SIGNALS[kind]) command(c, encodeGbSignal(SIGNALS[kind]));
+          if (SIGNALS[kind]) command(c, encodeGobelieveSignal(SIGNALS[kind]));
         });
       }
       command(c, encodeStart(url));
@@ -400,17 +400,17 @@ export function defineIMService(engine) {
 
     /** The app went to the background: disconnect until `enterForeground()`. */
     enterBackground() {
-      command(this._c, encodeGbSignal(GB_SIGNAL_BACKGROUND));
+      command(this._c, encodeGobelieveSignal(GOBELIEVE_SIGNAL_BACKGROUND));
     }
 
     enterForeground() {
-      command(this._c, encodeGbSignal(GB_SIGNAL_FOREGROUND));
+      command(this._c, encodeGobelieveSignal(GOBELIEVE_SIGNAL_FOREGROUND));
     }
 
     /** `'wifi'` or `'cell'` (any case) reconnects now; anything else suspends. */
     handleConnectivityChange(reach) {
       const reachable = typeof reach === 'string' && /^(wifi|cell)$/i.test(reach);
-      command(this._c, encodeGbSignal(reachable ? GB_SIGNAL_REACHABLE : GB_SIGNAL_OFFLINE));
+      command(this._c, encodeGobelieveSignal(reachable ? GOBELIEVE_SIGNAL_REACHABLE : GOBELIEVE_SIGNAL_OFFLINE));
     }
 
     /**
@@ -472,14 +472,14 @@ export function defineIMService(engine) {
     }
   }
 
-  constants(IMService, GB_CONSTANTS);
+  constants(IMService, GOBELIEVE_CONSTANTS);
   const proto = IMService.prototype;
   // Server host name (default imnode2.gobelieve.io), port (13891, or 14891 on an https: page),
   // protocol ("ws://" or "wss://"; unset: from the page) and the full URL (overrides the other three).
   for (const name of ENDPOINT) {
     accessor(proto, name, function () {
       const e = this._c.endpoint;
-      return name === 'protocol' ? e.protocol : gbEndpoint(e, name, pageIsSecure());
+      return name === 'protocol' ? e.protocol : gobelieveEndpoint(e, name, pageIsSecure());
     }, function (v) {
       IM_SERVICE_PROPERTIES[name](v);
       this._c.endpoint[name] = v === null ? undefined : v;

@@ -27,14 +27,14 @@ import {
   SETUP, SIGNAL_HIDDEN, SIGNAL_OFFLINE, SIGNAL_ONLINE, SIGNAL_SHOWN,
   encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
 } from './command.js';
-import { MIM_CONSTANTS } from './mobileimsdk-codes.js';
-import { MAX_FRAME_BYTES, field, mimLogin, mimOptions, mimSendRequest } from '../checks.js';
+import { MOBILEIMSDK_CONSTANTS } from './mobileimsdk-codes.js';
+import { MAX_FRAME_BYTES, field, mobileimsdkLogin, mobileimsdkOptions, mobileimsdkSendRequest } from '../checks.js';
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_HIDDEN, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
   armTimer, disarmTimer, now, randomSeed, watchEnvironment,
 } from '../host.js';
-import { mimCodeError, mimError, mimKickout, mimProtocal } from '../observer.js';
+import { mobileimsdkCodeError, mobileimsdkError, mobileimsdkKickout, mobileimsdkProtocal } from '../observer.js';
 import { logOf } from '../api/log.js';
 
 // Event kinds of a batch (src/engine/mobileimsdk/event.rs).
@@ -52,7 +52,7 @@ const ACK = 11;
 const WARNING = 12;
 const STATE = 13;
 
-const { COMMON_CODE_OK, COMMON_INVALID_PROTOCAL, CLIENT_SDK_NO_INITIALED } = MIM_CONSTANTS;
+const { COMMON_CODE_OK, COMMON_INVALID_PROTOCAL, CLIENT_SDK_NO_INITIALED } = MOBILEIMSDK_CONSTANTS;
 const MAX_TIMER_MS = 2147483647;
 
 const SIGNALS = {
@@ -66,7 +66,7 @@ const TIMING_KEYS = {
   qosJustNow: SETUP.qosJustNow, connectTimeout: SETUP.connectTimeout,
 };
 
-/** The engine's setup for checked options (../checks.js `mimOptions`). */
+/** The engine's setup for checked options (../checks.js `mobileimsdkOptions`). */
 function setup(o) {
   const pairs = [];
   if (o.srt) pairs.push([SETUP.dialectSrt, 1]);
@@ -84,7 +84,7 @@ const INTERNAL = {};
 
 /**
  * Returns the class IMClientManager over `engine`, the wasm-bindgen module
- * of a build with MobileIMSDK (its `mim_*` exports). Each call gives a class
+ * of a build with MobileIMSDK (its `mobileimsdk_*` exports). Each call gives a class
  * with its own singleton.
  */
 export function defineIMClientManager(engine) {
@@ -126,7 +126,7 @@ export function defineIMClientManager(engine) {
         } catch (e) {
           logOf(m).error('sending a frame threw:', e);
           forget(m, r.conn);
-          run(m, engine.mim_close(m._h, r.conn, 1006, 'send failed', true, now()));
+          run(m, engine.mobileimsdk_close(m._h, r.conn, 1006, 'send failed', true, now()));
         }
         return undefined;
       }
@@ -136,7 +136,7 @@ export function defineIMClientManager(engine) {
         if (m._released) return undefined;
         m._timer = armTimer(() => {
           m._timer = null;
-          run(m, engine.mim_timer(m._h, now()));
+          run(m, engine.mobileimsdk_timer(m._h, now()));
         }, Math.min(r.delayMs, MAX_TIMER_MS));
         return undefined;
       }
@@ -152,18 +152,18 @@ export function defineIMClientManager(engine) {
       m._sockets.set(conn, openSocket(url, conn, false, MAX_FRAME_BYTES, m._onSocket));
     } catch (e) {
       logOf(m).error('opening a socket threw:', e);
-      run(m, engine.mim_close(m._h, conn, 1006, String((e && e.message) || e), true, now()));
+      run(m, engine.mobileimsdk_close(m._h, conn, 1006, String((e && e.message) || e), true, now()));
     }
   }
 
   function socketEvent(m, conn, kind, data) {
-    if (kind === EVENT_OPEN) run(m, engine.mim_open(m._h, conn, now()));
-    else if (kind === EVENT_TEXT) run(m, engine.mim_text(m._h, conn, data, now()));
-    else if (kind === EVENT_BINARY) run(m, engine.mim_binary(m._h, conn, data, now()));
+    if (kind === EVENT_OPEN) run(m, engine.mobileimsdk_open(m._h, conn, now()));
+    else if (kind === EVENT_TEXT) run(m, engine.mobileimsdk_text(m._h, conn, data, now()));
+    else if (kind === EVENT_BINARY) run(m, engine.mobileimsdk_binary(m._h, conn, data, now()));
     else if (kind === EVENT_CLOSED) {
       forget(m, conn);
       m._lastClose = data;
-      run(m, engine.mim_close(m._h, conn, data.code >>> 0, String(data.reason), !!data.error, now()));
+      run(m, engine.mobileimsdk_close(m._h, conn, data.code >>> 0, String(data.reason), !!data.error, now()));
     }
   }
 
@@ -203,7 +203,7 @@ export function defineIMClientManager(engine) {
 
   /** The protocal of the nine values of `v` from `at` (event.rs). */
   function protocal(v, at, retryCount) {
-    return mimProtocal(v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5], v[at + 6], v[at + 7], v[at + 8], retryCount);
+    return mobileimsdkProtocal(v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5], v[at + 6], v[at + 7], v[at + 8], retryCount);
   }
 
   /** The engine event `kind` with `v`: the seed's callback, and the event for the developer API. */
@@ -231,7 +231,7 @@ export function defineIMClientManager(engine) {
         emit(m, 'reconnecting', { attempt: v[0], delayMs: v[1] });
         break;
       case KICKOUT:
-        call(m, o.chatBaseCB, 'onKickoutCB', mimKickout(v[0], v[1]));
+        call(m, o.chatBaseCB, 'onKickoutCB', mobileimsdkKickout(v[0], v[1]));
         emit(m, 'kickedOut', { code: v[0], reason: v[1] });
         break;
       case MESSAGE: {
@@ -241,7 +241,7 @@ export function defineIMClientManager(engine) {
         break;
       }
       case TRANS_ERROR:
-        call(m, o.chatTransDataCB, 'onTransErrorCB', mimError(v[0], v[1]));
+        call(m, o.chatTransDataCB, 'onTransErrorCB', mobileimsdkError(v[0], v[1]));
         break;
       case LOST: {
         const list = [];
@@ -278,7 +278,7 @@ export function defineIMClientManager(engine) {
 
   /** The packet a refused `send` would have written (for its callBack). */
   function requestProtocal(req, from, fp) {
-    return mimProtocal(false, MIM_CONSTANTS.FROM_CLIENT_TYPE_OF_COMMON$DATA, req.dataContent, from, req.to,
+    return mobileimsdkProtocal(false, MOBILEIMSDK_CONSTANTS.FROM_CLIENT_TYPE_OF_COMMON$DATA, req.dataContent, from, req.to,
       fp === undefined ? (req.fp === undefined ? null : req.fp) : fp, req.qos, req.typeu, -1, 0);
   }
 
@@ -293,12 +293,12 @@ export function defineIMClientManager(engine) {
     m._undoEnv = null;
     if (undo) undo();
     // The engine reports what ends (a pending login, lost messages) and closes the socket.
-    run(m, engine.mim_command(m._h, encodeRelease(), now()));
+    run(m, engine.mobileimsdk_command(m._h, encodeRelease(), now()));
     m._released = true;
     for (const conn of Array.from(m._sockets.keys())) forget(m, conn);
     stopTimer(m);
     // Spent: its engine goes (handle 0 reaches none, so a late socket event is dropped).
-    engine.mim_free(m._h);
+    engine.mobileimsdk_free(m._h);
     m._h = 0;
     return true;
   }
@@ -307,7 +307,7 @@ export function defineIMClientManager(engine) {
     /** Internal: use `IMClientManager.getInstance(options)`. */
     constructor(key, options) {
       if (key !== INTERNAL) throw new TypeError('IMClientManager: use IMClientManager.getInstance(options)');
-      const h = engine.mim_create(setup(options));
+      const h = engine.mobileimsdk_create(setup(options));
       if (!h) throw new Error('imsdk: the engine refused the options');
       this._h = h;
       this._options = options;
@@ -323,7 +323,7 @@ export function defineIMClientManager(engine) {
       this._log = null;
       this._onSocket = (conn, kind, data) => socketEvent(this, conn, kind, data);
       this._undoEnv = watchEnvironment((kind) => {
-        if (!this._released && SIGNALS[kind]) run(this, engine.mim_command(this._h, encodeSignal(SIGNALS[kind]), now()));
+        if (!this._released && SIGNALS[kind]) run(this, engine.mobileimsdk_command(this._h, encodeSignal(SIGNALS[kind]), now()));
       });
     }
 
@@ -340,10 +340,10 @@ export function defineIMClientManager(engine) {
       const given = options !== undefined && options !== null;
       if (current && (initFlag || !given)) return current;
       if (!given) {
-        throw mimCodeError(CLIENT_SDK_NO_INITIALED, 'IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): '
+        throw mobileimsdkCodeError(CLIENT_SDK_NO_INITIALED, 'IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): '
           + 'call IMClientManager.getInstance(options) first');
       }
-      const manager = new IMClientManager(INTERNAL, mimOptions(options));
+      const manager = new IMClientManager(INTERNAL, mobileimsdkOptions(options));
       const previous = current;
       current = manager;
       initFlag = true;
@@ -377,10 +377,10 @@ export function defineIMClientManager(engine) {
         invoke(this, field(args, 'callBack', 'login options'), 'login callBack', CLIENT_SDK_NO_INITIALED, undefined);
         return;
       }
-      const info = mimLogin(args);
+      const info = mobileimsdkLogin(args);
       // Queued first: the result may be in this very batch (e.g. 204 when offline).
       this._loginCallbacks.push(info.callBack);
-      run(this, engine.mim_command(this._h, encodeLogin(info), now()));
+      run(this, engine.mobileimsdk_command(this._h, encodeLogin(info), now()));
     }
 
     /**
@@ -401,10 +401,10 @@ export function defineIMClientManager(engine) {
           cb = undefined;
         }
       }
-      const { error, req } = mimSendRequest(args);
+      const { error, req } = mobileimsdkSendRequest(args);
       if (error) return reportInvalid(this, cb, error);
       if (this._released) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
-      const reply = run(this, engine.mim_command(this._h, encodeSend(req), now())) || [COMMON_INVALID_PROTOCAL, '-1', null];
+      const reply = run(this, engine.mobileimsdk_command(this._h, encodeSend(req), now())) || [COMMON_INVALID_PROTOCAL, '-1', null];
       const code = reply[0];
       if (code === COMMON_CODE_OK) invoke(this, cb, 'send callBack', code, requestProtocal(req, reply[1], reply[2]));
       else if (code === COMMON_INVALID_PROTOCAL) {
@@ -421,7 +421,7 @@ export function defineIMClientManager(engine) {
     logout(callBack) {
       let code = CLIENT_SDK_NO_INITIALED;
       if (!this._released) {
-        const reply = run(this, engine.mim_command(this._h, encodeLogout(), now()));
+        const reply = run(this, engine.mobileimsdk_command(this._h, encodeLogout(), now()));
         code = reply ? reply[0] : COMMON_INVALID_PROTOCAL;
       }
       invoke(this, callBack, 'logout callBack', code, undefined);
@@ -493,8 +493,8 @@ export function defineIMClientManager(engine) {
       return current === this;
     }
   }
-  for (const k of Object.keys(MIM_CONSTANTS)) {
-    Object.defineProperty(IMClientManager, k, { configurable: true, get: () => MIM_CONSTANTS[k] });
+  for (const k of Object.keys(MOBILEIMSDK_CONSTANTS)) {
+    Object.defineProperty(IMClientManager, k, { configurable: true, get: () => MOBILEIMSDK_CONSTANTS[k] });
   }
   return IMClientManager;
 }

@@ -12,9 +12,9 @@ sdk.setWebSocketImpl(WebSocket);
 await sdk.init();
 const { IMService, IMClientManager } = sdk;
 
-const { child, url } = await spawnDevserver(['--mim-accept-all']);
-const gbUrl = url.replace('http', 'ws') + '/ws';
-const mimUrl = url.replace('http', 'ws') + '/websocket';
+const { child, url } = await spawnDevserver(['--mobileimsdk-accept-all']);
+const gobelieveUrl = url.replace('http', 'ws') + '/ws';
+const mobileimsdkUrl = url.replace('http', 'ws') + '/websocket';
 const { test, summary } = runner();
 let uid = 70000 + (process.pid % 1000) * 20;
 const live = [];
@@ -29,7 +29,7 @@ async function until(what, cond, ms = 15000) {
 const post = (p) => fetch(url + p, { method: 'POST' }).then((r) => r.json().catch(() => null));
 
 async function service(user, options, observer) {
-  const s = new IMService(observer, Object.assign({ url: gbUrl, accessToken: await mintToken(url, user) }, options));
+  const s = new IMService(observer, Object.assign({ url: gobelieveUrl, accessToken: await mintToken(url, user) }, options));
   live.push(s);
   return s;
 }
@@ -109,8 +109,8 @@ try {
 
   await test("IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
     const lines = [];
-    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
-    const quiet = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
+    const s = new IMService(undefined, { url: gobelieveUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
+    const quiet = new IMService(undefined, { url: gobelieveUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
     live.push(s, quiet);
     const refusals = [];
     s.on('authFailed', (d) => refusals.push(d.code));
@@ -136,7 +136,7 @@ try {
     const a = ++uid;
     const good = await mintToken(url, a);
     let calls = 0;
-    const s = new IMService(undefined, { url: gbUrl, getToken: async () => (++calls === 1 ? 'not-a-token' : good) });
+    const s = new IMService(undefined, { url: gobelieveUrl, getToken: async () => (++calls === 1 ? 'not-a-token' : good) });
     live.push(s);
     const events = [];
     s.on('authFailed', () => events.push('authFailed'));
@@ -155,7 +155,7 @@ try {
     const received = [];
     const acked = [];
     const mgr = IMClientManager.getInstance({
-      wsUrl: mimUrl,
+      wsUrl: mobileimsdkUrl,
       logLevel: 'warn', // any developer option turns the events on (README)
       chatTransDataCB: { onTransBufferCB: (p) => received.push(p.dataContent) },
       messageQoSCB: { messagesBeReceivedCB: (fp) => acked.push(fp) },
@@ -177,14 +177,14 @@ try {
 
   await test('IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
     const me = 'plain' + ++uid;
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, reloginInterval: 300 });
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, reloginInterval: 300 });
     live.push(mgr);
     const seen = [];
     mgr.on('connected', () => seen.push({ type: 'connected', at: Date.now() }));
     mgr.on('closed', (d) => seen.push(Object.assign({ type: 'closed', at: Date.now() }, d)));
     mgr.on('reconnecting', (d) => seen.push(Object.assign({ type: 'reconnecting', at: Date.now() }, d)));
     check((await mgr.loginAsync({ loginUserId: me, loginToken: 't' })) === 0, 'login');
-    await post('/api/fault/drop?proto=mim&uid=' + me);
+    await post('/api/fault/drop?proto=mobileimsdk&uid=' + me);
     await until('re-logged in', () => seen.filter((e) => e.type === 'connected').length === 2);
     const types = seen.map((e) => e.type).join();
     check(types === 'connected,closed,reconnecting,connected', 'events ' + types);
@@ -204,7 +204,7 @@ try {
     console.warn = (...a) => printed.push(a.join(' '));
     console.error = (...a) => printed.push(a.join(' '));
     try {
-      const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logger,
+      const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, logger,
         chatBaseCB: { onLoginOrReloginSuccessCB() { throw new Error('app bug'); } } });
       live.push(mgr);
       check((await mgr.loginAsync({ loginUserId: 'w' + ++uid, loginToken: 't' })) === 0, 'login');
@@ -225,8 +225,8 @@ try {
       + (detail instanceof Error ? ' ' + detail.stack : ''));
     const tokenA = await mintToken(url, a);
     const tokenB = await mintToken(url, b);
-    const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gbUrl, accessToken: tokenA, logLevel: 'debug', logger });
-    const rx = new IMService(undefined, { url: gbUrl, logLevel: 'debug', logger, getToken: async () => tokenB });
+    const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gobelieveUrl, accessToken: tokenA, logLevel: 'debug', logger });
+    const rx = new IMService(undefined, { url: gobelieveUrl, logLevel: 'debug', logger, getToken: async () => tokenB });
     live.push(tx, rx);
     tx.start();
     rx.start();
@@ -234,17 +234,17 @@ try {
     await tx.sendPeerMessageAsync({ sender: a, receiver: b, content: 'psst', msgLocalID: 3 });
     tx.stop();
     rx.stop();
-    const mimToken = 'mim-secret-' + uid;
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logLevel: 'debug', logger });
+    const mobileimsdkToken = 'mobileimsdk-secret-' + uid;
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, logLevel: 'debug', logger });
     live.push(mgr);
-    await mgr.loginAsync({ loginUserId: 'u' + a, loginToken: mimToken });
+    await mgr.loginAsync({ loginUserId: 'u' + a, loginToken: mobileimsdkToken });
     await mgr.sendAsync({ dataContent: 'hi', toId: 'u' + a });
     mgr.logout();
     mgr.release();
     const all = lines.join('\n');
     check(lines.some((l) => l.startsWith('debug start')) && lines.some((l) => l.startsWith('debug login')), 'no debug lines: ' + all.slice(0, 300));
     check(lines.some((l) => l.startsWith('error onConnectState threw')), 'the throwing observer was not reported');
-    for (const t of [tokenA, tokenB, mimToken]) check(!all.includes(t), 'a token was printed: ' + all);
+    for (const t of [tokenA, tokenB, mobileimsdkToken]) check(!all.includes(t), 'a token was printed: ' + all);
   });
 
   await test('outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
@@ -295,7 +295,7 @@ try {
   await test('outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
     const me = 'u' + ++uid;
     const received = [];
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
     live.push(mgr);
     mgr.login({ loginUserId: me, loginToken: 't' });
     const written = [];

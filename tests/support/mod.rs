@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 #[cfg(feature = "gobelieve")]
-pub mod gb;
+pub mod gobelieve;
 #[cfg(feature = "mobileimsdk")]
-pub mod mim;
+pub mod mobileimsdk;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;

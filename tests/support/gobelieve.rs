@@ -34,8 +34,8 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/js/engine/gobelieve-codes.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = gbEndpoint)]
-    fn _gb_endpoint(e: &JsValue, name: &str, secure: bool) -> JsValue;
+    #[wasm_bindgen(js_name = gobelieveEndpoint)]
+    fn _gobelieve_endpoint(e: &JsValue, name: &str, secure: bool) -> JsValue;
 }
 #[wasm_bindgen(module = "/js/checks.js")]
 extern "C" {
@@ -79,36 +79,38 @@ fn set(o: &Object, name: &str, f: JsValue) {
 /// The engine exports as the glue module has them (what `defineIMService` takes).
 fn exports() -> JsValue {
     let o = Object::new();
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::gb_create(&s.to_vec()));
-    set(&o, "gb_create", create.into_js_value());
-    let free = Closure::<dyn Fn(u32)>::new(engine::gb_free);
-    set(&o, "gb_free", free.into_js_value());
+    let create = Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| {
+        engine::gobelieve_create(&s.to_vec())
+    });
+    set(&o, "gobelieve_create", create.into_js_value());
+    let free = Closure::<dyn Fn(u32)>::new(engine::gobelieve_free);
+    set(&o, "gobelieve_free", free.into_js_value());
     let command =
         Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
-            bytes(engine::gb_command(h, &c.to_vec(), now))
+            bytes(engine::gobelieve_command(h, &c.to_vec(), now))
         });
-    set(&o, "gb_command", command.into_js_value());
+    set(&o, "gobelieve_command", command.into_js_value());
     let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
-        bytes(engine::gb_open(h, conn, now))
+        bytes(engine::gobelieve_open(h, conn, now))
     });
-    set(&o, "gb_open", open.into_js_value());
+    set(&o, "gobelieve_open", open.into_js_value());
     let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        |h, conn, b: Uint8Array, now| bytes(engine::gb_binary(h, conn, &b.to_vec(), now)),
+        |h, conn, b: Uint8Array, now| bytes(engine::gobelieve_binary(h, conn, &b.to_vec(), now)),
     );
-    set(&o, "gb_binary", binary.into_js_value());
+    set(&o, "gobelieve_binary", binary.into_js_value());
     let text =
         Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
-            bytes(engine::gb_text(h, conn, &t, now))
+            bytes(engine::gobelieve_text(h, conn, &t, now))
         });
-    set(&o, "gb_text", text.into_js_value());
+    set(&o, "gobelieve_text", text.into_js_value());
     let close = Closure::<dyn Fn(u32, u32, bool, f64) -> Uint8Array>::new(|h, conn, error, now| {
-        bytes(engine::gb_close(h, conn, error, now))
+        bytes(engine::gobelieve_close(h, conn, error, now))
     });
-    set(&o, "gb_close", close.into_js_value());
-    let timer =
-        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::gb_timer(h, now)));
-    set(&o, "gb_timer", timer.into_js_value());
+    set(&o, "gobelieve_close", close.into_js_value());
+    let timer = Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| {
+        bytes(engine::gobelieve_timer(h, now))
+    });
+    set(&o, "gobelieve_timer", timer.into_js_value());
     let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
     set(&o, "wasm_memory_bytes", memory.into_js_value());
     o.into()

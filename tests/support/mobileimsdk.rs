@@ -30,13 +30,13 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/js/engine/mobileimsdk-codes.js")]
 extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = MIM_CONSTANTS)]
-    static MIM_CONSTANTS: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = MOBILEIMSDK_CONSTANTS)]
+    static MOBILEIMSDK_CONSTANTS: JsValue;
 }
 #[wasm_bindgen(module = "/js/checks.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = mimSend)]
-    fn _mim_send(args: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = mobileimsdkSend)]
+    fn _mobileimsdk_send(args: &JsValue) -> JsValue;
 }
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
@@ -55,8 +55,8 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/js/observer.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = mimError)]
-    fn _mim_error(code: i32, msg: &str) -> JsValue;
+    #[wasm_bindgen(js_name = mobileimsdkError)]
+    fn _mobileimsdk_error(code: i32, msg: &str) -> JsValue;
 }
 
 fn bytes(v: Vec<u8>) -> Uint8Array {
@@ -70,38 +70,42 @@ fn set(o: &Object, name: &str, f: JsValue) {
 /// The engine exports as the glue module has them (what `defineIMClientManager` takes).
 fn exports() -> JsValue {
     let o = Object::new();
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::mim_create(&s.to_vec()));
-    set(&o, "mim_create", create.into_js_value());
-    let free = Closure::<dyn Fn(u32)>::new(engine::mim_free);
-    set(&o, "mim_free", free.into_js_value());
+    let create = Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| {
+        engine::mobileimsdk_create(&s.to_vec())
+    });
+    set(&o, "mobileimsdk_create", create.into_js_value());
+    let free = Closure::<dyn Fn(u32)>::new(engine::mobileimsdk_free);
+    set(&o, "mobileimsdk_free", free.into_js_value());
     let command =
         Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
-            bytes(engine::mim_command(h, &c.to_vec(), now))
+            bytes(engine::mobileimsdk_command(h, &c.to_vec(), now))
         });
-    set(&o, "mim_command", command.into_js_value());
+    set(&o, "mobileimsdk_command", command.into_js_value());
     let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
-        bytes(engine::mim_open(h, conn, now))
+        bytes(engine::mobileimsdk_open(h, conn, now))
     });
-    set(&o, "mim_open", open.into_js_value());
+    set(&o, "mobileimsdk_open", open.into_js_value());
     let text =
         Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
-            bytes(engine::mim_text(h, conn, &t, now))
+            bytes(engine::mobileimsdk_text(h, conn, &t, now))
         });
-    set(&o, "mim_text", text.into_js_value());
+    set(&o, "mobileimsdk_text", text.into_js_value());
     let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        |h, conn, b: Uint8Array, now| bytes(engine::mim_binary(h, conn, &b.to_vec(), now)),
+        |h, conn, b: Uint8Array, now| bytes(engine::mobileimsdk_binary(h, conn, &b.to_vec(), now)),
     );
-    set(&o, "mim_binary", binary.into_js_value());
+    set(&o, "mobileimsdk_binary", binary.into_js_value());
     let close = Closure::<dyn Fn(u32, u32, u32, String, bool, f64) -> Uint8Array>::new(
         |h, conn, code, reason: String, error, now| {
-            bytes(engine::mim_close(h, conn, code, &reason, error, now))
+            bytes(engine::mobileimsdk_close(
+                h, conn, code, &reason, error, now,
+            ))
         },
     );
-    set(&o, "mim_close", close.into_js_value());
-    let timer =
-        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::mim_timer(h, now)));
-    set(&o, "mim_timer", timer.into_js_value());
+    set(&o, "mobileimsdk_close", close.into_js_value());
+    let timer = Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| {
+        bytes(engine::mobileimsdk_timer(h, now))
+    });
+    set(&o, "mobileimsdk_timer", timer.into_js_value());
     let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
     set(&o, "wasm_memory_bytes", memory.into_js_value());
     o.into()
