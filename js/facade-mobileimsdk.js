@@ -13,10 +13,10 @@ import { IDLE, callBack, codeError, constants, forward, forwardCalls, forwardRea
 const MOBILEIMSDK_QUEUED = ['login', 'logout'];
 const MOBILEIMSDK_LISTENERS = { getBaseEventListener: 'chatBaseCB', getTransDataListener: 'chatTransDataCB', getMessageQoSListener: 'messageQoSCB' };
 const MOBILEIMSDK_IDLE = Object.assign({ loggedIn: false, connected: false }, IDLE);
-/** The seed's "socket not open" code, given to send callbacks before the wasm is ready. */
-const MOBILEIMSDK_NOT_OPEN = 3;
-const MOBILEIMSDK_INVALID = 4;
-const NOT_INITIALISED = 203;
+/** The seed's "socket not open" code (given to send callbacks before the wasm is ready), "invalid", "not initialised". */
+const {
+  COMMON_DATA_SEND_FAILD: MOBILEIMSDK_NOT_OPEN, COMMON_INVALID_PROTOCAL: MOBILEIMSDK_INVALID, CLIENT_SDK_NO_INITIALED: NOT_INITIALISED,
+} = MOBILEIMSDK_CONSTANTS;
 
 /** The IMClientManager facade class; `ctx` as for ./facade-gobelieve.js. */
 export function createMobileimsdkFacade(ctx) {

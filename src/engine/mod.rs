@@ -5,6 +5,8 @@
 pub mod batch;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
+#[cfg(all(test, feature = "gobelieve", feature = "mobileimsdk"))]
+mod js_tables;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
 pub mod pump;
