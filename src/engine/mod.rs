@@ -3,6 +3,8 @@
 //! (`js/engine/`). The wasm exports that use it live in `src/web/`.
 
 pub mod batch;
+#[cfg(test)]
+mod driver;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
 #[cfg(all(test, feature = "gobelieve", feature = "mobileimsdk"))]
@@ -10,4 +12,5 @@ mod js_tables;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
 pub mod pump;
+pub mod shell;
 pub mod wire;

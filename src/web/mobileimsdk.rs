@@ -62,7 +62,9 @@ pub fn mobileimsdk_close(
     error: bool,
     now: f64,
 ) -> Vec<u8> {
-    with(handle, |e| e.close(conn, code, reason, error, ms(now)))
+    with(handle, |e| {
+        e.close_with_reason(conn, code, reason, error, ms(now))
+    })
 }
 
 #[wasm_bindgen]

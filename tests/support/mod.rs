@@ -3,6 +3,7 @@
 //! recording observers and bounded waits.
 #![allow(dead_code)]
 
+pub mod exports;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
 #[cfg(feature = "mobileimsdk")]

@@ -295,11 +295,7 @@ pub fn decode_command(input: &[u8]) -> Result<Command, ReadError> {
         }
         _ => return Err(ReadError::BadTag(0)),
     };
-    if r.is_done() {
-        Ok(command)
-    } else {
-        Err(ReadError::BadTag(r.at))
-    }
+    r.end(command)
 }
 
 /// Writes `command` as the JS class does (tests, fuzzing).
