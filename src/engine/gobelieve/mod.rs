@@ -7,7 +7,7 @@
 pub mod command;
 pub mod event;
 
-use crate::core::gobelieve::{Config, MsgToken, SendError, Session};
+use crate::core::gobelieve::{Config, Event, MsgToken, SendError, Session};
 use crate::engine::batch::{Record, Value};
 use crate::engine::pump::Pump;
 use crate::engine::shell::{Glue, Shell};
@@ -97,7 +97,7 @@ impl Glue for GobelieveGlue {
         }
     }
 
-    fn record(&self, _: &Session, e: crate::core::gobelieve::Event) -> Option<Record> {
+    fn record(&self, _: &Session, e: Event) -> Option<Record> {
         Some(event::record(e))
     }
 
