@@ -5,20 +5,20 @@
 // default; void calls are queued; sends return false, as while connecting.
 import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from './checks.js';
 import { pageIsSecure } from './host.js';
-import { GB_CONSTANTS, GB_DEFAULTS, GB_STATES, gbEndpoint } from './engine/gobelieve-codes.js';
+import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_STATES, gobelieveEndpoint } from './engine/gobelieve-codes.js';
 import { defineIMService } from './engine/gobelieve.js';
 import { installGobelieveApi, setupGobelieve } from './api/gobelieve.js';
 import { observerWrapper } from './api/observe-gobelieve.js';
 import { IDLE, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
 
-const GB_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
+const GOBELIEVE_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
   'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
-const GB_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GB_OBSERVERS);
-const GB_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
+const GOBELIEVE_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GOBELIEVE_OBSERVERS);
+const GOBELIEVE_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
-const GB_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
+const GOBELIEVE_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
 /** The properties the IMService facade remembers before the wasm is ready (checked against the class by tests). */
-export const FACADE_PROPERTIES = { IMService: GB_PROPS };
+export const FACADE_PROPERTIES = { IMService: GOBELIEVE_PROPS };
 
 /**
  * The IMService facade class; `ctx` is the loader's (./facade.js):
@@ -27,10 +27,10 @@ export const FACADE_PROPERTIES = { IMService: GB_PROPS };
 export function createGobelieveFacade(ctx) {
   const { whenReady, bind } = ctx;
   let real = null;
-  /** The class over the loaded engine (the glue's `gb_*` exports), made once. */
+  /** The class over the loaded engine (the glue's `gobelieve_*` exports), made once. */
   function serviceClass() {
     const glue = ctx.loaded();
-    if (!real) real = glue && typeof glue.gb_create === 'function' ? defineIMService(glue) : ctx.wasmClass('IMService');
+    if (!real) real = glue && typeof glue.gobelieve_create === 'function' ? defineIMService(glue) : ctx.wasmClass('IMService');
     return real;
   }
   class IMService {
@@ -53,10 +53,10 @@ export function createGobelieveFacade(ctx) {
     }
     get connectState() {
       if (this._real) return this._real.connectState;
-      if (this._failed) return GB_STATES.STATE_UNCONNECTED;
+      if (this._failed) return GOBELIEVE_STATES.STATE_UNCONNECTED;
       // im.js reports CONNECTING from start() on; so does the facade while loading.
       const started = this._calls.reduce((s, [m]) => (m === 'start' ? true : m === 'stop' ? false : s), false);
-      return started ? GB_STATES.STATE_CONNECTING : GB_STATES.STATE_UNCONNECTED;
+      return started ? GOBELIEVE_STATES.STATE_CONNECTING : GOBELIEVE_STATES.STATE_UNCONNECTED;
     }
     /** Stops the service (a started one otherwise stays alive until `stop()`) and frees the wasm object. */
     free() {
@@ -76,14 +76,14 @@ export function createGobelieveFacade(ctx) {
       return ctx.loaded() ? serviceClass().wasmMemoryBytes : 0;
     }
   }
-  constants(IMService, GB_CONSTANTS);
-  forwardProps(IMService.prototype, GB_PROPS, (f, name) => gbDefault(f._props, name));
+  constants(IMService, GOBELIEVE_CONSTANTS);
+  forwardProps(IMService.prototype, GOBELIEVE_PROPS, (f, name) => gobelieveDefault(f._props, name));
   // Observers: the engine gets wrappers that also emit the events; reads give the app's own object.
-  GB_OBSERVERS.forEach((name) => {
+  GOBELIEVE_OBSERVERS.forEach((name) => {
     Object.defineProperty(IMService.prototype, name, {
       configurable: true,
       get() {
-        return this._real ? (this._observers || {})[name] : gbDefault(this._props, name);
+        return this._real ? (this._observers || {})[name] : gobelieveDefault(this._props, name);
       },
       set(v) {
         if (this._failed) throw this._failed;
@@ -93,11 +93,11 @@ export function createGobelieveFacade(ctx) {
     });
   });
   forwardReadOnly(IMService.prototype, IDLE);
-  forwardCalls(IMService.prototype, GB_QUEUED, (f, name, args) => {
+  forwardCalls(IMService.prototype, GOBELIEVE_QUEUED, (f, name, args) => {
     if (IM_SERVICE_CALLS[name]) IM_SERVICE_CALLS[name](...args);
     queueCall(f, name, args);
   });
-  forwardCalls(IMService.prototype, GB_SENDS, (f, name, args) => {
+  forwardCalls(IMService.prototype, GOBELIEVE_SENDS, (f, name, args) => {
     IM_SERVICE_CALLS[name](...args);
     return false;
   });
@@ -108,15 +108,15 @@ export function createGobelieveFacade(ctx) {
 
 /** The value the engine gets for property `name`: observers are wrapped (./api/observe-gobelieve.js). */
 function handOver(f, name, v) {
-  return GB_OBSERVERS.includes(name) ? observerWrapper(f, name, v) : v;
+  return GOBELIEVE_OBSERVERS.includes(name) ? observerWrapper(f, name, v) : v;
 }
 
 /** A property value before load: what was written, else the default. */
-function gbDefault(props, name) {
+function gobelieveDefault(props, name) {
   if (props[name] !== undefined) return props[name];
   if (name === 'device_id') return props.deviceID;
-  if (name === 'host' || name === 'port' || name === 'url') return gbEndpoint(props, name, pageIsSecure());
-  return GB_DEFAULTS[name];
+  if (name === 'host' || name === 'port' || name === 'url') return gobelieveEndpoint(props, name, pageIsSecure());
+  return GOBELIEVE_DEFAULTS[name];
 }
 
 const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];

@@ -3,29 +3,29 @@
 // (./checks.js); `login` and `logout` are queued, `send` calls back 3 (not
 // connected). Once loaded it forwards to the JS class over the engine
 // (./engine/mobileimsdk.js).
-import { mimLogin, mimOptions, mimSend } from './checks.js';
-import { MIM_CONSTANTS } from './engine/mobileimsdk-codes.js';
+import { mobileimsdkLogin, mobileimsdkOptions, mobileimsdkSend } from './checks.js';
+import { MOBILEIMSDK_CONSTANTS } from './engine/mobileimsdk-codes.js';
 import { defineIMClientManager } from './engine/mobileimsdk.js';
 import { attachEngine, installMobileimsdkApi, setupMobileimsdk, usesDeveloperApi } from './api/mobileimsdk.js';
 import { wrapCallbackGroups } from './api/observe-mobileimsdk.js';
 import { IDLE, callBack, codeError, constants, forward, forwardCalls, forwardReadOnly, guid, queueCall } from './facade-shared.js';
 
-const MIM_QUEUED = ['login', 'logout'];
-const MIM_LISTENERS = { getBaseEventListener: 'chatBaseCB', getTransDataListener: 'chatTransDataCB', getMessageQoSListener: 'messageQoSCB' };
-const MIM_IDLE = Object.assign({ loggedIn: false, connected: false }, IDLE);
-/** The seed's "socket not open" code, given to send callbacks before the wasm is ready. */
-const MIM_NOT_OPEN = 3;
-const MIM_INVALID = 4;
-const NOT_INITIALISED = 203;
+const MOBILEIMSDK_QUEUED = ['login', 'logout'];
+const MOBILEIMSDK_LISTENERS = { getBaseEventListener: 'chatBaseCB', getTransDataListener: 'chatTransDataCB', getMessageQoSListener: 'messageQoSCB' };
+const MOBILEIMSDK_IDLE = Object.assign({ loggedIn: false, connected: false }, IDLE);
+/** The seed's "socket not open" code (given to send callbacks before the wasm is ready), "invalid", "not initialised". */
+const {
+  COMMON_DATA_SEND_FAILD: MOBILEIMSDK_NOT_OPEN, COMMON_INVALID_PROTOCAL: MOBILEIMSDK_INVALID, CLIENT_SDK_NO_INITIALED: NOT_INITIALISED,
+} = MOBILEIMSDK_CONSTANTS;
 
 /** The IMClientManager facade class; `ctx` as for ./facade-gobelieve.js. */
 export function createMobileimsdkFacade(ctx) {
   const { whenReady, bind } = ctx;
   let real = null;
-  /** The class over the loaded engine (the glue's `mim_*` exports), made once; or a class the glue provides itself. */
+  /** The class over the loaded engine (the glue's `mobileimsdk_*` exports), made once; or a class the glue provides itself. */
   function managerClass() {
     const glue = ctx.loaded();
-    if (!real) real = glue && typeof glue.mim_create === 'function' ? defineIMClientManager(glue) : ctx.wasmClass('IMClientManager');
+    if (!real) real = glue && typeof glue.mobileimsdk_create === 'function' ? defineIMClientManager(glue) : ctx.wasmClass('IMClientManager');
     return real;
   }
   let current = null;
@@ -56,7 +56,7 @@ export function createMobileimsdkFacade(ctx) {
         throw codeError(NOT_INITIALISED, 'IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): '
           + 'call IMClientManager.getInstance(options) first');
       }
-      mimOptions(options);
+      mobileimsdkOptions(options);
       // The wasm's getInstance releases the previous manager when it builds the next.
       current = new IMClientManager(options);
       initFlag = true;
@@ -88,11 +88,11 @@ export function createMobileimsdkFacade(ctx) {
       } catch (_) {
         cb = undefined;
       }
-      const err = mimSend(args);
+      const err = mobileimsdkSend(args);
       if (err) {
-        if (typeof cb === 'function') callBack(cb, MIM_INVALID, err);
+        if (typeof cb === 'function') callBack(cb, MOBILEIMSDK_INVALID, err);
         else this._log.warn(err.message);
-      } else if (typeof cb === 'function') callBack(cb, MIM_NOT_OPEN);
+      } else if (typeof cb === 'function') callBack(cb, MOBILEIMSDK_NOT_OPEN);
       return undefined;
     }
     free() {
@@ -102,26 +102,26 @@ export function createMobileimsdkFacade(ctx) {
       if (real && real.free) real.free();
     }
   }
-  constants(IMClientManager, MIM_CONSTANTS);
-  forwardReadOnly(IMClientManager.prototype, MIM_IDLE);
-  forwardCalls(IMClientManager.prototype, MIM_QUEUED, (f, name, args) => {
-    if (name === 'login') mimLogin(args[0]);
+  constants(IMClientManager, MOBILEIMSDK_CONSTANTS);
+  forwardReadOnly(IMClientManager.prototype, MOBILEIMSDK_IDLE);
+  forwardCalls(IMClientManager.prototype, MOBILEIMSDK_QUEUED, (f, name, args) => {
+    if (name === 'login') mobileimsdkLogin(args[0]);
     queueCall(f, name, args);
   });
-  Object.keys(MIM_LISTENERS).forEach((name) => {
+  Object.keys(MOBILEIMSDK_LISTENERS).forEach((name) => {
     IMClientManager.prototype[name] = function () {
       const o = this._options;
       if (this._real || this._failed) {
         // The engine holds the wrapped groups (./api/observe-mobileimsdk.js); the app gets its own back.
         const v = forward(this, name, []);
         const wrapped = this._wrappedGroups;
-        return wrapped && v === wrapped[MIM_LISTENERS[name]] ? o[MIM_LISTENERS[name]] : v;
+        return wrapped && v === wrapped[MOBILEIMSDK_LISTENERS[name]] ? o[MOBILEIMSDK_LISTENERS[name]] : v;
       }
-      return o[MIM_LISTENERS[name]];
+      return o[MOBILEIMSDK_LISTENERS[name]];
     };
   });
 
-  installMobileimsdkApi(IMClientManager, { checkSend: mimSend, checkLogin: mimLogin, makeFingerprint: guid });
+  installMobileimsdkApi(IMClientManager, { checkSend: mobileimsdkSend, checkLogin: mobileimsdkLogin, makeFingerprint: guid });
 
 
   return IMClientManager;

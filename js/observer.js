@@ -128,22 +128,22 @@ class Protocal {
 }
 
 /** A packet for the app; `dataContent` and `fp` are null when absent. */
-export function mimProtocal(bridge, type, dataContent, from, to, fp, qos, typeu, sm, retryCount) {
+export function mobileimsdkProtocal(bridge, type, dataContent, from, to, fp, qos, typeu, sm, retryCount) {
   return new Protocal(bridge, type, dataContent, from, to, fp, qos, typeu, sm, retryCount);
 }
 
 /** The argument of `onTransErrorCB`. */
-export function mimError(errorCode, errorMsg) {
+export function mobileimsdkError(errorCode, errorMsg) {
   return { errorCode, errorMsg };
 }
 
 /** The argument of `onKickoutCB`; `reason` is null when the server gave none. */
-export function mimKickout(code, reason) {
+export function mobileimsdkKickout(code, reason) {
   return { code, reason: reason ?? null };
 }
 
 /** An Error carrying a MobileIMSDK code (e.g. 203 when the SDK is not initialised). */
-export function mimCodeError(code, message) {
+export function mobileimsdkCodeError(code, message) {
   const err = new Error(message);
   err.code = code;
   return err;

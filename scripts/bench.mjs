@@ -73,7 +73,7 @@ async function pipeline(send, delivered) {
 
 // ---- GoBelieve -------------------------------------------------------------
 
-function gbPacket(seq, cmd, body) {
+function gobelievePacket(seq, cmd, body) {
   const p = new Uint8Array(12 + body.length);
   const v = new DataView(p.buffer);
   v.setInt32(0, body.length);
@@ -96,7 +96,7 @@ async function rawGoBelieve(url, token, sender, receiver) {
   });
   await new Promise((r) => ws.on('open', r));
   const tok = new TextEncoder().encode(token);
-  ws.send(gbPacket(++seq, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
+  ws.send(gobelievePacket(++seq, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
   const enc = new TextEncoder();
   return {
     send(i, onAck) {
@@ -108,13 +108,13 @@ async function rawGoBelieve(url, token, sender, receiver) {
       v.setInt32(20, i);
       body.set(content, 24);
       acks.push(onAck);
-      ws.send(gbPacket(++seq, 4, body));
+      ws.send(gobelievePacket(++seq, 4, body));
     },
     close: () => ws.close(),
   };
 }
 
-async function gbService(url, uid, observer) {
+async function gobelieveService(url, uid, observer) {
   const im = new IMService(observer, { url, ackTimeout: 60000 });
   im.accessToken = await mintToken(base, uid);
   im.start();
@@ -126,12 +126,12 @@ async function benchGoBelieve(useSdk, round) {
   const url = base.replace(/^http/, 'ws') + '/ws';
   const [a, b] = [1e6 + round * 10 + (useSdk ? 1 : 5), 1e6 + round * 10 + (useSdk ? 2 : 6)];
   let got = 0;
-  const receiver = await gbService(url, b, { handlePeerMessage: () => got++ });
+  const receiver = await gobelieveService(url, b, { handlePeerMessage: () => got++ });
   await new Promise((r) => setTimeout(r, 100)); // let the receiver's first sync settle
   let ms;
   if (useSdk) {
     const pending = new Map();
-    const im = await gbService(url, a, { handleMessageACK: (m) => pending.get(m)() });
+    const im = await gobelieveService(url, a, { handleMessageACK: (m) => pending.get(m)() });
     ms = await pipeline((i, onAck) => {
       const m = { sender: a, receiver: b, content: 'bench ' + i, msgLocalID: i };
       pending.set(m, onAck);
@@ -258,7 +258,7 @@ function referenceGoBelieve(url, token) {
     let opened = false;
     sock.on('open', () => {
       opened = true;
-      sock.send(gbPacket(1, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
+      sock.send(gobelievePacket(1, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
     });
     sock.on('message', (data) => {
       const b = new Uint8Array(data);
@@ -414,7 +414,7 @@ async function timeOnline(p5, client, withOffline) {
 }
 
 async function benchReconnect() {
-  const { child, url } = await spawnDevserver(['--mim-accept-all']);
+  const { child, url } = await spawnDevserver(['--mobileimsdk-accept-all']);
   const p5 = {
     async api(target) {
       const res = await fetch(url + target, { method: 'POST' });
@@ -508,10 +508,10 @@ class FakeSocket {
   send(data) {
     this.sent++;
     const frame = new Uint8Array(data);
-    if (frame[8] === 15) this.reply([gbPacket(0, 3, new Uint8Array(4))]);
+    if (frame[8] === 15) this.reply([gobelievePacket(0, 3, new Uint8Array(4))]);
     else if (frame[8] === 26) {
       const key = frame.slice(12, 20);
-      this.reply([gbPacket(0, 27, key), gbPacket(0, 28, key)]);
+      this.reply([gobelievePacket(0, 27, key), gobelievePacket(0, 28, key)]);
     }
   }
   reply(packets) {
@@ -554,7 +554,7 @@ function bareSends(count) {
     v.setBigInt64(8, 2n);
     v.setInt32(20, i);
     body.set(content, 24);
-    ws.send(gbPacket(++seq, 4, body).buffer);
+    ws.send(gobelievePacket(++seq, 4, body).buffer);
   }
   return performance.now() - t0;
 }
@@ -590,7 +590,7 @@ const P2_SYNC_KEY = 1000;
 
 /**
  * `count` messages from user 2 to user 1 as a GoBelieve server pushes them to
- * an online client (devserver/src/gb/hub.rs): per message a METADATA (its sync
+ * an online client (devserver/src/gobelieve/hub.rs): per message a METADATA (its sync
  * key and the previous one) then the MSG_IM with the PUSH flag, built before
  * the timing. (Without PUSH a stored message is a sync answer, held until its
  * batch's END.)
@@ -603,7 +603,7 @@ function incomingFrames(count) {
     const m = new DataView(meta.buffer);
     m.setBigInt64(0, BigInt(P2_SYNC_KEY + i + 1));
     m.setBigInt64(8, BigInt(P2_SYNC_KEY + i));
-    frames.push(gbPacket(2 * i + 1, 37, meta).buffer);
+    frames.push(gobelievePacket(2 * i + 1, 37, meta).buffer);
     const content = enc.encode('bench ' + i);
     const body = new Uint8Array(24 + content.length);
     const v = new DataView(body.buffer);
@@ -612,7 +612,7 @@ function incomingFrames(count) {
     v.setInt32(16, 1700000000);
     v.setInt32(20, i);
     body.set(content, 24);
-    const im = gbPacket(2 * i + 2, 4, body);
+    const im = gobelievePacket(2 * i + 2, 4, body);
     im[10] = 16; // MESSAGE_FLAG_PUSH
     frames.push(im.buffer);
   }
@@ -668,7 +668,7 @@ async function bareReceives(frames) {
     });
     const ack = new Uint8Array(5);
     new DataView(ack.buffer).setInt32(0, v.getInt32(4));
-    ws.send(gbPacket(++seq, 5, ack).buffer);
+    ws.send(gobelievePacket(++seq, 5, ack).buffer);
   };
   const t0 = performance.now();
   await feed(frames, onmessage, () => got >= frames.length / 2);

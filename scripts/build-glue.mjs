@@ -8,12 +8,12 @@ import path from 'node:path';
 
 /**
  * The JS classes `glue` (the text of a glue module) provides: IMService is a
- * JS class over the `gb_*` exports, IMClientManager over the `mim_*` ones.
+ * JS class over the `gobelieve_*` exports, IMClientManager over the `mobileimsdk_*` ones.
  */
 export function glueClasses(glue) {
   const out = [];
-  if (/export function gb_create\b/.test(glue)) out.push('IMService');
-  if (/export function mim_create\b/.test(glue)) out.push('IMClientManager');
+  if (/export function gobelieve_create\b/.test(glue)) out.push('IMService');
+  if (/export function mobileimsdk_create\b/.test(glue)) out.push('IMClientManager');
   return out;
 }
 
@@ -21,7 +21,7 @@ export function glueClasses(glue) {
 export function glueExports(glue) {
   const names = [];
   for (const m of glue.matchAll(/^export (?:class|function) ([A-Za-z_$][\w$]*)/gm)) names.push(m[1]);
-  return names.filter((n) => n.startsWith('gb_') || n.startsWith('mim_') || n === 'wasm_memory_bytes');
+  return names.filter((n) => n.startsWith('gobelieve_') || n.startsWith('mobileimsdk_') || n === 'wasm_memory_bytes');
 }
 
 /** The glue's copy of `js/<name>` in `dir` (the glue's directory), or null. */

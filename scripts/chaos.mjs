@@ -1,4 +1,4 @@
-// `npm run chaos [-- --seed N[,N...]] [--messages N] [--proto gobelieve|mim] [--build full|own] [--min-faults N]`:
+// `npm run chaos [-- --seed N[,N...]] [--messages N] [--proto gobelieve|mobileimsdk] [--build full|own] [--min-faults N]`:
 // two real clients per protocol (the npm package in Node, one worker each)
 // exchange messages through the dev server while faults fire at random
 // (cuts, stalls, delays, duplicates, restarts; the schedule is seeded), the
@@ -6,7 +6,7 @@
 // nothing acknowledged was lost, no acceptance was delivered twice and every
 // accepted send had exactly one outcome. Needs `npm run build` and
 // `cargo build -p imsdk-devserver`. See tests/chaos/driver.mjs.
-// `--mim-server demo` runs MobileIMSDK against the official demo server's
+// `--mobileimsdk-server demo` runs MobileIMSDK against the official demo server's
 // behaviour instead of a server with offline storage (it loses messages).
 // `--build own` runs each protocol on its one-protocol build (dist/npm/gobelieve.js,
 // mobileimsdk.js) instead of the full one; `--min-faults N` (default 1) fails a
@@ -20,17 +20,17 @@ function option(name, fallback) {
 
 const seeds = option('seed', '1').split(',').map(Number);
 const messages = Number(option('messages', 10000));
-const protos = option('proto', 'gobelieve,mim').split(',');
-// `--mim-server demo`: the official demo server's ACK-on-write, which loses messages to stalled receivers.
-const mimServer = option('mim-server', 'store');
+const protos = option('proto', 'gobelieve,mobileimsdk').split(',');
+// `--mobileimsdk-server demo`: the official demo server's ACK-on-write, which loses messages to stalled receivers.
+const mobileimsdkServer = option('mobileimsdk-server', 'store');
 const own = option('build', 'full') === 'own';
 const minFaults = Number(option('min-faults', 1));
-const OWN_ENTRY = { gobelieve: 'gobelieve', mim: 'mobileimsdk' };
 let failed = false;
 for (const seed of seeds) {
   for (const proto of protos) {
-    const entry = own ? OWN_ENTRY[proto] : 'index';
-    const f = await run({ proto, seed, messages, mimServer, entry });
+    // The one-protocol npm entries are named like the protocols.
+    const entry = own ? proto : 'index';
+    const f = await run({ proto, seed, messages, mobileimsdkServer, entry });
     const { ok, line } = verdict(proto, seed, f, minFaults);
     console.log(line + (own ? ' (dist/npm/' + entry + '.js)' : ''));
     if (!ok) {

@@ -16,8 +16,8 @@ import WebSocket from "ws";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = join(ROOT, "fuzz", "corpus");
-const GB_MAX_BODY = 32768; // a body must be shorter than this
-const MIM_MAX_FRAME = 65536;
+const GOBELIEVE_MAX_BODY = 32768; // a body must be shorter than this
+const MOBILEIMSDK_MAX_FRAME = 65536;
 const PACKET = 4 << 1; // mobileimsdk_protocal: read the text as a Protocal
 
 const seeds = new Map(); // target -> [name, bytes]
@@ -31,7 +31,7 @@ const i32 = (n) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
 const i64 = (n) => { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(n)); return b; };
 const u8 = (n) => Buffer.from([n]);
 const utf8 = (s) => Buffer.from(s, "utf8");
-function gbFrame(seq, cmd, version, flag, body) {
+function gobelieveFrame(seq, cmd, version, flag, body) {
   return Buffer.concat([i32(body.length), i32(seq), Buffer.from([cmd, version, flag, 0]), body]);
 }
 const imBody = (v, sender, receiver, ts, msgid, text) =>
@@ -40,43 +40,43 @@ const imBody = (v, sender, receiver, ts, msgid, text) =>
 function gobelieveSpecSeeds() {
   const t = "gobelieve_frame";
   for (const v of [0, 1, 2]) {
-    seed(t, `spec-im-v${v}`, gbFrame(7, 4, v, 0, imBody(v, 1, 2, 1700000000, 5, "hello")));
-    seed(t, `spec-group-im-v${v}`, gbFrame(8, 8, v, 0x04, imBody(v, 1, 100, 1700000000, 6, "hi group")));
+    seed(t, `spec-im-v${v}`, gobelieveFrame(7, 4, v, 0, imBody(v, 1, 2, 1700000000, 5, "hello")));
+    seed(t, `spec-group-im-v${v}`, gobelieveFrame(8, 8, v, 0x04, imBody(v, 1, 100, 1700000000, 6, "hi group")));
   }
-  seed(t, "spec-auth-status-ok", gbFrame(1, 3, 2, 0, i32(0)));
-  seed(t, "spec-auth-status-refused", gbFrame(1, 3, 2, 0, i32(1)));
-  seed(t, "spec-ack-v1", gbFrame(2, 5, 1, 0, i32(3)));
-  seed(t, "spec-ack-v2-status", gbFrame(2, 5, 2, 0, Buffer.concat([i32(3), u8(64)])));
-  seed(t, "spec-group-notification", gbFrame(3, 7, 2, 0, utf8('{"create":{"group_id":1,"master":1,"members":[1,2]}}')));
-  seed(t, "spec-ping", gbFrame(4, 13, 2, 0, Buffer.alloc(0)));
-  seed(t, "spec-pong", gbFrame(4, 14, 2, 0, Buffer.alloc(0)));
-  seed(t, "spec-auth-token", gbFrame(1, 15, 2, 0, Buffer.concat([u8(3), u8(5), utf8("token"), u8(3), utf8("dev")])));
-  seed(t, "spec-auth-token-overrun", gbFrame(1, 15, 2, 0, Buffer.from([3, 9, 0x61, 0])));
-  seed(t, "spec-rt", gbFrame(5, 17, 2, 0, Buffer.concat([i64(1), i64(2), utf8("rt")])));
-  seed(t, "spec-enter-room", gbFrame(5, 18, 2, 0, i64(9)));
-  seed(t, "spec-leave-room", gbFrame(5, 19, 2, 0, i64(9)));
-  seed(t, "spec-room-im", gbFrame(5, 20, 2, 0, Buffer.concat([i64(1), i64(9), utf8("room")])));
-  seed(t, "spec-system", gbFrame(5, 21, 2, 0, utf8("system text")));
-  seed(t, "spec-unread-count", gbFrame(5, 22, 2, 0, i32(3)));
-  seed(t, "spec-legacy-24", gbFrame(5, 24, 2, 0, Buffer.alloc(0)));
+  seed(t, "spec-auth-status-ok", gobelieveFrame(1, 3, 2, 0, i32(0)));
+  seed(t, "spec-auth-status-refused", gobelieveFrame(1, 3, 2, 0, i32(1)));
+  seed(t, "spec-ack-v1", gobelieveFrame(2, 5, 1, 0, i32(3)));
+  seed(t, "spec-ack-v2-status", gobelieveFrame(2, 5, 2, 0, Buffer.concat([i32(3), u8(64)])));
+  seed(t, "spec-group-notification", gobelieveFrame(3, 7, 2, 0, utf8('{"create":{"group_id":1,"master":1,"members":[1,2]}}')));
+  seed(t, "spec-ping", gobelieveFrame(4, 13, 2, 0, Buffer.alloc(0)));
+  seed(t, "spec-pong", gobelieveFrame(4, 14, 2, 0, Buffer.alloc(0)));
+  seed(t, "spec-auth-token", gobelieveFrame(1, 15, 2, 0, Buffer.concat([u8(3), u8(5), utf8("token"), u8(3), utf8("dev")])));
+  seed(t, "spec-auth-token-overrun", gobelieveFrame(1, 15, 2, 0, Buffer.from([3, 9, 0x61, 0])));
+  seed(t, "spec-rt", gobelieveFrame(5, 17, 2, 0, Buffer.concat([i64(1), i64(2), utf8("rt")])));
+  seed(t, "spec-enter-room", gobelieveFrame(5, 18, 2, 0, i64(9)));
+  seed(t, "spec-leave-room", gobelieveFrame(5, 19, 2, 0, i64(9)));
+  seed(t, "spec-room-im", gobelieveFrame(5, 20, 2, 0, Buffer.concat([i64(1), i64(9), utf8("room")])));
+  seed(t, "spec-system", gobelieveFrame(5, 21, 2, 0, utf8("system text")));
+  seed(t, "spec-unread-count", gobelieveFrame(5, 22, 2, 0, i32(3)));
+  seed(t, "spec-legacy-24", gobelieveFrame(5, 24, 2, 0, Buffer.alloc(0)));
   for (const [cmd, name] of [[26, "sync"], [27, "sync-begin"], [28, "sync-end"], [29, "sync-notify"], [34, "sync-key"]]) {
-    seed(t, `spec-${name}`, gbFrame(6, cmd, 2, 0, i64(2n ** 53n + 1n)));
+    seed(t, `spec-${name}`, gobelieveFrame(6, cmd, 2, 0, i64(2n ** 53n + 1n)));
   }
   for (const [cmd, name] of [[30, "sync-group"], [31, "sync-group-begin"], [32, "sync-group-end"], [33, "sync-group-notify"], [35, "group-sync-key"]]) {
-    seed(t, `spec-${name}`, gbFrame(6, cmd, 2, 0x20, Buffer.concat([i64(100), i64(12)])));
+    seed(t, `spec-${name}`, gobelieveFrame(6, cmd, 2, 0x20, Buffer.concat([i64(100), i64(12)])));
   }
-  seed(t, "spec-metadata", gbFrame(9, 37, 2, 0, Buffer.concat([i64(12), i64(11), Buffer.alloc(16)])));
-  seed(t, "spec-notification", gbFrame(9, 36, 2, 0, utf8('{"kind":"n"}')));
-  seed(t, "spec-customer", gbFrame(9, 64, 2, 0,
+  seed(t, "spec-metadata", gobelieveFrame(9, 37, 2, 0, Buffer.concat([i64(12), i64(11), Buffer.alloc(16)])));
+  seed(t, "spec-notification", gobelieveFrame(9, 36, 2, 0, utf8('{"kind":"n"}')));
+  seed(t, "spec-customer", gobelieveFrame(9, 64, 2, 0,
     Buffer.concat([i64(7), i64(1), i64(7), i64(2), i32(1700000000), utf8('{"text":"cs"}')])));
   // Limits: the largest body allowed, the first refused, a negative length, short and truncated frames.
-  const maxText = "x".repeat(GB_MAX_BODY - 1 - 24);
-  seed(t, "spec-im-max-body", gbFrame(10, 4, 2, 0, imBody(2, 1, 2, 0, 1, maxText)));
-  seed(t, "spec-im-over-limit", gbFrame(10, 4, 2, 0, imBody(2, 1, 2, 0, 1, maxText + "x")));
+  const maxText = "x".repeat(GOBELIEVE_MAX_BODY - 1 - 24);
+  seed(t, "spec-im-max-body", gobelieveFrame(10, 4, 2, 0, imBody(2, 1, 2, 0, 1, maxText)));
+  seed(t, "spec-im-over-limit", gobelieveFrame(10, 4, 2, 0, imBody(2, 1, 2, 0, 1, maxText + "x")));
   seed(t, "spec-negative-length", Buffer.concat([i32(-1), i32(1), Buffer.from([4, 2, 0, 0])]));
   seed(t, "spec-short-header", Buffer.from([0, 0, 0]));
-  seed(t, "spec-truncated", gbFrame(1, 4, 2, 0, imBody(2, 1, 2, 0, 1, "cut")).subarray(0, 20));
-  seed(t, "spec-invalid-utf8", gbFrame(1, 21, 2, 0, Buffer.from([0xff, 0xfe, 0xc3])));
+  seed(t, "spec-truncated", gobelieveFrame(1, 4, 2, 0, imBody(2, 1, 2, 0, 1, "cut")).subarray(0, 20));
+  seed(t, "spec-invalid-utf8", gobelieveFrame(1, 21, 2, 0, Buffer.from([0xff, 0xfe, 0xc3])));
 }
 
 // ---- MobileIMSDK: one Protocal JSON per text frame ----
@@ -106,8 +106,8 @@ function mobileimsdkSpecSeeds() {
   // Data packets whose frame is exactly at and just over the 64 KiB limit.
   const frameOf = (n) => protocal({ type: 2, dataContent: "y".repeat(n), from: "2", fp: "f", QoS: true, typeu: 0 });
   const overhead = frameOf(0).length;
-  texts.push(["data-at-limit", frameOf(MIM_MAX_FRAME - overhead)]);
-  texts.push(["data-over-limit", frameOf(MIM_MAX_FRAME - overhead + 1)]);
+  texts.push(["data-at-limit", frameOf(MOBILEIMSDK_MAX_FRAME - overhead)]);
+  texts.push(["data-over-limit", frameOf(MOBILEIMSDK_MAX_FRAME - overhead + 1)]);
   const json = [
     ["nesting-64", "[".repeat(64) + "]".repeat(64)],
     ["nesting-65", "[".repeat(65) + "]".repeat(65)],
@@ -140,7 +140,7 @@ async function startDevserver() {
   const bin = join(ROOT, "target", "debug", "devserver");
   if (!existsSync(bin)) execFileSync("cargo", ["build", "-p", "imsdk-devserver"], { cwd: ROOT, stdio: "inherit" });
   const child = spawn(bin, ["--host", "127.0.0.1", "--port", "0", "--exit-on-stdin-close",
-    "--token", "ta=1", "--token", "tb=2", "--mim-accept-all"], { stdio: ["pipe", "pipe", "inherit"] });
+    "--token", "ta=1", "--token", "tb=2", "--mobileimsdk-accept-all"], { stdio: ["pipe", "pipe", "inherit"] });
   const line = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once("line", resolve);
@@ -171,36 +171,36 @@ async function devserverSeeds() {
   const server = await startDevserver();
   try {
     // GoBelieve: two users authenticate, sync, and exchange a peer message and its ACK.
-    const gb = { a: [], b: [] };
-    const a = await connect(`${server.url}/ws`, (f) => gb.a.push(f));
-    const b = await connect(`${server.url}/ws`, (f) => gb.b.push(f));
+    const gobelieve = { a: [], b: [] };
+    const a = await connect(`${server.url}/ws`, (f) => gobelieve.a.push(f));
+    const b = await connect(`${server.url}/ws`, (f) => gobelieve.b.push(f));
     const auth = (tok) => Buffer.concat([u8(3), u8(tok.length), utf8(tok), u8(3), utf8("dev")]);
-    a.send(gbFrame(1, 15, 2, 0, auth("ta")));
-    b.send(gbFrame(1, 15, 2, 0, auth("tb")));
-    a.send(gbFrame(2, 26, 2, 0, i64(0)));
-    b.send(gbFrame(2, 26, 2, 0, i64(0)));
-    await wait("GoBelieve auth", () => gb.a.length > 0 && gb.b.length > 0);
-    a.send(gbFrame(3, 4, 2, 0, imBody(2, 1, 2, 0, 1, '{"text":"hello from the seed script"}')));
-    a.send(gbFrame(4, 13, 2, 0, Buffer.alloc(0)));
-    await wait("GoBelieve delivery", () => gb.b.some((f) => f[8] === 4) && gb.a.some((f) => f[8] === 5));
-    b.send(gbFrame(3, 26, 2, 0, i64(0)));
+    a.send(gobelieveFrame(1, 15, 2, 0, auth("ta")));
+    b.send(gobelieveFrame(1, 15, 2, 0, auth("tb")));
+    a.send(gobelieveFrame(2, 26, 2, 0, i64(0)));
+    b.send(gobelieveFrame(2, 26, 2, 0, i64(0)));
+    await wait("GoBelieve auth", () => gobelieve.a.length > 0 && gobelieve.b.length > 0);
+    a.send(gobelieveFrame(3, 4, 2, 0, imBody(2, 1, 2, 0, 1, '{"text":"hello from the seed script"}')));
+    a.send(gobelieveFrame(4, 13, 2, 0, Buffer.alloc(0)));
+    await wait("GoBelieve delivery", () => gobelieve.b.some((f) => f[8] === 4) && gobelieve.a.some((f) => f[8] === 5));
+    b.send(gobelieveFrame(3, 26, 2, 0, i64(0)));
     await new Promise((r) => setTimeout(r, 200));
     a.close(); b.close();
-    [...gb.a, ...gb.b].forEach((f, i) => seed("gobelieve_frame", `devserver-${i}`, f));
+    [...gobelieve.a, ...gobelieve.b].forEach((f, i) => seed("gobelieve_frame", `devserver-${i}`, f));
 
     // MobileIMSDK: two users log in and exchange a QoS message, its ACK and a keep-alive.
-    const mim = { a: [], b: [] };
-    const ma = await connect(`${server.url}/websocket`, (f) => mim.a.push(f));
-    const mb = await connect(`${server.url}/websocket`, (f) => mim.b.push(f));
+    const mobileimsdk = { a: [], b: [] };
+    const ma = await connect(`${server.url}/websocket`, (f) => mobileimsdk.a.push(f));
+    const mb = await connect(`${server.url}/websocket`, (f) => mobileimsdk.b.push(f));
     const login = (uid) => protocal({ type: 0, dataContent: JSON.stringify({ loginUserId: uid, loginToken: "t", extra: null, firstLoginTime: 0 }), from: uid, to: "0" });
     ma.send(login("1"));
     mb.send(login("2"));
-    await wait("MobileIMSDK login", () => mim.a.length > 0 && mim.b.length > 0);
+    await wait("MobileIMSDK login", () => mobileimsdk.a.length > 0 && mobileimsdk.b.length > 0);
     ma.send(protocal({ type: 2, dataContent: "hello from the seed script", from: "1", to: "2", fp: "seed-fp-1", QoS: true, typeu: 0 }));
     ma.send(protocal({ type: 1, dataContent: "{}", from: "1", to: "0" }));
-    await wait("MobileIMSDK delivery", () => mim.b.some((f) => f.includes('"type":2')) && mim.a.length > 2);
+    await wait("MobileIMSDK delivery", () => mobileimsdk.b.some((f) => f.includes('"type":2')) && mobileimsdk.a.length > 2);
     ma.close(); mb.close();
-    [...mim.a, ...mim.b].forEach((f, i) => {
+    [...mobileimsdk.a, ...mobileimsdk.b].forEach((f, i) => {
       seed("mobileimsdk_json", `devserver-${i}`, f);
       seed("mobileimsdk_protocal", `devserver-${i}`, Buffer.concat([u8(PACKET), utf8(f)]));
     });

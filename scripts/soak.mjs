@@ -1,4 +1,4 @@
-// `npm run soak [-- --minutes 10] [--clients 20] [--rate N] [--seed N] [--proto gobelieve,mim]`:
+// `npm run soak [-- --minutes 10] [--clients 20] [--rate N] [--seed N] [--proto gobelieve,mobileimsdk]`:
 // CLIENTS real clients per protocol (the npm package in Node, one worker
 // each, in a ring) send at a steady RATE messages per second in all for
 // MINUTES through the dev server (both protocols at once), with a fault now and then (every 3-8 s),
@@ -23,7 +23,7 @@ const minutes = Number(option('minutes', 10));
 const clients = Number(option('clients', 20));
 const rate = Number(option('rate', clients * 2));
 const seed = Number(option('seed', 1));
-const protos = option('proto', 'gobelieve,mim').split(',');
+const protos = option('proto', 'gobelieve,mobileimsdk').split(',');
 const MiB = 1024 * 1024;
 const KiB = 1024;
 /** Per-client ceilings on the growth from the start to the end of the soak. */

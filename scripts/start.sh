@@ -11,4 +11,4 @@ log "starting the dev server (Ctrl-C stops it)"
 if [ "$PORT" != 0 ]; then
   log "demo chat: open http://127.0.0.1:$PORT/ in two browser windows and log in as two users"
 fi
-exec "$ROOT/target/release/devserver" --host 127.0.0.1 --port "$PORT" --www www --static /pkg/=pkg --static /dist/=dist --mim-accept-all
+exec "$ROOT/target/release/devserver" --host 127.0.0.1 --port "$PORT" --www www --static /pkg/=pkg --static /dist/=dist --mobileimsdk-accept-all

@@ -45,7 +45,7 @@ stage "build the dev server" cargo build -p imsdk-devserver
 # /dist, /tests and /test-output: the npm and script-tag suites (tests/support/node-env.mjs STATIC_MOUNTS).
 mkdir -p dist test-output
 start_devserver --www www --static /pkg/=pkg --static /dist/=dist --static /tests/=tests --static /test-output/=test-output \
-  --mim-accept-all
+  --mobileimsdk-accept-all
 log "dev server at $DEVSERVER_URL"
 # The browser suites read the server's address at compile time (toolchain P14).
 export IM_DEVSERVER_URL="$DEVSERVER_URL" WASM_BINDGEN_TEST_TIMEOUT=180

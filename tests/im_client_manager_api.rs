@@ -1,13 +1,13 @@
 //! IMClientManager's JS surface without a server: the seed's constants, the
 //! singleton and its release, argument errors, `send` codes when not logged
 //! in, the Protocal objects. Runs in headless Chromium, on the JS class
-//! (js/engine/mobileimsdk.js) over this binary's engine (tests/support/mim.rs).
+//! (js/engine/mobileimsdk.js) over this binary's engine (tests/support/mobileimsdk.rs).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
 use js_sys::{Array, Error, Function, Object, RangeError, Reflect, TypeError};
-use support::mim::{Class, ImClientManager};
+use support::mobileimsdk::{Class, ImClientManager};
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

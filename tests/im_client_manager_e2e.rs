@@ -1,12 +1,12 @@
 //! IMClientManager end to end in headless Chromium against the dev server's
 //! MobileIMSDK v6 endpoint (issue 3, part D). The server runs with
-//! `--mim-accept-all` (see scripts/test.sh).
+//! `--mobileimsdk-accept-all` (see scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
 use js_sys::{Array, Function, Reflect};
-use support::mim::{Class, ImClientManager};
+use support::mobileimsdk::{Class, ImClientManager};
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,7 +54,7 @@ fn user(uid: &str, extra: &[(&str, JsValue)]) -> User {
 }
 
 fn fresh() -> String {
-    format!("mim{}", fresh_uid())
+    format!("mobileimsdk{}", fresh_uid())
 }
 
 fn arg(call: &JsValue, i: u32) -> JsValue {
@@ -145,7 +145,7 @@ impl User {
 async fn server_sessions(uid: &str) -> u32 {
     let body = api("/api/stats").await;
     let stats = js_sys::JSON::parse(&body).expect("stats are JSON");
-    let by_uid = get(&get(&stats, "mim"), "by_uid");
+    let by_uid = get(&get(&stats, "mobileimsdk"), "by_uid");
     get(&by_uid, uid).as_f64().unwrap_or(0.0) as u32
 }
 
@@ -255,14 +255,14 @@ async fn a_silent_server_is_detected_in_time_and_the_client_logs_in_again() {
     );
     a.login().await;
     let successes = a.count("onLoginOrReloginSuccessCB");
-    api("/api/fault/pings?proto=mim&answer=0").await;
+    api("/api/fault/pings?proto=mobileimsdk&answer=0").await;
     let silent_at = js_sys::Date::now();
     wait_until("onLinkCloseMessageCB", 10_000.0, || {
         a.count("onLinkCloseMessageCB") > 0
     })
     .await;
     let elapsed = js_sys::Date::now() - silent_at;
-    api("/api/fault/pings?proto=mim&answer=1").await;
+    api("/api/fault/pings?proto=mobileimsdk&answer=1").await;
     assert!(
         elapsed <= INTERVAL + TIMEOUT + CHECK,
         "link loss detected after {elapsed} ms"

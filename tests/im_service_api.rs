@@ -5,7 +5,7 @@
 mod support;
 
 use js_sys::{Object, RangeError, TypeError};
-use support::gb::ImService;
+use support::gobelieve::ImService;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -4,7 +4,7 @@
 mod support;
 
 use js_sys::Object;
-use support::gb::ImService;
+use support::gobelieve::ImService;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;

@@ -87,7 +87,7 @@ function errorText(err) {
 
 // ---- GoBelieve: IMService ----
 
-const GB_STATES = ['disconnected', 'connecting', 'connected', 'failed', 'auth-failed'];
+const GOBELIEVE_STATES = ['disconnected', 'connecting', 'connected', 'failed', 'auth-failed'];
 
 function goBelieveChat() {
   let im = null;
@@ -110,7 +110,7 @@ function goBelieveChat() {
       // One outbox per user, so two users in one browser keep their own queues.
       const kept = outbox ? { outbox: 'indexeddb', outboxName: `demo-${uid}` } : {};
       im = new sdk.IMService(null, { url, accessToken: token, ...kept });
-      im.on('state', (d) => events.state(GB_STATES[d.new] || String(d.new)));
+      im.on('state', (d) => events.state(GOBELIEVE_STATES[d.new] || String(d.new)));
       im.on('closed', events.closed);
       im.on('reconnecting', events.reconnecting);
       im.on('connected', events.connected);
@@ -212,12 +212,12 @@ function mobileImChat() {
 
 // ---- the page ----
 
-const chats = { gobelieve: goBelieveChat, mim: mobileImChat };
+const chats = { gobelieve: goBelieveChat, mobileimsdk: mobileImChat };
 let chat = null;
 
 function defaultServer(protocol) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${protocol === 'mim' ? '/websocket' : '/ws'}`;
+  return `${scheme}//${location.host}${protocol === 'mobileimsdk' ? '/websocket' : '/ws'}`;
 }
 
 /** Asks the dev server for a token (GoBelieve; MobileIMSDK accepts it too). */
@@ -271,7 +271,7 @@ async function logIn(event) {
         token = await mintToken(uid);
       } catch (e) {
         // A real MobileIMSDK server may accept any token; GoBelieve needs one.
-        if (protocol !== 'mim') throw e;
+        if (protocol !== 'mobileimsdk') throw e;
         token = 'demo';
       }
     }
@@ -303,7 +303,7 @@ function sendMessage(event) {
 }
 
 function prefill() {
-  // ?protocol=mim&uid=1&peer=2&outbox=1 fills the forms, handy for bookmarking two windows.
+  // ?protocol=mobileimsdk&uid=1&peer=2&outbox=1 fills the forms, handy for bookmarking two windows.
   const q = new URLSearchParams(location.search);
   if (q.get('protocol') in chats) ui.protocol.value = q.get('protocol');
   ui.uid.value = q.get('uid') || '';
@@ -314,7 +314,7 @@ function prefill() {
 }
 
 ui.protocol.addEventListener('change', () => {
-  const other = ui.protocol.value === 'mim' ? 'gobelieve' : 'mim';
+  const other = ui.protocol.value === 'mobileimsdk' ? 'gobelieve' : 'mobileimsdk';
   // Follow the protocol unless the user typed a server of their own.
   if (ui.server.value === defaultServer(other)) ui.server.value = defaultServer(ui.protocol.value);
 });

@@ -5,7 +5,7 @@ use crate::config::GroupSpec;
 use crate::conn::Out;
 use crate::flood::Flood;
 use crate::http::{RequestHead, Response};
-use crate::mim::hub::MimHub;
+use crate::mobileimsdk::hub::MobileimsdkHub;
 use crate::server::App;
 use imsdk::core::gobelieve::codec::Body;
 use serde_json::json;
@@ -64,18 +64,22 @@ pub fn handle(app: &App, head: &RequestHead) -> Response {
 }
 
 fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
-    let gb = || app.gb.lock().unwrap_or_else(|e| e.into_inner());
-    let mim = || app.mim.lock().unwrap_or_else(|e| e.into_inner());
+    let gobelieve = || app.gobelieve.lock().unwrap_or_else(|e| e.into_inner());
+    let mobileimsdk = || app.mobileimsdk.lock().unwrap_or_else(|e| e.into_inner());
     let proto = q.get("proto").map(String::as_str);
     Ok(match path {
-        "/api/stats" => ok(json!({ "gobelieve": gb().stats(), "mim": mim().stats() })),
+        "/api/stats" => {
+            ok(json!({ "gobelieve": gobelieve().stats(), "mobileimsdk": mobileimsdk().stats() }))
+        }
         "/api/token" => {
             let uid: i64 = required(q, "uid")?;
-            let appid = num(q, "appid")?.unwrap_or(app.cfg.gb_appid);
+            let appid = num(q, "appid")?.unwrap_or(app.cfg.gobelieve_appid);
             let n = TOKENS_MINTED.fetch_add(1, Ordering::Relaxed);
             let token = format!("t{uid}-{n}-{:x}", crate::clock::now_ms());
-            gb().add_token(token.clone(), appid, uid);
-            mim().extra_tokens.insert(token.clone(), uid.to_string());
+            gobelieve().add_token(token.clone(), appid, uid);
+            mobileimsdk()
+                .extra_tokens
+                .insert(token.clone(), uid.to_string());
             ok(json!({ "token": token, "uid": uid, "appid": appid }))
         }
         "/api/group" => {
@@ -85,14 +89,16 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                 super_group: flag(q, "super"),
                 muted: id_list(q, "muted")?,
             };
-            gb().set_group(&spec);
+            gobelieve().set_group(&spec);
             ok(json!({ "gid": spec.gid }))
         }
         "/api/fault/drop" => {
             let n = match proto {
-                Some("gobelieve") => gb().drop_connections(num(q, "uid")?),
-                Some("mim") => mim().drop_connections(q.get("uid").map(String::as_str)),
-                _ => return Err(bad("proto must be gobelieve or mim")),
+                Some("gobelieve") => gobelieve().drop_connections(num(q, "uid")?),
+                Some("mobileimsdk") => {
+                    mobileimsdk().drop_connections(q.get("uid").map(String::as_str))
+                }
+                _ => return Err(bad("proto must be gobelieve or mobileimsdk")),
             };
             ok(json!({ "dropped": n }))
         }
@@ -103,18 +109,18 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                 _ => Out::Delay(ms),
             };
             let n = match proto {
-                Some("gobelieve") => gb().signal(num(q, "uid")?, out),
-                Some("mim") => mim().signal(q.get("uid").map(String::as_str), out),
-                _ => return Err(bad("proto must be gobelieve or mim")),
+                Some("gobelieve") => gobelieve().signal(num(q, "uid")?, out),
+                Some("mobileimsdk") => mobileimsdk().signal(q.get("uid").map(String::as_str), out),
+                _ => return Err(bad("proto must be gobelieve or mobileimsdk")),
             };
             ok(json!({ "links": n, "ms": ms.as_millis() as u64 }))
         }
         "/api/fault/pings" => {
             let answer = flag(q, "answer");
             match proto {
-                Some("gobelieve") => gb().answer_pings = answer,
-                Some("mim") => mim().answer_keep_alive = answer,
-                _ => return Err(bad("proto must be gobelieve or mim")),
+                Some("gobelieve") => gobelieve().answer_pings = answer,
+                Some("mobileimsdk") => mobileimsdk().answer_keep_alive = answer,
+                _ => return Err(bad("proto must be gobelieve or mobileimsdk")),
             }
             ok(json!({ "answer": answer }))
         }
@@ -124,15 +130,15 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()) =
                 Some(Instant::now() + Duration::from_millis(down_ms));
-            let n = gb().drop_connections(None) + mim().drop_connections(None);
+            let n = gobelieve().drop_connections(None) + mobileimsdk().drop_connections(None);
             ok(json!({ "dropped": n, "down_ms": down_ms }))
         }
         "/api/fault/duplicate" => {
             let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
             match proto {
-                Some("gobelieve") => gb().duplicate_next(required(q, "uid")?),
-                None | Some("mim") => mim().duplicate_next(uid),
-                _ => return Err(bad("proto must be gobelieve or mim")),
+                Some("gobelieve") => gobelieve().duplicate_next(required(q, "uid")?),
+                None | Some("mobileimsdk") => mobileimsdk().duplicate_next(uid),
+                _ => return Err(bad("proto must be gobelieve or mobileimsdk")),
             }
             ok(json!({ "uid": uid }))
         }
@@ -147,15 +153,15 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
             let from = q.get("from").map_or("0", String::as_str);
             let (links, frames) = match proto {
                 Some("gobelieve") => {
-                    let appid = num(q, "appid")?.unwrap_or(app.cfg.gb_appid);
+                    let appid = num(q, "appid")?.unwrap_or(app.cfg.gobelieve_appid);
                     let from = from.parse().map_err(|_| bad("from is not a number"))?;
-                    gb().flood(appid, required(q, "uid")?, from, flood)
+                    gobelieve().flood(appid, required(q, "uid")?, from, flood)
                 }
-                Some("mim") => {
-                    let frames = mim().flood(uid, from, flood);
+                Some("mobileimsdk") => {
+                    let frames = mobileimsdk().flood(uid, from, flood);
                     (usize::from(frames > 0), frames)
                 }
-                _ => return Err(bad("proto must be gobelieve or mim")),
+                _ => return Err(bad("proto must be gobelieve or mobileimsdk")),
             };
             ok(json!({ "links": links, "frames": frames }))
         }
@@ -164,12 +170,12 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                 return Err(bad("proto must be gobelieve"));
             }
             let on = flag(q, "on");
-            gb().withhold_acks = on;
+            gobelieve().withhold_acks = on;
             ok(json!({ "withhold": on }))
         }
         "/api/gobelieve/inject" => {
             let uid: i64 = required(q, "uid")?;
-            let appid = num(q, "appid")?.unwrap_or(app.cfg.gb_appid);
+            let appid = num(q, "appid")?.unwrap_or(app.cfg.gobelieve_appid);
             let text = q.get("text").cloned().unwrap_or_default();
             let body = match q.get("kind").map(String::as_str) {
                 Some("system") => Body::System(text),
@@ -179,7 +185,7 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                     let bytes = decode_hex(q.get("hex").map_or("", String::as_str))
                         .ok_or_else(|| bad("hex is not hex"))?;
                     return Ok(ok(
-                        json!({ "delivered": gb().inject_raw(appid, uid, bytes) }),
+                        json!({ "delivered": gobelieve().inject_raw(appid, uid, bytes) }),
                     ));
                 }
                 _ => {
@@ -188,25 +194,25 @@ fn route(app: &App, path: &str, q: &Query) -> Result<Response, Response> {
                     ))
                 }
             };
-            ok(json!({ "delivered": gb().inject(appid, uid, body) }))
+            ok(json!({ "delivered": gobelieve().inject(appid, uid, body) }))
         }
-        "/api/mim/kickout" => {
+        "/api/mobileimsdk/kickout" => {
             let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
             let code = num(q, "code")?.unwrap_or(1);
-            ok(json!({ "kicked": mim().kickout(uid, code) }))
+            ok(json!({ "kicked": mobileimsdk().kickout(uid, code) }))
         }
-        "/api/mim/raw" => {
+        "/api/mobileimsdk/raw" => {
             let uid = q.get("uid").ok_or_else(|| bad("uid is required"))?;
             let text = q.get("text").map_or("", String::as_str);
-            ok(json!({ "sent": mim().send_raw(uid, text) }))
+            ok(json!({ "sent": mobileimsdk().send_raw(uid, text) }))
         }
-        "/api/mim/send" => {
+        "/api/mobileimsdk/send" => {
             let to = q.get("to").ok_or_else(|| bad("to is required"))?;
             let from = q.get("from").map_or("0", String::as_str);
             let data = q.get("data").map_or("", String::as_str);
             let qos = q.get("qos").is_none_or(|v| v == "1" || v == "true");
             let typeu = num(q, "typeu")?.unwrap_or(-1);
-            let fp = MimHub::send_from_server(&app.mim, from, to, data, qos, typeu);
+            let fp = MobileimsdkHub::send_from_server(&app.mobileimsdk, from, to, data, qos, typeu);
             ok(json!({ "sent": fp.is_some(), "fp": fp }))
         }
         _ => Response::json(404, &json!({ "error": "no such API" })),

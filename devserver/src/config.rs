@@ -37,35 +37,35 @@ pub struct Config {
     pub mounts: Vec<Mount>,
     /// Exit when standard input reaches end of file (set by test harnesses).
     pub exit_on_stdin_close: bool,
-    /// GoBelieve token table: token → uid (appid [`Config::gb_appid`]).
-    pub gb_tokens: HashMap<String, i64>,
+    /// GoBelieve token table: token → uid (appid [`Config::gobelieve_appid`]).
+    pub gobelieve_tokens: HashMap<String, i64>,
     /// App id of tokens given on the command line and minted without `appid`.
-    pub gb_appid: i64,
+    pub gobelieve_appid: i64,
     /// GoBelieve groups known at start.
-    pub gb_groups: Vec<GroupSpec>,
+    pub gobelieve_groups: Vec<GroupSpec>,
     /// Largest number of messages one SYNC answers with.
-    pub gb_sync_batch: usize,
+    pub gobelieve_sync_batch: usize,
     /// Read deadline of a GoBelieve connection (re-armed per packet).
-    pub gb_read_timeout: Duration,
+    pub gobelieve_read_timeout: Duration,
     /// MobileIMSDK: accept any uid and token (the demo server's behaviour).
-    pub mim_accept_all: bool,
+    pub mobileimsdk_accept_all: bool,
     /// MobileIMSDK token table: uid → token.
-    pub mim_tokens: HashMap<String, String>,
+    pub mobileimsdk_tokens: HashMap<String, String>,
     /// MobileIMSDK idle timeout (from the sense mode unless overridden).
-    pub mim_idle: Duration,
+    pub mobileimsdk_idle: Duration,
     /// S2C QoS checker period (official 5 s).
-    pub mim_qos_check: Duration,
+    pub mobileimsdk_qos_check: Duration,
     /// S2C QoS "just now" age below which a packet is not resent (official 2 s).
-    pub mim_qos_just_now: Duration,
+    pub mobileimsdk_qos_just_now: Duration,
     /// ACK a C2C QoS message whose receiver is offline (as if stored offline).
-    pub mim_offline_ack: bool,
+    pub mobileimsdk_offline_ack: bool,
     /// Keep every C2C QoS message until its receiver ACKs it: stored while the
     /// receiver is offline (and the sender ACKed), resent to the receiver's
     /// current session every check, never declared lost (a server with
     /// offline storage, unlike the official demo).
-    pub mim_offline_store: bool,
+    pub mobileimsdk_offline_store: bool,
     /// Stamp `sm` with the server time on every packet written.
-    pub mim_server_timestamp: bool,
+    pub mobileimsdk_server_timestamp: bool,
 }
 
 impl Default for Config {
@@ -75,19 +75,19 @@ impl Default for Config {
             port: 8080,
             mounts: Vec::new(),
             exit_on_stdin_close: false,
-            gb_tokens: HashMap::new(),
-            gb_appid: 1,
-            gb_groups: Vec::new(),
-            gb_sync_batch: 100,
-            gb_read_timeout: Duration::from_secs(360),
-            mim_accept_all: false,
-            mim_tokens: HashMap::new(),
-            mim_idle: idle_for_sense_mode(5).unwrap_or(Duration::from_secs(11)),
-            mim_qos_check: Duration::from_millis(5000),
-            mim_qos_just_now: Duration::from_millis(2000),
-            mim_offline_ack: false,
-            mim_offline_store: false,
-            mim_server_timestamp: false,
+            gobelieve_tokens: HashMap::new(),
+            gobelieve_appid: 1,
+            gobelieve_groups: Vec::new(),
+            gobelieve_sync_batch: 100,
+            gobelieve_read_timeout: Duration::from_secs(360),
+            mobileimsdk_accept_all: false,
+            mobileimsdk_tokens: HashMap::new(),
+            mobileimsdk_idle: idle_for_sense_mode(5).unwrap_or(Duration::from_secs(11)),
+            mobileimsdk_qos_check: Duration::from_millis(5000),
+            mobileimsdk_qos_just_now: Duration::from_millis(2000),
+            mobileimsdk_offline_ack: false,
+            mobileimsdk_offline_store: false,
+            mobileimsdk_server_timestamp: false,
         }
     }
 }
@@ -111,9 +111,9 @@ pub fn idle_for_sense_mode(mode: u32) -> Option<Duration> {
 pub const USAGE: &str =
     "usage: devserver [--host 127.0.0.1] [--port N] [--www DIR] [--static PREFIX=DIR ...]
   [--token TOKEN=UID ...] [--config FILE] [--exit-on-stdin-close]
-  [--mim-accept-all | --mim-token UID=TOKEN ...] [--mim-sense-mode 3|5|10|15|30|60|120]
-  [--gb-sync-batch N] [--gb-read-timeout-ms N] [--mim-idle-ms N] [--mim-qos-check-ms N]
-  [--mim-qos-just-now-ms N] [--mim-offline-ack | --mim-offline-store] [--mim-server-timestamp]";
+  [--mobileimsdk-accept-all | --mobileimsdk-token UID=TOKEN ...] [--mobileimsdk-sense-mode 3|5|10|15|30|60|120]
+  [--gobelieve-sync-batch N] [--gobelieve-read-timeout-ms N] [--mobileimsdk-idle-ms N] [--mobileimsdk-qos-check-ms N]
+  [--mobileimsdk-qos-just-now-ms N] [--mobileimsdk-offline-ack | --mobileimsdk-offline-store] [--mobileimsdk-server-timestamp]";
 
 impl Config {
     /// Parses the command line (without the program name). `env_port` is the
@@ -141,61 +141,72 @@ impl Config {
                 "--static" => cfg.mounts.push(parse_mount(&value()?)?),
                 "--token" => {
                     let (token, uid) = split_pair(&flag, &value()?)?;
-                    cfg.gb_tokens.insert(token, parse_num(&flag, &uid)?);
+                    cfg.gobelieve_tokens.insert(token, parse_num(&flag, &uid)?);
                 }
                 "--config" => cfg.load_file(&value()?)?,
                 "--exit-on-stdin-close" => cfg.exit_on_stdin_close = true,
-                "--gb-sync-batch" => {
-                    cfg.gb_sync_batch = parse_num::<usize>(&flag, &value()?)?.max(1)
+                "--gobelieve-sync-batch" => {
+                    cfg.gobelieve_sync_batch = parse_num::<usize>(&flag, &value()?)?.max(1)
                 }
-                "--gb-read-timeout-ms" => cfg.gb_read_timeout = parse_ms(&flag, &value()?)?,
-                "--mim-accept-all" => cfg.mim_accept_all = true,
-                "--mim-token" => {
+                "--gobelieve-read-timeout-ms" => {
+                    cfg.gobelieve_read_timeout = parse_ms(&flag, &value()?)?
+                }
+                "--mobileimsdk-accept-all" => cfg.mobileimsdk_accept_all = true,
+                "--mobileimsdk-token" => {
                     let (uid, token) = split_pair(&flag, &value()?)?;
-                    cfg.mim_tokens.insert(uid, token);
+                    cfg.mobileimsdk_tokens.insert(uid, token);
                 }
-                "--mim-sense-mode" => {
+                "--mobileimsdk-sense-mode" => {
                     sense_mode = parse_num(&flag, &value()?)?;
                     idle_for_sense_mode(sense_mode)
                         .ok_or_else(|| format!("unknown sense mode {sense_mode}"))?;
                 }
-                "--mim-idle-ms" => idle_override = Some(parse_ms(&flag, &value()?)?),
-                "--mim-qos-check-ms" => cfg.mim_qos_check = parse_ms(&flag, &value()?)?,
-                "--mim-qos-just-now-ms" => cfg.mim_qos_just_now = parse_ms(&flag, &value()?)?,
-                "--mim-offline-ack" => cfg.mim_offline_ack = true,
-                "--mim-offline-store" => cfg.mim_offline_store = true,
-                "--mim-server-timestamp" => cfg.mim_server_timestamp = true,
+                "--mobileimsdk-idle-ms" => idle_override = Some(parse_ms(&flag, &value()?)?),
+                "--mobileimsdk-qos-check-ms" => {
+                    cfg.mobileimsdk_qos_check = parse_ms(&flag, &value()?)?
+                }
+                "--mobileimsdk-qos-just-now-ms" => {
+                    cfg.mobileimsdk_qos_just_now = parse_ms(&flag, &value()?)?
+                }
+                "--mobileimsdk-offline-ack" => cfg.mobileimsdk_offline_ack = true,
+                "--mobileimsdk-offline-store" => cfg.mobileimsdk_offline_store = true,
+                "--mobileimsdk-server-timestamp" => cfg.mobileimsdk_server_timestamp = true,
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }
-        if cfg.mim_offline_ack && cfg.mim_offline_store {
-            return Err("--mim-offline-ack and --mim-offline-store exclude each other".into());
+        if cfg.mobileimsdk_offline_ack && cfg.mobileimsdk_offline_store {
+            return Err(
+                "--mobileimsdk-offline-ack and --mobileimsdk-offline-store exclude each other"
+                    .into(),
+            );
         }
-        if cfg.mim_accept_all && !cfg.mim_tokens.is_empty() {
-            return Err("--mim-accept-all and --mim-token exclude each other".into());
+        if cfg.mobileimsdk_accept_all && !cfg.mobileimsdk_tokens.is_empty() {
+            return Err(
+                "--mobileimsdk-accept-all and --mobileimsdk-token exclude each other".into(),
+            );
         }
-        cfg.mim_idle = idle_override
+        cfg.mobileimsdk_idle = idle_override
             .or_else(|| idle_for_sense_mode(sense_mode))
-            .unwrap_or(cfg.mim_idle);
+            .unwrap_or(cfg.mobileimsdk_idle);
         Ok(cfg)
     }
 
     /// Loads a JSON config file:
     /// `{"tokens":{"TOKEN":UID}, "appid":N, "groups":[{"gid":G,"members":[..],"super":true,"muted":[..]}],
-    ///   "mim_tokens":{"UID":"TOKEN"}, "mim_accept_all":bool}`; every key optional.
+    ///   "mobileimsdk_tokens":{"UID":"TOKEN"}, "mobileimsdk_accept_all":bool}`; every key optional.
     fn load_file(&mut self, path: &str) -> Result<(), String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
         let v: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
         if let Some(appid) = v.get("appid").and_then(|a| a.as_i64()) {
-            self.gb_appid = appid;
+            self.gobelieve_appid = appid;
         }
         if let Some(tokens) = v.get("tokens").and_then(|t| t.as_object()) {
             for (token, uid) in tokens {
                 let uid = uid
                     .as_i64()
                     .ok_or_else(|| format!("{path}: uid of {token}"))?;
-                self.gb_tokens.insert(token.clone(), uid);
+                self.gobelieve_tokens.insert(token.clone(), uid);
             }
         }
         for g in v
@@ -210,7 +221,7 @@ impl Config {
                     .map(|m| m.iter().filter_map(|x| x.as_i64()).collect())
                     .unwrap_or_default()
             };
-            self.gb_groups.push(GroupSpec {
+            self.gobelieve_groups.push(GroupSpec {
                 gid: g
                     .get("gid")
                     .and_then(|x| x.as_i64())
@@ -220,16 +231,17 @@ impl Config {
                 muted: ids("muted"),
             });
         }
-        if let Some(tokens) = v.get("mim_tokens").and_then(|t| t.as_object()) {
+        if let Some(tokens) = v.get("mobileimsdk_tokens").and_then(|t| t.as_object()) {
             for (uid, token) in tokens {
                 let token = token
                     .as_str()
                     .ok_or_else(|| format!("{path}: token of {uid}"))?;
-                self.mim_tokens.insert(uid.clone(), token.to_string());
+                self.mobileimsdk_tokens
+                    .insert(uid.clone(), token.to_string());
             }
         }
-        if v.get("mim_accept_all").and_then(|x| x.as_bool()) == Some(true) {
-            self.mim_accept_all = true;
+        if v.get("mobileimsdk_accept_all").and_then(|x| x.as_bool()) == Some(true) {
+            self.mobileimsdk_accept_all = true;
         }
         Ok(())
     }
@@ -277,7 +289,7 @@ mod tests {
         let c = Config::from_args(args(""), Some("9000".into())).unwrap();
         assert_eq!(c.port, 9000);
         assert_eq!(c.host, "127.0.0.1");
-        assert_eq!(c.mim_idle, Duration::from_secs(11));
+        assert_eq!(c.mobileimsdk_idle, Duration::from_secs(11));
         let c = Config::from_args(args("--port 0"), Some("9000".into())).unwrap();
         assert_eq!(c.port, 0);
     }
@@ -285,22 +297,32 @@ mod tests {
     #[test]
     fn flags() {
         let c = Config::from_args(
-            args("--static pkg=out --token abc=7 --mim-token 1=t --mim-sense-mode 3"),
+            args(
+                "--static pkg=out --token abc=7 --mobileimsdk-token 1=t --mobileimsdk-sense-mode 3",
+            ),
             None,
         )
         .unwrap();
         assert_eq!(c.mounts[0].prefix, "/pkg/");
-        assert_eq!(c.gb_tokens["abc"], 7);
-        assert_eq!(c.mim_tokens["1"], "t");
-        assert_eq!(c.mim_idle, Duration::from_secs(7));
-        assert!(Config::from_args(args("--mim-sense-mode 4"), None).is_err());
-        assert!(Config::from_args(args("--mim-accept-all --mim-token 1=t"), None).is_err());
+        assert_eq!(c.gobelieve_tokens["abc"], 7);
+        assert_eq!(c.mobileimsdk_tokens["1"], "t");
+        assert_eq!(c.mobileimsdk_idle, Duration::from_secs(7));
+        assert!(Config::from_args(args("--mobileimsdk-sense-mode 4"), None).is_err());
+        assert!(Config::from_args(
+            args("--mobileimsdk-accept-all --mobileimsdk-token 1=t"),
+            None
+        )
+        .is_err());
         assert!(Config::from_args(args("--bogus"), None).is_err());
         assert!(
-            Config::from_args(args("--mim-offline-store"), None)
+            Config::from_args(args("--mobileimsdk-offline-store"), None)
                 .unwrap()
-                .mim_offline_store
+                .mobileimsdk_offline_store
         );
-        assert!(Config::from_args(args("--mim-offline-ack --mim-offline-store"), None).is_err());
+        assert!(Config::from_args(
+            args("--mobileimsdk-offline-ack --mobileimsdk-offline-store"),
+            None
+        )
+        .is_err());
     }
 }

@@ -2,10 +2,10 @@
 //! WebSocket endpoints. Each connection's request head is peeked to decide.
 
 use crate::config::Config;
-use crate::gb::hub::{GbHub, SharedGb};
+use crate::gobelieve::hub::{GobelieveHub, SharedGobelieve};
 use crate::http::{self, RequestHead, Response};
-use crate::mim::hub::{MimHub, Offline, SharedHub, Verify};
-use crate::{api, gb, mim, static_files};
+use crate::mobileimsdk::hub::{MobileimsdkHub, Offline, SharedMobileimsdk, Verify};
+use crate::{api, gobelieve, mobileimsdk, static_files};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,9 +20,9 @@ pub struct App {
     /// Start options.
     pub cfg: Config,
     /// GoBelieve state.
-    pub gb: SharedGb,
+    pub gobelieve: SharedGobelieve,
     /// MobileIMSDK state.
-    pub mim: SharedHub,
+    pub mobileimsdk: SharedMobileimsdk,
     /// While set and in the future, WebSocket upgrades are refused (restart fault).
     pub refuse_ws_until: Mutex<Option<Instant>>,
 }
@@ -31,27 +31,27 @@ impl App {
     /// Builds the state from the options.
     pub fn new(cfg: Config) -> Arc<App> {
         let tokens = cfg
-            .gb_tokens
+            .gobelieve_tokens
             .iter()
-            .map(|(t, &uid)| (t.clone(), (cfg.gb_appid, uid)))
+            .map(|(t, &uid)| (t.clone(), (cfg.gobelieve_appid, uid)))
             .collect();
-        let gb = GbHub::new(tokens, &cfg.gb_groups, cfg.gb_sync_batch);
+        let gobelieve = GobelieveHub::new(tokens, &cfg.gobelieve_groups, cfg.gobelieve_sync_batch);
         let verify = Verify {
-            accept_all: cfg.mim_accept_all,
-            tokens: cfg.mim_tokens.clone(),
+            accept_all: cfg.mobileimsdk_accept_all,
+            tokens: cfg.mobileimsdk_tokens.clone(),
         };
-        let offline = if cfg.mim_offline_store {
+        let offline = if cfg.mobileimsdk_offline_store {
             Offline::Store
-        } else if cfg.mim_offline_ack {
+        } else if cfg.mobileimsdk_offline_ack {
             Offline::Ack
         } else {
             Offline::Drop
         };
-        let mim = MimHub::new(verify, offline, cfg.mim_server_timestamp);
+        let mobileimsdk = MobileimsdkHub::new(verify, offline, cfg.mobileimsdk_server_timestamp);
         Arc::new(App {
             cfg,
-            gb: Arc::new(Mutex::new(gb)),
-            mim: Arc::new(Mutex::new(mim)),
+            gobelieve: Arc::new(Mutex::new(gobelieve)),
+            mobileimsdk: Arc::new(Mutex::new(mobileimsdk)),
             refuse_ws_until: Mutex::new(None),
         })
     }
@@ -72,10 +72,10 @@ pub async fn bind(cfg: &Config) -> std::io::Result<TcpListener> {
 
 /// Accepts connections forever (and runs the MobileIMSDK QoS checker).
 pub async fn serve(listener: TcpListener, app: Arc<App>) {
-    tokio::spawn(mim::qos_checker(
-        app.mim.clone(),
-        app.cfg.mim_qos_check,
-        app.cfg.mim_qos_just_now,
+    tokio::spawn(mobileimsdk::qos_checker(
+        app.mobileimsdk.clone(),
+        app.cfg.mobileimsdk_qos_check,
+        app.cfg.mobileimsdk_qos_just_now,
     ));
     loop {
         match listener.accept().await {
@@ -125,9 +125,9 @@ enum Endpoint {
 /// The endpoint a request target names: `/ws` by path, `/websocket` only as
 /// the exact whole URI (a query string fails, as on the official gateway).
 fn endpoint(target: &str) -> Option<Endpoint> {
-    if target == mim::PATH {
+    if target == mobileimsdk::PATH {
         Some(Endpoint::MobileImSdk)
-    } else if target.split('?').next() == Some(gb::PATH) {
+    } else if target.split('?').next() == Some(gobelieve::PATH) {
         Some(Endpoint::GoBelieve)
     } else {
         None
@@ -148,9 +148,9 @@ async fn upgrade(mut stream: TcpStream, head: RequestHead, app: Arc<App>) {
             .await;
     }
     let max = if wanted == Endpoint::MobileImSdk {
-        mim::MAX_FRAME
+        mobileimsdk::MAX_FRAME
     } else {
-        gb::MAX_FRAME
+        gobelieve::MAX_FRAME
     };
     let config = WebSocketConfig::default()
         .max_frame_size(Some(max))
@@ -173,8 +173,12 @@ async fn upgrade(mut stream: TcpStream, head: RequestHead, app: Arc<App>) {
             Err(e) => return eprintln!("devserver: handshake failed: {e}"),
         };
     match wanted {
-        Endpoint::GoBelieve => gb::serve(app.gb.clone(), ws, app.cfg.gb_read_timeout).await,
-        Endpoint::MobileImSdk => mim::serve(app.mim.clone(), ws, app.cfg.mim_idle).await,
+        Endpoint::GoBelieve => {
+            gobelieve::serve(app.gobelieve.clone(), ws, app.cfg.gobelieve_read_timeout).await
+        }
+        Endpoint::MobileImSdk => {
+            mobileimsdk::serve(app.mobileimsdk.clone(), ws, app.cfg.mobileimsdk_idle).await
+        }
     }
 }
 

@@ -195,7 +195,7 @@ async fn peer_message_metadata_push_ack_order() {
 
 #[tokio::test]
 async fn sync_after_offline_in_batches() {
-    let server = Server::start(&["--gb-sync-batch", "2"]);
+    let server = Server::start(&["--gobelieve-sync-batch", "2"]);
     let mut alice = Client::login(&server, 1, 2).await;
     for text in ["a", "b", "c"] {
         alice.send_im(1, 3, text).await;

@@ -46,7 +46,7 @@ async fn static_files_with_types_and_no_traversal() {
 
 #[tokio::test]
 async fn api_validation_and_stats() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     assert_eq!(server.http("POST", "/api/token").await.0, 400);
     assert_eq!(server.http("POST", "/api/nope").await.0, 404);
     assert_eq!(server.http("POST", "/api/fault/drop?proto=x").await.0, 400);
@@ -54,18 +54,18 @@ async fn api_validation_and_stats() {
     let b = server.token(1).await;
     assert_ne!(a, b, "every minted token is new");
     // An answered echo / PING proves each connection is registered.
-    let mut mim = server.ws("/websocket").await;
-    send_text(&mut mim, r#"{"type":5,"dataContent":"e"}"#).await;
-    assert!(next_frame(&mut mim).await.is_some());
-    let mut gb = server.ws("/ws").await;
+    let mut mobileimsdk = server.ws("/websocket").await;
+    send_text(&mut mobileimsdk, r#"{"type":5,"dataContent":"e"}"#).await;
+    assert!(next_frame(&mut mobileimsdk).await.is_some());
+    let mut gobelieve = server.ws("/ws").await;
     let ping =
         imsdk::core::gobelieve::codec::Packet::new(1, 2, imsdk::core::gobelieve::codec::Body::Ping);
-    send_binary(&mut gb, ping.encode().unwrap()).await;
-    assert!(next_frame(&mut gb).await.is_some());
+    send_binary(&mut gobelieve, ping.encode().unwrap()).await;
+    assert!(next_frame(&mut gobelieve).await.is_some());
     let stats = server.api("/api/stats").await;
     assert_eq!(
         (
-            stats["mim"]["connections"].as_u64(),
+            stats["mobileimsdk"]["connections"].as_u64(),
             stats["gobelieve"]["connections"].as_u64()
         ),
         (Some(1), Some(1))

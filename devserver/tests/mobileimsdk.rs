@@ -57,7 +57,7 @@ async fn login(server: &Server, uid: &str, first_login_time: i64) -> (Ws, i64) {
 
 #[tokio::test]
 async fn login_success_is_gson_shaped_and_repeatable() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     let mut ws = server.ws("/websocket").await;
     send_text(&mut ws, &login_packet("1", "any", 0)).await;
     let raw = recv_raw(&mut ws).await;
@@ -92,12 +92,15 @@ async fn login_success_is_gson_shaped_and_repeatable() {
     // Logout closes with 1000 "Bye".
     send_text(&mut ws, &packet(3, None, "1", "0", None, false)).await;
     assert_eq!(closed(&mut ws).await, Some((1000, "Bye".into())));
-    assert_eq!(server.api("/api/stats").await["mim"]["connections"], 0);
+    assert_eq!(
+        server.api("/api/stats").await["mobileimsdk"]["connections"],
+        0
+    );
 }
 
 #[tokio::test]
 async fn login_failure_and_pre_login_error() {
-    let server = Server::start(&["--mim-token", "1=secret"]);
+    let server = Server::start(&["--mobileimsdk-token", "1=secret"]);
     let mut ws = server.ws("/websocket").await;
     send_text(&mut ws, &login_packet("1", "wrong", 0)).await;
     let reply = recv(&mut ws).await;
@@ -139,7 +142,7 @@ async fn login_failure_and_pre_login_error() {
 
 #[tokio::test]
 async fn path_must_be_exact() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     for path in ["/websocket?token=x", "/websocket/", "/nope"] {
         assert!(
             tokio_tungstenite::connect_async(server.ws_url(path))
@@ -152,7 +155,7 @@ async fn path_must_be_exact() {
 
 #[tokio::test]
 async fn multi_device_first_login_time_rules() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     let (mut a, t_a) = login(&server, "7", 0).await;
     // A newer first login (0) kicks the old session out.
     let (mut b, t_b) = login(&server, "7", 0).await;
@@ -184,7 +187,7 @@ async fn multi_device_first_login_time_rules() {
 
 #[tokio::test]
 async fn c2s_and_c2c_acks_and_duplicates() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     let (mut one, _) = login(&server, "1", 0).await;
     let (mut two, _) = login(&server, "2", 0).await;
 
@@ -257,15 +260,15 @@ async fn c2s_and_c2c_acks_and_duplicates() {
 #[tokio::test]
 async fn s2c_qos_resends_once_then_lost() {
     let server = Server::start(&[
-        "--mim-accept-all",
-        "--mim-qos-check-ms",
+        "--mobileimsdk-accept-all",
+        "--mobileimsdk-qos-check-ms",
         "200",
-        "--mim-qos-just-now-ms",
+        "--mobileimsdk-qos-just-now-ms",
         "100",
     ]);
     let (mut two, _) = login(&server, "2", 0).await;
     let sent = server
-        .api("/api/mim/send?to=2&from=5&data=hello&qos=1")
+        .api("/api/mobileimsdk/send?to=2&from=5&data=hello&qos=1")
         .await;
     let fp = sent["fp"].as_str().unwrap().to_string();
     let first = recv(&mut two).await;
@@ -283,13 +286,13 @@ async fn s2c_qos_resends_once_then_lost() {
     assert!(start.elapsed().as_millis() >= 50);
     silent_for(&mut two, 600).await; // no second resend
     assert_eq!(
-        server.api("/api/stats").await["mim"]["qos_pending"],
+        server.api("/api/stats").await["mobileimsdk"]["qos_pending"],
         0,
         "declared lost"
     );
 
     // An ACKed packet is not resent.
-    let sent = server.api("/api/mim/send?to=2&data=x").await;
+    let sent = server.api("/api/mobileimsdk/send?to=2&data=x").await;
     let fp = sent["fp"].as_str().unwrap();
     recv(&mut two).await;
     send_text(&mut two, &packet(4, Some(fp), "2", "0", None, false)).await;
@@ -298,7 +301,7 @@ async fn s2c_qos_resends_once_then_lost() {
 
 #[tokio::test]
 async fn frame_rules_idle_timeout_and_faults() {
-    let server = Server::start(&["--mim-accept-all", "--mim-idle-ms", "400"]);
+    let server = Server::start(&["--mobileimsdk-accept-all", "--mobileimsdk-idle-ms", "400"]);
     let mut ws = server.ws("/websocket").await;
     send_binary(&mut ws, b"{}".to_vec()).await;
     assert_eq!(closed(&mut ws).await, Some((1000, "Bye".into())));
@@ -316,39 +319,52 @@ async fn frame_rules_idle_timeout_and_faults() {
 
     // Keep-alives unanswered while the fault is on.
     let (mut ws, _) = login(&server, "3", 0).await;
-    server.api("/api/fault/pings?proto=mim&answer=0").await;
+    server
+        .api("/api/fault/pings?proto=mobileimsdk&answer=0")
+        .await;
     send_text(&mut ws, &packet(1, Some("{}"), "3", "0", None, false)).await;
     silent_for(&mut ws, 150).await;
-    server.api("/api/fault/pings?proto=mim&answer=1").await;
+    server
+        .api("/api/fault/pings?proto=mobileimsdk&answer=1")
+        .await;
     send_text(&mut ws, &packet(1, Some("{}"), "3", "0", None, false)).await;
     assert_eq!(recv(&mut ws).await["type"], 51);
 
     // Raw frames for the client's defensive paths.
-    server.api("/api/mim/raw?uid=3&text=%7Bbroken").await;
+    server
+        .api("/api/mobileimsdk/raw?uid=3&text=%7Bbroken")
+        .await;
     assert_eq!(recv_raw(&mut ws).await, "{broken");
 
     // Kick-out through the API.
-    server.api("/api/mim/kickout?uid=3&code=2").await;
+    server.api("/api/mobileimsdk/kickout?uid=3&code=2").await;
     assert_eq!(body(&recv(&mut ws).await), json!({"code": 2}));
     assert_eq!(closed(&mut ws).await, Some((1000, "Bye".into())));
 }
 
 #[tokio::test]
 async fn stall_and_delay_hold_frames_without_closing() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     let (mut ws, _) = login(&server, "3", 0).await;
     let keep_alive = packet(1, Some("{}"), "3", "0", None, false);
-    server.api("/api/fault/stall?proto=mim&uid=3&ms=500").await;
+    server
+        .api("/api/fault/stall?proto=mobileimsdk&uid=3&ms=500")
+        .await;
     send_text(&mut ws, &keep_alive).await;
     silent_for(&mut ws, 250).await;
-    assert_eq!(server.api("/api/stats").await["mim"]["connections"], 1);
+    assert_eq!(
+        server.api("/api/stats").await["mobileimsdk"]["connections"],
+        1
+    );
     assert_eq!(recv(&mut ws).await["type"], 51, "answered after the stall");
 
-    server.api("/api/fault/delay?proto=mim&uid=3&ms=300").await;
+    server
+        .api("/api/fault/delay?proto=mobileimsdk&uid=3&ms=300")
+        .await;
     send_text(&mut ws, &keep_alive).await;
     silent_for(&mut ws, 150).await;
     assert_eq!(recv(&mut ws).await["type"], 51, "answered late");
-    server.api("/api/fault/delay?proto=mim&ms=0").await;
+    server.api("/api/fault/delay?proto=mobileimsdk&ms=0").await;
     send_text(&mut ws, &keep_alive).await;
     assert_eq!(recv(&mut ws).await["type"], 51);
 }
@@ -356,11 +372,11 @@ async fn stall_and_delay_hold_frames_without_closing() {
 #[tokio::test]
 async fn offline_store_acks_keeps_and_resends_until_acked() {
     let server = Server::start(&[
-        "--mim-accept-all",
-        "--mim-offline-store",
-        "--mim-qos-check-ms",
+        "--mobileimsdk-accept-all",
+        "--mobileimsdk-offline-store",
+        "--mobileimsdk-qos-check-ms",
         "100",
-        "--mim-qos-just-now-ms",
+        "--mobileimsdk-qos-just-now-ms",
         "50",
     ]);
     let (mut one, _) = login(&server, "1", 0).await;
@@ -386,7 +402,7 @@ async fn offline_store_acks_keeps_and_resends_until_acked() {
     }
     send_text(&mut two, &packet(4, Some("s1"), "2", "1", None, false)).await;
     let deadline = Instant::now() + WAIT;
-    while server.api("/api/stats").await["mim"]["qos_pending"] != 0 {
+    while server.api("/api/stats").await["mobileimsdk"]["qos_pending"] != 0 {
         assert!(
             Instant::now() < deadline,
             "the ACK did not clear the stored message"
@@ -398,10 +414,12 @@ async fn offline_store_acks_keeps_and_resends_until_acked() {
 
 #[tokio::test]
 async fn a_write_into_a_stalled_link_counts_as_written() {
-    let server = Server::start(&["--mim-accept-all"]);
+    let server = Server::start(&["--mobileimsdk-accept-all"]);
     let (mut one, _) = login(&server, "1", 0).await;
     let (mut two, _) = login(&server, "2", 0).await;
-    server.api("/api/fault/stall?proto=mim&uid=2&ms=600").await;
+    server
+        .api("/api/fault/stall?proto=mobileimsdk&uid=2&ms=600")
+        .await;
     send_text(
         &mut one,
         &packet(2, Some("held"), "1", "2", Some("h1"), true),
@@ -424,10 +442,10 @@ async fn a_write_into_a_stalled_link_counts_as_written() {
 
 #[tokio::test]
 async fn flood_fault_sends_max_size_frames_and_repeated_or_distinct_fingerprints() {
-    let server = Server::start(&["--mim-accept-all", "--mim-server-timestamp"]);
+    let server = Server::start(&["--mobileimsdk-accept-all", "--mobileimsdk-server-timestamp"]);
     let (mut two, _) = login(&server, "2", 0).await;
     let r = server
-        .api("/api/fault/flood?proto=mim&uid=2&from=9&kind=max_frames&count=2")
+        .api("/api/fault/flood?proto=mobileimsdk&uid=2&from=9&kind=max_frames&count=2")
         .await;
     assert_eq!(
         (r["links"].as_u64(), r["frames"].as_u64()),
@@ -451,7 +469,7 @@ async fn flood_fault_sends_max_size_frames_and_repeated_or_distinct_fingerprints
     assert_ne!(fps[0], fps[1]);
 
     server
-        .api("/api/fault/flood?proto=mim&uid=2&kind=same_fp&count=3")
+        .api("/api/fault/flood?proto=mobileimsdk&uid=2&kind=same_fp&count=3")
         .await;
     let same: Vec<Value> = [
         recv(&mut two).await,
@@ -464,7 +482,7 @@ async fn flood_fault_sends_max_size_frames_and_repeated_or_distinct_fingerprints
         .all(|p| p["fp"] == same[0]["fp"] && p["QoS"] == true));
 
     server
-        .api("/api/fault/flood?proto=mim&uid=2&kind=distinct_fp&count=3")
+        .api("/api/fault/flood?proto=mobileimsdk&uid=2&kind=distinct_fp&count=3")
         .await;
     let mut distinct = Vec::new();
     for _ in 0..3 {
@@ -479,7 +497,7 @@ async fn flood_fault_sends_max_size_frames_and_repeated_or_distinct_fingerprints
     silent_for(&mut two, 200).await;
 
     let r = server
-        .api("/api/fault/flood?proto=mim&uid=3&kind=same_fp&count=3")
+        .api("/api/fault/flood?proto=mobileimsdk&uid=3&kind=same_fp&count=3")
         .await;
     assert_eq!(r["frames"].as_u64(), Some(0), "an offline uid gets nothing");
 }

@@ -5,7 +5,7 @@
 //! panicking.
 #![no_main]
 
-use imsdk::engine::gobelieve::command as gb;
+use imsdk::engine::gobelieve::command as gobelieve;
 use imsdk::engine::mobileimsdk::command::{
     decode_command, decode_setup, encode_command, encode_setup,
 };
@@ -37,16 +37,19 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         3 => {
-            if let Ok(command) = gb::decode_command(rest) {
+            if let Ok(command) = gobelieve::decode_command(rest) {
                 assert_eq!(
-                    gb::decode_command(&gb::encode_command(&command)),
+                    gobelieve::decode_command(&gobelieve::encode_command(&command)),
                     Ok(command)
                 );
             }
         }
         4 => {
-            if let Ok(setup) = gb::decode_setup(rest) {
-                assert_eq!(gb::decode_setup(&gb::encode_setup(&setup)), Ok(setup));
+            if let Ok(setup) = gobelieve::decode_setup(rest) {
+                assert_eq!(
+                    gobelieve::decode_setup(&gobelieve::encode_setup(&setup)),
+                    Ok(setup)
+                );
             }
         }
         _ => {

@@ -15,11 +15,9 @@ import { Outbox, checkOutboxLimits } from './outbox.js';
 import { openOutboxStore, checkOutboxOption } from './outbox-store.js';
 import { IMError } from './im-error.js';
 import { deliverOutcome } from './observe-gobelieve.js';
+import { GOBELIEVE_STATES } from '../engine/gobelieve-codes.js';
 
-const CONNECTING = 1;
-const CONNECTED = 2;
-const CONNECTFAIL = 3;
-const AUTHENTICATION_FAIL = 4;
+const { STATE_CONNECTING: CONNECTING, STATE_CONNECTED: CONNECTED, STATE_AUTHENTICATION_FAIL: AUTHENTICATION_FAIL } = GOBELIEVE_STATES;
 
 /** The sends the outbox keeps, by the kind its entries record. */
 const SENDS = { peer: 'sendPeerMessage', group: 'sendGroupMessage', customer: 'sendCustomerMessage' };

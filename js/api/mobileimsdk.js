@@ -20,10 +20,9 @@ import { Outbox, checkOutboxLimits } from './outbox.js';
 import { openOutboxStore, checkOutboxOption } from './outbox-store.js';
 import { IMError } from './im-error.js';
 import { weakRef } from './weak-ref.js';
+import { FINGER_PRINT_IN_USE as DUPLICATE_FP, MOBILEIMSDK_CONSTANTS } from '../engine/mobileimsdk-codes.js';
 
-const NOT_LOGGED_IN = 1;
-const NOT_CONNECTED = 3;
-const DUPLICATE_FP = 206;
+const { COMMON_NO_LOGIN: NOT_LOGGED_IN, COMMON_DATA_SEND_FAILD: NOT_CONNECTED } = MOBILEIMSDK_CONSTANTS;
 const RELOGIN_CAP_MS = 60000;
 
 /** The options of this API in `getInstance(options)` (beside the seed's). */

@@ -6,5 +6,5 @@ import { defineIMService } from './gobelieve.js';
 import { defineIMClientManager } from './mobileimsdk.js';
 
 export default glue.default;
-export const IMService = typeof glue.gb_create === 'function' ? defineIMService(glue) : undefined;
-export const IMClientManager = typeof glue.mim_create === 'function' ? defineIMClientManager(glue) : undefined;
+export const IMService = typeof glue.gobelieve_create === 'function' ? defineIMService(glue) : undefined;
+export const IMClientManager = typeof glue.mobileimsdk_create === 'function' ? defineIMClientManager(glue) : undefined;

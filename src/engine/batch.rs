@@ -58,13 +58,13 @@ pub enum Value {
     Bool(bool),
 }
 
-const TAG_CONNECT: u8 = 1;
-const TAG_SEND_TEXT: u8 = 2;
-const TAG_SEND_BINARY: u8 = 3;
-const TAG_CLOSE: u8 = 4;
-const TAG_ARM_TIMER: u8 = 5;
-const TAG_DISARM_TIMER: u8 = 6;
-const TAG_EVENT: u8 = 7;
+pub(crate) const TAG_CONNECT: u8 = 1;
+pub(crate) const TAG_SEND_TEXT: u8 = 2;
+pub(crate) const TAG_SEND_BINARY: u8 = 3;
+pub(crate) const TAG_CLOSE: u8 = 4;
+pub(crate) const TAG_ARM_TIMER: u8 = 5;
+pub(crate) const TAG_DISARM_TIMER: u8 = 6;
+pub(crate) const TAG_EVENT: u8 = 7;
 
 const VALUE_INT: u8 = 0;
 const VALUE_TEXT: u8 = 1;

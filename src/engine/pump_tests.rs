@@ -1,6 +1,7 @@
 use super::*;
 use crate::core::mobileimsdk::{Client, Config, Event, LoginInfo};
-use crate::engine::batch::{read_batch, Value};
+use crate::engine::batch::Value;
+use crate::engine::driver::records;
 
 const URL: &str = "ws://127.0.0.1:9/websocket";
 
@@ -40,7 +41,7 @@ fn encode(_: &Client, event: Event) -> Option<Record> {
 
 fn drained(pump: &mut Pump, c: &mut Client, now: u64) -> Vec<Record> {
     pump.drain(c, now, encode);
-    read_batch(&pump.take()).unwrap()
+    records(pump.take())
 }
 
 #[test]

@@ -81,6 +81,15 @@ impl<'a> Reader<'a> {
         self.at >= self.input.len()
     }
 
+    /// `value`, read whole: a byte after it is an error at that byte.
+    pub fn end<T>(&self, value: T) -> Result<T, ReadError> {
+        if self.is_done() {
+            Ok(value)
+        } else {
+            Err(ReadError::BadTag(self.at))
+        }
+    }
+
     pub fn byte(&mut self) -> Result<u8, ReadError> {
         let b = *self.input.get(self.at).ok_or(ReadError::Truncated)?;
         self.at += 1;

@@ -19,7 +19,7 @@ fn with(handle: u32, f: impl FnOnce(&mut Engine) -> Vec<u8>) -> Vec<u8> {
 
 /// A new engine with the options `setup` encodes; 0 when it is malformed.
 #[wasm_bindgen]
-pub fn mim_create(setup: &[u8]) -> u32 {
+pub fn mobileimsdk_create(setup: &[u8]) -> u32 {
     match Engine::new(setup) {
         Ok(engine) => ENGINES.with(|e| e.insert(engine)),
         Err(_) => 0,
@@ -28,33 +28,33 @@ pub fn mim_create(setup: &[u8]) -> u32 {
 
 /// Drops engine `handle` (its sockets and timer are the JS class's to stop).
 #[wasm_bindgen]
-pub fn mim_free(handle: u32) {
+pub fn mobileimsdk_free(handle: u32) {
     ENGINES.with(|e| e.remove(handle));
 }
 
 /// One command (`js/engine/command.js`).
 #[wasm_bindgen]
-pub fn mim_command(handle: u32, command: &[u8], now: f64) -> Vec<u8> {
+pub fn mobileimsdk_command(handle: u32, command: &[u8], now: f64) -> Vec<u8> {
     with(handle, |e| e.command(command, ms(now)))
 }
 
 #[wasm_bindgen]
-pub fn mim_open(handle: u32, conn: u32, now: f64) -> Vec<u8> {
+pub fn mobileimsdk_open(handle: u32, conn: u32, now: f64) -> Vec<u8> {
     with(handle, |e| e.open(conn, ms(now)))
 }
 
 #[wasm_bindgen]
-pub fn mim_text(handle: u32, conn: u32, text: &str, now: f64) -> Vec<u8> {
+pub fn mobileimsdk_text(handle: u32, conn: u32, text: &str, now: f64) -> Vec<u8> {
     with(handle, |e| e.text(conn, text, ms(now)))
 }
 
 #[wasm_bindgen]
-pub fn mim_binary(handle: u32, conn: u32, bytes: &[u8], now: f64) -> Vec<u8> {
+pub fn mobileimsdk_binary(handle: u32, conn: u32, bytes: &[u8], now: f64) -> Vec<u8> {
     with(handle, |e| e.binary(conn, bytes, ms(now)))
 }
 
 #[wasm_bindgen]
-pub fn mim_close(
+pub fn mobileimsdk_close(
     handle: u32,
     conn: u32,
     code: u32,
@@ -62,10 +62,12 @@ pub fn mim_close(
     error: bool,
     now: f64,
 ) -> Vec<u8> {
-    with(handle, |e| e.close(conn, code, reason, error, ms(now)))
+    with(handle, |e| {
+        e.close_with_reason(conn, code, reason, error, ms(now))
+    })
 }
 
 #[wasm_bindgen]
-pub fn mim_timer(handle: u32, now: f64) -> Vec<u8> {
+pub fn mobileimsdk_timer(handle: u32, now: f64) -> Vec<u8> {
     with(handle, |e| e.timer(ms(now)))
 }

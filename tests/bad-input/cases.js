@@ -85,7 +85,7 @@ const SEND_BAD = 4;
  * `act(mgr, calls)` runs on `IMClientManager.getInstance(options)`; `calls`
  * collects callBack arguments (errors as "Name: message").
  */
-export const MIM_CASES = [
+export const MOBILEIMSDK_CASES = [
   { name: 'login(undefined)', act: (m) => m.login(), error: 'TypeError: login options must be an object' },
   { name: 'login({})', act: (m) => m.login({}), error: 'TypeError: login: loginUserId (or logiUserId) must be a non-empty string or an integer, got undefined' },
   { name: 'login loginUserId 1.5', act: (m) => m.login({ loginUserId: 1.5 }), error: 'TypeError: login: loginUserId (or logiUserId) must be a non-empty string or an integer, got number' },
@@ -110,7 +110,7 @@ export const MIM_CASES = [
 ];
 
 /** `getInstance(options)` throws; a corrected call works. */
-export const MIM_OPTION_CASES = [
+export const MOBILEIMSDK_OPTION_CASES = [
   { name: 'getInstance() with no instance', options: undefined, error: 'Error: IMClientManager is not initialised (CLIENT_SDK_NO_INITIALED, 203): call IMClientManager.getInstance(options) first' },
   { name: 'wsUrl http:', options: { wsUrl: 'http://x' }, error: 'TypeError: options.wsUrl must start with ws:// or wss://, got "http://x"' },
   { name: 'senseMode 7', options: { wsUrl: 'ws://x', senseMode: 7 }, error: "RangeError: options.senseMode must be 3, 5, 10, 15, 30, 60 or 120 (seconds) or 'MODE_3S' ... 'MODE_120S'" },

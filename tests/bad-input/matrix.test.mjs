@@ -65,10 +65,10 @@ async function imServicePhase([phase, base]) {
 }
 
 // In the page: one IMClientManager case (or option case), in a page of its own before loading.
-async function mimCase([phase, index, optionCase, base]) {
+async function mobileimsdkCase([phase, index, optionCase, base]) {
   const { IMClientManager, ready } = window.imsdk;
   const cases = await import('/tests/bad-input/cases.js');
-  const c = optionCase ? cases.MIM_OPTION_CASES[index] : cases.MIM_CASES[index];
+  const c = optionCase ? cases.MOBILEIMSDK_OPTION_CASES[index] : cases.MOBILEIMSDK_CASES[index];
   const uid = 'bad' + base + '-' + phase + '-' + index;
   const data = [];
   const options = { wsUrl: window.wsUrl('/websocket'), chatTransDataCB: { onTransBufferCB: (p) => data.push(p.dataContent) }, chatBaseCB: null, messageQoSCB: undefined };
@@ -142,23 +142,23 @@ async function main() {
       }
       await page.close();
     }
-    const mimCount = await (async () => {
+    const mobileimsdkCount = await (async () => {
       const page = await npmPage(browser, server);
       const n = await page.evaluate(async () => {
         const c = await import('/tests/bad-input/cases.js');
-        return [c.MIM_CASES.length, c.MIM_OPTION_CASES.length];
+        return [c.MOBILEIMSDK_CASES.length, c.MOBILEIMSDK_OPTION_CASES.length];
       });
       await page.close();
       return n;
     })();
     for (const phase of ['before', 'after']) {
       let shared = null;
-      for (const [optionCase, n] of [[false, mimCount[0]], [true, mimCount[1]]]) {
+      for (const [optionCase, n] of [[false, mobileimsdkCount[0]], [true, mobileimsdkCount[1]]]) {
         for (let i = 0; i < n; i++) {
           // Before loading, every case needs a page whose wasm has not loaded yet.
           const page = phase === 'before' || !shared ? await npmPage(browser, server) : shared;
           if (phase === 'after') shared = page;
-          const row = await page.evaluate(mimCase, [phase, i, optionCase, BASE]);
+          const row = await page.evaluate(mobileimsdkCase, [phase, i, optionCase, BASE]);
           count++;
           await test('IMClientManager ' + phase + ' loading: ' + row.name, () => {
             const problems = verdict(row);

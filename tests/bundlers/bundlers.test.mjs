@@ -100,7 +100,7 @@ async function runPage(browser, im, base) {
     await page.goto(base + '/?' + q);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 });
     const r = await page.evaluate(() => window.result);
-    const want = { peer: ['bundled peer'], mim: ['bundled qos'], acked: ['fp-' + a] };
+    const want = { peer: ['bundled peer'], mobileimsdk: ['bundled qos'], acked: ['fp-' + a] };
     check(JSON.stringify(r) === JSON.stringify(want), 'result ' + JSON.stringify(r));
     check(wasm.length === 1 && wasm[0] === '200 ' + new URL(base).origin, 'wasm responses ' + JSON.stringify(wasm));
   } finally {
@@ -127,7 +127,7 @@ async function main() {
       child.stdout.on('data', (d) => { out += d; });
       child.on('exit', () => {
         clearTimeout(timer);
-        const want = JSON.stringify({ entry: 'index.cjs', peer: ['cjs peer'], mim: ['cjs qos'], acked: ['fp-cjs-' + a] });
+        const want = JSON.stringify({ entry: 'index.cjs', peer: ['cjs peer'], mobileimsdk: ['cjs qos'], acked: ['fp-cjs-' + a] });
         const got = out.trim().split('\n').pop();
         if (got === want) resolve();
         else reject(new Error('node-app.cjs printed ' + got));

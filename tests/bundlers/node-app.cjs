@@ -61,9 +61,9 @@ async function mobileimsdk() {
   try {
     await init();
     const peer = await gobelieve();
-    const mim = await mobileimsdk();
+    const manager = await mobileimsdk();
     const entry = require('node:path').basename(require.resolve('imsdk'));
-    console.log(JSON.stringify({ entry, peer, mim: mim.received, acked: mim.acked }));
+    console.log(JSON.stringify({ entry, peer, mobileimsdk: manager.received, acked: manager.acked }));
     process.exit(0);
   } catch (e) {
     console.log(JSON.stringify({ error: String((e && e.stack) || e) }));

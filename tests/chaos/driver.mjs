@@ -26,13 +26,13 @@ const WORKER = new URL('./client-worker.mjs', import.meta.url);
 /** Client timings: short, so faults are detected and recovered from within the run. */
 const CLIENT_OPTIONS = {
   gobelieve: { ackTimeout: 2000, pingInterval: 1500, pongTimeout: 1000, reconnectDelay: 100, reconnectMaxDelay: 1000, connectTimeout: 3000 },
-  mim: { keepAliveInterval: 1000, keepAliveTimeout: 3000, reloginInterval: 500, qosCheckInterval: 500, qosJustNow: 300, qosMaxResends: 2, connectTimeout: 3000 },
+  mobileimsdk: { keepAliveInterval: 1000, keepAliveTimeout: 3000, reloginInterval: 500, qosCheckInterval: 500, qosJustNow: 300, qosMaxResends: 2, connectTimeout: 3000 },
 };
 /**
  * The dev server with short S2C QoS timings and, by default, offline storage
- * (--mim-offline-store): the official demo server ACKs a message once its
+ * (--mobileimsdk-offline-store): the official demo server ACKs a message once its
  * write to a session succeeded, so a stalled receiver loses it with no
- * client at fault (mobileimsdk.md §3.5). `mimServer: 'demo'` keeps the demo
+ * client at fault (mobileimsdk.md §3.5). `mobileimsdkServer: 'demo'` keeps the demo
  * behaviour, to see the run catch exactly that.
  */
 /**
@@ -46,12 +46,12 @@ const CLIENT_OPTIONS = {
 const RELOGIN_BOUND_MS = {
   gobelieve: CLIENT_OPTIONS.gobelieve.pingInterval + CLIENT_OPTIONS.gobelieve.pongTimeout
     + CLIENT_OPTIONS.gobelieve.reconnectMaxDelay + CLIENT_OPTIONS.gobelieve.connectTimeout,
-  mim: CLIENT_OPTIONS.mim.keepAliveTimeout + 60000 + CLIENT_OPTIONS.mim.connectTimeout,
+  mobileimsdk: CLIENT_OPTIONS.mobileimsdk.keepAliveTimeout + 60000 + CLIENT_OPTIONS.mobileimsdk.connectTimeout,
 };
 /** Slack for a busy machine on top of every protocol bound above. */
 const SLACK_MS = 10000;
-const serverArgs = (mimServer) => ['--mim-accept-all', '--mim-qos-check-ms', '500', '--mim-qos-just-now-ms', '300', '--mim-idle-ms', '6000',
-  ...(mimServer === 'demo' ? [] : ['--mim-offline-store'])];
+const serverArgs = (mobileimsdkServer) => ['--mobileimsdk-accept-all', '--mobileimsdk-qos-check-ms', '500', '--mobileimsdk-qos-just-now-ms', '300', '--mobileimsdk-idle-ms', '6000',
+  ...(mobileimsdkServer === 'demo' ? [] : ['--mobileimsdk-offline-store'])];
 
 /** A seeded PRNG (mulberry32): the fault schedule of a seed is always the same sequence. */
 export function prng(seed) {
@@ -67,10 +67,10 @@ export function prng(seed) {
 }
 
 /** Starts target/debug/devserver on a free loopback port; resolves to {url, api(path), stop()}. */
-export async function startServer(mimServer = 'store') {
+export async function startServer(mobileimsdkServer = 'store') {
   // CHAOS_SERVER_LOG=FILE keeps the server's log (every frame decision) for a post-mortem.
   const log = process.env.CHAOS_SERVER_LOG ? fs.openSync(process.env.CHAOS_SERVER_LOG, 'w') : 'ignore';
-  const { child, url } = await spawnDevserver(serverArgs(mimServer), log);
+  const { child, url } = await spawnDevserver(serverArgs(mobileimsdkServer), log);
   const api = async (target) => {
     const res = await fetch(url + target, { method: 'POST' });
     if (!res.ok) throw new Error(target + ': HTTP ' + res.status);
@@ -96,7 +96,7 @@ function until(pred, ms, what) {
   });
 }
 
-const PROTO_SALT = { gobelieve: 0x6b, mim: 0x3c };
+const PROTO_SALT = { gobelieve: 0x6b, mobileimsdk: 0x3c };
 
 /**
  * Runs one protocol: `clients` users in a ring (client i sends to client i+1),
@@ -107,9 +107,9 @@ const PROTO_SALT = { gobelieve: 0x6b, mim: 0x3c };
  * one-protocol build). Resolves to the figures; never throws for a violation
  * (the caller judges).
  */
-export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mimServer = 'store', entry = 'index', onProgress = null, census = false }) {
+export async function run({ proto, seed, messages = Infinity, minutes = null, rate = Infinity, clients = 2, window = 10, faultGap = [100, 600], mobileimsdkServer = 'store', entry = 'index', onProgress = null, census = false }) {
   const rnd = prng(seed * 1000003 + PROTO_SALT[proto]);
-  const server = await startServer(mimServer);
+  const server = await startServer(mobileimsdkServer);
   const t0 = Date.now();
   const base = 1_000_000 + (seed % 1000) * 1000;
   const uids = Array.from({ length: clients }, (_, i) => base + i);
@@ -230,9 +230,9 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     // GoBelieve: every attempt is a message of its own; MobileIMSDK: the fingerprint is.
     const key = proto === 'gobelieve' ? aid : l.key;
     attempts.set(aid, { aid, lid, key, accepted: null, outcomes: [] });
-    if (proto === 'mim') byFp.set(key, aid);
+    if (proto === 'mobileimsdk') byFp.set(key, aid);
     peer.inFlight++;
-    peer.worker.postMessage({ op: 'send', id: aid, content: `chaos|${key}|${lid}`, fp: proto === 'mim' ? key : undefined });
+    peer.worker.postMessage({ op: 'send', id: aid, content: `chaos|${key}|${lid}`, fp: proto === 'mobileimsdk' ? key : undefined });
   }
 
   function pump() {
@@ -340,15 +340,15 @@ export async function run({ proto, seed, messages = Infinity, minutes = null, ra
     const acked = () => [...attempts.values()].filter((a) => a.outcomes[0] === 'ack');
     await until(() => [...attempts.values()].every((a) => a.accepted !== null && (!a.accepted || a.outcomes.length > 0))
       && acked().every((a) => deliveries.has(a.key)), 60000, describe).catch((e) => f.anomalies.push(e.message));
-    if (proto === 'mim') {
+    if (proto === 'mobileimsdk') {
       // Nothing left for the server to resend: no copy can still be on its way.
       // Every receiver is logged in, so each copy is resent within a QoS check
       // (500 ms) and ACKed; 30 s is slack for a busy machine.
       const end = Date.now() + 30000;
-      while ((await server.api('/api/stats')).mim.qos_pending !== 0) {
+      while ((await server.api('/api/stats')).mobileimsdk.qos_pending !== 0) {
         if (Date.now() > end) {
           f.anomalies.push(`the server still resends after 30 s with ${online()}/${peers.length} clients logged in: `
-            + JSON.stringify((await server.api('/api/stats')).mim));
+            + JSON.stringify((await server.api('/api/stats')).mobileimsdk));
           break;
         }
         await new Promise((r) => setTimeout(r, 50));

@@ -25,13 +25,13 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = join(ROOT, 'test-output/demo');
 // MobileIMSDK joins once IMClientManager is in the build (it must fail, not skip, without it).
-const PROTOCOLS = ['gobelieve', 'mim'];
+const PROTOCOLS = ['gobelieve', 'mobileimsdk'];
 /** Upper bound of any single wait in the page. */
 const WAIT_MS = 15_000;
 /** The GoBelieve ACK deadline (IMService default) plus slack, for the failure check. */
 const ACK_TIMEOUT_WAIT_MS = 5_000 + WAIT_MS;
 /** QoS resends (2, official timings) until handleMessageLost, plus slack. */
-const MIM_LOST_WAIT_MS = 40_000;
+const MOBILEIMSDK_LOST_WAIT_MS = 40_000;
 /**
  * A reconnect after the outage: the back-off is capped at IMService's default
  * reconnectMaxDelay (60 s), plus slack for the connect and the send.
@@ -132,13 +132,13 @@ async function conversation(browser, base, protocol) {
         await waitState(userA, 'connected');
       });
     }
-    if (protocol === 'mim') {
+    if (protocol === 'mobileimsdk') {
       // Nobody is logged in as the receiver: the server never ACKs, QoS gives up.
       await steps.run(`a message to an offline user ends as "failed" on ${a}`, async () => {
         const lost = `nobody home (${nonce})`;
         await userA.page.fill('#peer', String(Number(b) + 1));
         await send(userA, lost);
-        await settled(userA, lost, 'failed', MIM_LOST_WAIT_MS);
+        await settled(userA, lost, 'failed', MOBILEIMSDK_LOST_WAIT_MS);
         await userA.page.fill('#peer', b);
       });
     }
@@ -199,8 +199,8 @@ async function outage(browser, protocol) {
   const marker = `sent after it came back (${nonce})`;
   // Fixed tokens: the restarted server must accept the ones the pages hold.
   const tokens = { [a]: `token-${a}-${nonce}`, [b]: `token-${b}-${nonce}` };
-  const args = Object.entries(tokens).flatMap(([uid, token]) => (protocol === 'mim'
-    ? ['--mim-token', `${uid}=${token}`] : ['--token', `${token}=${uid}`]));
+  const args = Object.entries(tokens).flatMap(([uid, token]) => (protocol === 'mobileimsdk'
+    ? ['--mobileimsdk-token', `${uid}=${token}`] : ['--token', `${token}=${uid}`]));
   const contexts = [];
   let server = null;
   let pages = null;
@@ -208,7 +208,7 @@ async function outage(browser, protocol) {
     server = await devServer({ own: true, args });
     pages = await staticServer();
     const port = Number(new URL(server.url).port);
-    const ws = `ws://127.0.0.1:${port}${protocol === 'mim' ? '/websocket' : '/ws'}`;
+    const ws = `ws://127.0.0.1:${port}${protocol === 'mobileimsdk' ? '/websocket' : '/ws'}`;
     const query = (uid, peer, outbox) => `?${new URLSearchParams({
       protocol, uid, peer, token: tokens[uid], server: ws, ...(outbox ? { outbox: '1' } : {}),
     })}`;
@@ -320,7 +320,7 @@ function storedOutbox(page, protocol, uid) {
         done(all.result.map((entry) => entry.message && (entry.message.content || entry.message.dataContent)));
       };
     };
-  }), protocol === 'mim' ? `imsdk-outbox:mobileimsdk:${uid}` : `imsdk-outbox:gobelieve:demo-${uid}`);
+  }), protocol === 'mobileimsdk' ? `imsdk-outbox:mobileimsdk:${uid}` : `imsdk-outbox:gobelieve:demo-${uid}`);
 }
 
 /** Waits until #link's data attributes ({closeCode, reconnects}) satisfy `test`. */
@@ -460,7 +460,7 @@ async function api(base, path) {
 /** The dev server's count of authenticated connections per uid. */
 async function connectedUsers(base, protocol) {
   const stats = await (await fetch(`${base}/api/stats`)).json();
-  return (protocol === 'mim' ? stats.mim : stats.gobelieve).by_uid || {};
+  return (protocol === 'mobileimsdk' ? stats.mobileimsdk : stats.gobelieve).by_uid || {};
 }
 
 /** Polls `test` every 100 ms for at most `timeout` ms. */

@@ -18,9 +18,9 @@ await sdk.init();
 const { IMService, IMClientManager } = sdk;
 for (const c of ENTRY_CLASSES[entry]) if (typeof sdk[c] !== 'function') throw new Error('dist/npm/' + entry + '.js exports no ' + c);
 
-const { child, url } = await spawnDevserver(['--mim-accept-all']);
-const gbUrl = url.replace('http', 'ws') + '/ws';
-const mimUrl = url.replace('http', 'ws') + '/websocket';
+const { child, url } = await spawnDevserver(['--mobileimsdk-accept-all']);
+const gobelieveUrl = url.replace('http', 'ws') + '/ws';
+const mobileimsdkUrl = url.replace('http', 'ws') + '/websocket';
 const { test: run, summary } = runner();
 /** Runs the test when the entry has every class of `classes`; says so when it has not. */
 function test(classes, name, fn) {
@@ -28,8 +28,8 @@ function test(classes, name, fn) {
   console.log('NOT IN ' + entry + ': ' + name);
   return Promise.resolve();
 }
-const GB = ['IMService'];
-const MIM = ['IMClientManager'];
+const GOBELIEVE = ['IMService'];
+const MOBILEIMSDK = ['IMClientManager'];
 let uid = 70000 + (process.pid % 1000) * 20;
 const live = [];
 
@@ -43,13 +43,13 @@ async function until(what, cond, ms = 15000) {
 const post = (p) => fetch(url + p, { method: 'POST' }).then((r) => r.json().catch(() => null));
 
 async function service(user, options, observer) {
-  const s = new IMService(observer, Object.assign({ url: gbUrl, accessToken: await mintToken(url, user) }, options));
+  const s = new IMService(observer, Object.assign({ url: gobelieveUrl, accessToken: await mintToken(url, user) }, options));
   live.push(s);
   return s;
 }
 
 try {
-  await test(GB, 'IMService: state, connected, message and ack events; the observers still fire; sendPeerMessageAsync resolves', async () => {
+  await test(GOBELIEVE, 'IMService: state, connected, message and ack events; the observers still fire; sendPeerMessageAsync resolves', async () => {
     const [a, b] = [++uid, ++uid];
     const acks = [];
     const tx = await service(a, {}, { handleMessageACK: (m) => acks.push(m) });
@@ -72,7 +72,7 @@ try {
     check(tx._sendOutcomes.size === 0, 'pending waits left');
   });
 
-  await test(GB, 'IMService: a server restart gives closed {code, willRetry: true}, reconnecting {attempt}, then connected', async () => {
+  await test(GOBELIEVE, 'IMService: a server restart gives closed {code, willRetry: true}, reconnecting {attempt}, then connected', async () => {
     const a = ++uid;
     const s = await service(a);
     const seen = [];
@@ -88,7 +88,7 @@ try {
     check(failed === 'ok', 'send after reconnect: ' + failed);
   });
 
-  await test(GB, 'IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
+  await test(GOBELIEVE, 'IMService facts: closed has the close code (the server drop, then 1000 when the SDK resets the link), reconnecting the delay waited', async () => {
     const [a, b] = [++uid, ++uid];
     const s = await service(a, { reconnectDelay: 400, reconnectMaxDelay: 800, ackTimeout: 300 });
     const closes = [];
@@ -121,10 +121,10 @@ try {
     check(closes.length === 3 && closes[2].code === 1000 && closes[2].willRetry === false, 'stop: ' + JSON.stringify(closes[2]));
   });
 
-  await test(GB, "IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
+  await test(GOBELIEVE, "IMService facts: authFailed carries the server status of a refused token; the wasm's warning goes to the logger, not the console", async () => {
     const lines = [];
-    const s = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
-    const quiet = new IMService(undefined, { url: gbUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
+    const s = new IMService(undefined, { url: gobelieveUrl, accessToken: 'not-a-token', logger: (level, message) => lines.push(level + ' ' + message) });
+    const quiet = new IMService(undefined, { url: gobelieveUrl, accessToken: 'not-a-token-either', logLevel: 'error', logger: (level, message) => lines.push('quiet ' + level + ' ' + message) });
     live.push(s, quiet);
     const refusals = [];
     s.on('authFailed', (d) => refusals.push(d.code));
@@ -146,11 +146,11 @@ try {
     quiet.stop();
   });
 
-  await test(GB, 'IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
+  await test(GOBELIEVE, 'IMService getToken: asked before the first connect, again after a refusal, then authenticated (2 calls)', async () => {
     const a = ++uid;
     const good = await mintToken(url, a);
     let calls = 0;
-    const s = new IMService(undefined, { url: gbUrl, getToken: async () => (++calls === 1 ? 'not-a-token' : good) });
+    const s = new IMService(undefined, { url: gobelieveUrl, getToken: async () => (++calls === 1 ? 'not-a-token' : good) });
     live.push(s);
     const events = [];
     s.on('authFailed', () => events.push('authFailed'));
@@ -164,12 +164,12 @@ try {
     check(calls === 2 && events.join() === 'connected,authFailed,connected' && s.connectState === 2, calls + ' calls, events ' + events.join());
   });
 
-  await test(MIM, 'IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
+  await test(MOBILEIMSDK, 'IMClientManager: loginAsync, sendAsync to itself resolves on the ACK; message, ack events; observers fire', async () => {
     const me = 'u' + ++uid;
     const received = [];
     const acked = [];
     const mgr = IMClientManager.getInstance({
-      wsUrl: mimUrl,
+      wsUrl: mobileimsdkUrl,
       logLevel: 'warn', // any developer option turns the events on (README)
       chatTransDataCB: { onTransBufferCB: (p) => received.push(p.dataContent) },
       messageQoSCB: { messagesBeReceivedCB: (fp) => acked.push(fp) },
@@ -189,16 +189,16 @@ try {
     mgr.release();
   });
 
-  await test(MIM, 'IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
+  await test(MOBILEIMSDK, 'IMClientManager without any developer option: a server drop gives closed {1006, willRetry}, reconnecting {attempt 1, delayMs}, connected', async () => {
     const me = 'plain' + ++uid;
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, reloginInterval: 300 });
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, reloginInterval: 300 });
     live.push(mgr);
     const seen = [];
     mgr.on('connected', () => seen.push({ type: 'connected', at: Date.now() }));
     mgr.on('closed', (d) => seen.push(Object.assign({ type: 'closed', at: Date.now() }, d)));
     mgr.on('reconnecting', (d) => seen.push(Object.assign({ type: 'reconnecting', at: Date.now() }, d)));
     check((await mgr.loginAsync({ loginUserId: me, loginToken: 't' })) === 0, 'login');
-    await post('/api/fault/drop?proto=mim&uid=' + me);
+    await post('/api/fault/drop?proto=mobileimsdk&uid=' + me);
     await until('re-logged in', () => seen.filter((e) => e.type === 'connected').length === 2);
     const types = seen.map((e) => e.type).join();
     check(types === 'connected,closed,reconnecting,connected', 'events ' + types);
@@ -210,7 +210,7 @@ try {
     mgr.release();
   });
 
-  await test(MIM, "IMClientManager: the engine's warnings and a throwing callback go to the logger, not the console", async () => {
+  await test(MOBILEIMSDK, "IMClientManager: the engine's warnings and a throwing callback go to the logger, not the console", async () => {
     const lines = [];
     const logger = (level, message) => lines.push(level + ' ' + message);
     const printed = [];
@@ -218,7 +218,7 @@ try {
     console.warn = (...a) => printed.push(a.join(' '));
     console.error = (...a) => printed.push(a.join(' '));
     try {
-      const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logger,
+      const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, logger,
         chatBaseCB: { onLoginOrReloginSuccessCB() { throw new Error('app bug'); } } });
       live.push(mgr);
       check((await mgr.loginAsync({ loginUserId: 'w' + ++uid, loginToken: 't' })) === 0, 'login');
@@ -238,13 +238,13 @@ try {
       + (detail instanceof Error ? ' ' + detail.stack : ''));
     return { lines, logger };
   };
-  await test(GB, "logLevel 'debug': a full IMService session logs through the hook and never prints a token", async () => {
+  await test(GOBELIEVE, "logLevel 'debug': a full IMService session logs through the hook and never prints a token", async () => {
     const [a, b] = [++uid, ++uid];
     const { lines, logger } = debugLog();
     const tokenA = await mintToken(url, a);
     const tokenB = await mintToken(url, b);
-    const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gbUrl, accessToken: tokenA, logLevel: 'debug', logger });
-    const rx = new IMService(undefined, { url: gbUrl, logLevel: 'debug', logger, getToken: async () => tokenB });
+    const tx = new IMService({ onConnectState() { throw new Error('observer throws with ' + tokenA); } }, { url: gobelieveUrl, accessToken: tokenA, logLevel: 'debug', logger });
+    const rx = new IMService(undefined, { url: gobelieveUrl, logLevel: 'debug', logger, getToken: async () => tokenB });
     live.push(tx, rx);
     tx.start();
     rx.start();
@@ -257,22 +257,22 @@ try {
     check(lines.some((l) => l.startsWith('error onConnectState threw')), 'the throwing observer was not reported');
     for (const t of [tokenA, tokenB]) check(!all.includes(t), 'a token was printed: ' + all);
   });
-  await test(MIM, "logLevel 'debug': a full IMClientManager session logs through the hook and never prints a token", async () => {
+  await test(MOBILEIMSDK, "logLevel 'debug': a full IMClientManager session logs through the hook and never prints a token", async () => {
     const { lines, logger } = debugLog();
     const me = 'u' + ++uid;
-    const mimToken = 'mim-secret-' + uid;
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, logLevel: 'debug', logger });
+    const mobileimsdkToken = 'mobileimsdk-secret-' + uid;
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, logLevel: 'debug', logger });
     live.push(mgr);
-    await mgr.loginAsync({ loginUserId: me, loginToken: mimToken });
+    await mgr.loginAsync({ loginUserId: me, loginToken: mobileimsdkToken });
     await mgr.sendAsync({ dataContent: 'hi', toId: me });
     mgr.logout();
     mgr.release();
     const all = lines.join('\n');
     check(lines.some((l) => l.startsWith('debug login')), 'no debug lines: ' + all.slice(0, 300));
-    check(!all.includes(mimToken), 'the token was printed: ' + all);
+    check(!all.includes(mobileimsdkToken), 'the token was printed: ' + all);
   });
 
-  await test(GB, 'outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
+  await test(GOBELIEVE, 'outbox (memory): sent while the server is down, queued and delivered once when it is back, in order', async () => {
     const [a, b] = [++uid, ++uid];
     const got = [];
     const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
@@ -292,7 +292,7 @@ try {
     await until('outbox empty', () => tx._api.outbox.size === 0);
   });
 
-  await test(GB, 'outbox (memory): a client stopped with messages queued and started anew restores and delivers them once', async () => {
+  await test(GOBELIEVE, 'outbox (memory): a client stopped with messages queued and started anew restores and delivers them once', async () => {
     const [a, b] = [++uid, ++uid];
     const got = [];
     const rx = await service(b, {}, { handlePeerMessage: (m) => got.push(m.content) });
@@ -317,10 +317,10 @@ try {
     check(got.join() === 'kept,marker', 'received ' + got.join());
   });
 
-  await test(MIM, 'outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
+  await test(MOBILEIMSDK, 'outbox (memory), MobileIMSDK: a QoS message sent before the link is up keeps its fingerprint and arrives once', async () => {
     const me = 'u' + ++uid;
     const received = [];
-    const mgr = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
+    const mgr = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, outbox: 'memory', chatTransDataCB: { onTransBufferCB: (p) => received.push(p) } });
     live.push(mgr);
     mgr.login({ loginUserId: me, loginToken: 't' });
     const written = [];
@@ -333,10 +333,10 @@ try {
     check(received[0].fp === 'fp-' + me && written[0].join() === '0,fp-' + me && p.fp === received[1].fp, 'fingerprints ' + JSON.stringify(written));
     mgr.release();
   });
-  await test(MIM, 'outbox (memory), MobileIMSDK: a message lost while the link stays up (receiver offline, no ACK) is sent again and arrives once the receiver is back', async () => {
+  await test(MOBILEIMSDK, 'outbox (memory), MobileIMSDK: a message lost while the link stays up (receiver offline, no ACK) is sent again and arrives once the receiver is back', async () => {
     const [me, peer] = ['u' + ++uid, 'u' + ++uid];
     const fast = { qosCheckInterval: 200, qosJustNow: 100, qosMaxResends: 1 };
-    const tx = IMClientManager.getInstance({ wsUrl: mimUrl, outbox: 'memory', ...fast });
+    const tx = IMClientManager.getInstance({ wsUrl: mobileimsdkUrl, outbox: 'memory', ...fast });
     live.push(tx);
     await tx.loginAsync({ loginUserId: me, loginToken: 't' });
     const lost = [];
@@ -353,7 +353,7 @@ try {
     await until('the outbox to take it back', () => kept >= 1, 15000);
     // The receiver logs in now, as a raw client of the protocol (one manager per process).
     const received = [];
-    const ws = new WebSocket(mimUrl);
+    const ws = new WebSocket(mobileimsdkUrl);
     await new Promise((ok, fail) => { ws.once('open', ok); ws.once('error', fail); });
     const frame = (type, dataContent, to) => JSON.stringify({ bridge: false, type, dataContent, from: peer, to, fp: null, QoS: false, typeu: -1 });
     ws.on('message', (data) => {

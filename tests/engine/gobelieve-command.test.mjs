@@ -7,7 +7,7 @@
 // Usage (repo root): node tests/engine/gobelieve-command.test.mjs
 import fs from 'node:fs';
 import {
-  GB_SIGNAL_BACKGROUND, SETTING, encodeAddSuperGroup, encodeGbSend, encodeGbSetup, encodeGbSignal, encodeRoom, encodeSet,
+  GOBELIEVE_SIGNAL_BACKGROUND, SETTING, encodeAddSuperGroup, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRoom, encodeSet,
   encodeStart, encodeStop,
 } from '../../js/engine/gobelieve-command.js';
 
@@ -17,21 +17,21 @@ const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
 // The values `fixture()` in src/engine/gobelieve/command_tests.rs expects.
 // Each line is read at once: the commands share one buffer (a view is valid until the next).
 const got = [
-  hex(encodeGbSetup(2 ** 53 - 1, [[SETTING.accessToken, 'tok\u00e9'], [SETTING.deviceID, 'dev'],
+  hex(encodeGobelieveSetup(2 ** 53 - 1, [[SETTING.accessToken, 'tok\u00e9'], [SETTING.deviceID, 'dev'],
     [SETTING.syncKey, '9007199254740993'], [SETTING.ackTimeout, 1234.5]])),
   hex(encodeStart('ws://127.0.0.1:13891/ws')),
   hex(encodeSet(SETTING.platformID, 1)),
   hex(encodeSet(SETTING.syncKey, 12n)),
   hex(encodeSet(SETTING.syncKey, null)),
-  hex(encodeGbSend('sendPeerMessage', { sender: 1, receiver: '9007199254740993', content: 'h\u00e9\u{1f600}', timestamp: 4294967295, msgLocalID: 7 })),
-  hex(encodeGbSend('sendGroupMessage', { sender: -(2 ** 53 - 1), receiver: 2 ** 52, content: 'g' })),
-  hex(encodeGbSend('sendCustomerMessage', { senderAppID: 7, sender: 8, receiverAppID: 9, receiver: -10, content: 'c' })),
-  hex(encodeGbSend('sendRTMessage', { sender: 1, receiver: 2, content: '', msgLocalID: 5 })),
-  hex(encodeGbSend('sendRoomMessage', { sender: ' +3 ', receiver: -9223372036854775808n, content: 'r' })),
+  hex(encodeGobelieveSend('sendPeerMessage', { sender: 1, receiver: '9007199254740993', content: 'h\u00e9\u{1f600}', timestamp: 4294967295, msgLocalID: 7 })),
+  hex(encodeGobelieveSend('sendGroupMessage', { sender: -(2 ** 53 - 1), receiver: 2 ** 52, content: 'g' })),
+  hex(encodeGobelieveSend('sendCustomerMessage', { senderAppID: 7, sender: 8, receiverAppID: 9, receiver: -10, content: 'c' })),
+  hex(encodeGobelieveSend('sendRTMessage', { sender: 1, receiver: 2, content: '', msgLocalID: 5 })),
+  hex(encodeGobelieveSend('sendRoomMessage', { sender: ' +3 ', receiver: -9223372036854775808n, content: 'r' })),
   hex(encodeRoom(true, ' 5 ')),
   hex(encodeRoom(false, 5)),
   hex(encodeAddSuperGroup(3, undefined)),
-  hex(encodeGbSignal(GB_SIGNAL_BACKGROUND)),
+  hex(encodeGobelieveSignal(GOBELIEVE_SIGNAL_BACKGROUND)),
   hex(encodeStop()),
 ];
 

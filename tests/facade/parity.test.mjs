@@ -79,13 +79,13 @@ async function walk() {
       getBaseEventListener: [[]], getTransDataListener: [[]], getMessageQoSListener: [[]],
     },
   };
-  const mimSends = [undefined, 5, {}, { dataContent: 5, toId: '1' }, { dataContent: 'x' }, { dataContent: 'x', toId: '' },
+  const mobileimsdkSends = [undefined, 5, {}, { dataContent: 5, toId: '1' }, { dataContent: 'x' }, { dataContent: 'x', toId: '' },
     { dataContent: 'x', toId: 1.5 }, { dataContent: 'x', toId: 2 ** 53 }, { dataContent: 'x', toId: '1', Qos: 1 },
     { dataContent: 'x', toId: '1', QoS: 'yes' }, { dataContent: 'x', toId: '1', fingerPrint: '' },
     { dataContent: 'x', toId: '1', fingerPrint: 'x'.repeat(257) }, { dataContent: 'x', toId: '1', typeu: 2 ** 31 },
     { dataContent: 'x', toId: '1', typeu: 1.5 }, { dataContent: 'x'.repeat(65537), toId: '1' }, { dataContent: '\uDFFF', toId: '1' },
     { dataContent: 'x', toId: '1' }];
-  const mimOptions = [undefined, 5, {}, { wsUrl: '' }, { wsUrl: 'http://x' }, { wsUrl: wsUrl, dialect: 'x' },
+  const mobileimsdkOptions = [undefined, 5, {}, { wsUrl: '' }, { wsUrl: 'http://x' }, { wsUrl: wsUrl, dialect: 'x' },
     { wsUrl: wsUrl, srtSeedAckAddressing: 1 }, { wsUrl: wsUrl, senseMode: 4 }, { wsUrl: wsUrl, senseMode: 'MODE_7S' },
     { wsUrl: wsUrl, keepAliveInterval: 0 }, { wsUrl: wsUrl, qosJustNow: null }, { wsUrl: wsUrl, connectTimeout: NaN },
     { wsUrl: wsUrl, qosMaxResends: 101 }, { wsUrl: wsUrl, qosMaxResends: 1.5 }, { wsUrl: wsUrl, chatBaseCB: 5 },
@@ -93,7 +93,7 @@ async function walk() {
 
   // One snapshot of everything comparable; `C` is the facade or raw classes.
   function snapshot(C) {
-    const out = { statics: {}, props: {}, options: {}, calls: {}, mim: {} };
+    const out = { statics: {}, props: {}, options: {}, calls: {}, mobileimsdk: {} };
     for (const name of ['IMService', 'IMClientManager']) {
       out.statics[name] = readAll(C[name], statics(C[name]), LIVE);
     }
@@ -110,13 +110,13 @@ async function walk() {
     }
     const s = new C.IMService({});
     for (const [m, argLists] of Object.entries(calls.IMService)) out.calls[m] = argLists.map((a) => outcome(() => s[m](...a)));
-    out.mim.options = mimOptions.map((o) => outcome(() => { C.IMClientManager.getInstance(o); return C.IMClientManager.getInitFlag(); }));
+    out.mobileimsdk.options = mobileimsdkOptions.map((o) => outcome(() => { C.IMClientManager.getInstance(o); return C.IMClientManager.getInitFlag(); }));
     const chatBaseCB = { onLoginOrReloginSuccessCB() {} };
     const mgr = C.IMClientManager.getInstance({ wsUrl, chatBaseCB });
-    out.mim.sameListener = mgr.getBaseEventListener() === chatBaseCB;
-    out.mim.defaults = readAll(mgr, accessors(C.IMClientManager), LIVE);
-    for (const [m, argLists] of Object.entries(calls.IMClientManager)) out.mim[m] = argLists.map((a) => outcome(() => mgr[m](...a)));
-    out.mim.send = mimSends.map((a) => {
+    out.mobileimsdk.sameListener = mgr.getBaseEventListener() === chatBaseCB;
+    out.mobileimsdk.defaults = readAll(mgr, accessors(C.IMClientManager), LIVE);
+    for (const [m, argLists] of Object.entries(calls.IMClientManager)) out.mobileimsdk[m] = argLists.map((a) => outcome(() => mgr[m](...a)));
+    out.mobileimsdk.send = mobileimsdkSends.map((a) => {
       const got = [];
       const arg = a && typeof a === 'object' ? Object.assign({ callBack: (code, e) => got.push(code, e instanceof Error ? e.constructor.name + ': ' + e.message : typeof e) }, a) : a;
       return [outcome(() => mgr.send(arg)), got.length ? got : 'no callBack'];
@@ -127,9 +127,9 @@ async function walk() {
     const flagAfterReset = C.IMClientManager.getInitFlag();
     const same1 = C.IMClientManager.getInstance() === mgr;
     const next = C.IMClientManager.getInstance({ wsUrl: wsUrl + '2' });
-    out.mim.reset = { before: before === mgr, flagAfterReset, same1, fresh: next !== mgr, flag: C.IMClientManager.getInitFlag(), shared: next.isSharedInstance };
+    out.mobileimsdk.reset = { before: before === mgr, flagAfterReset, same1, fresh: next !== mgr, flag: C.IMClientManager.getInitFlag(), shared: next.isSharedInstance };
     next.release();
-    out.mim.afterRelease = { flag: C.IMClientManager.getInitFlag(), get: outcome(() => C.IMClientManager.getInstance()) };
+    out.mobileimsdk.afterRelease = { flag: C.IMClientManager.getInitFlag(), get: outcome(() => C.IMClientManager.getInstance()) };
     return out;
   }
 
@@ -192,13 +192,13 @@ async function main() {
     await test('IMClientManager options, login, send, listeners, resetInitFlag: the same before loading, after and raw', () => {
       // The one documented difference: a valid send before loading calls back 3 (not connected), after
       // loading 1 (not logged in) with the packet.
-      const valid = r.before.mim.send.length - 1;
-      same(r.before.mim.send[valid], [{ value: 'undefined' }, [3, 'undefined']], 'valid send before loading');
-      same(r.raw.mim.send[valid], [{ value: 'undefined' }, [1, 'object']], 'valid send on the raw class');
-      r.before.mim.send[valid] = r.raw.mim.send[valid];
-      noDiff(r.before.mim, r.raw.mim, 'before');
-      noDiff(r.after.mim, r.raw.mim, 'after');
-      same(r.raw.mim.reset, { before: true, flagAfterReset: false, same1: true, fresh: true, flag: true, shared: true }, 'raw resetInitFlag');
+      const valid = r.before.mobileimsdk.send.length - 1;
+      same(r.before.mobileimsdk.send[valid], [{ value: 'undefined' }, [3, 'undefined']], 'valid send before loading');
+      same(r.raw.mobileimsdk.send[valid], [{ value: 'undefined' }, [1, 'object']], 'valid send on the raw class');
+      r.before.mobileimsdk.send[valid] = r.raw.mobileimsdk.send[valid];
+      noDiff(r.before.mobileimsdk, r.raw.mobileimsdk, 'before');
+      noDiff(r.after.mobileimsdk, r.raw.mobileimsdk, 'after');
+      same(r.raw.mobileimsdk.reset, { before: true, flagAfterReset: false, same1: true, fresh: true, flag: true, shared: true }, 'raw resetInitFlag');
     });
     await test('wasmMemoryBytes reads the wasm memory once loaded', () => {
       check(r.memory.facade >= 65536 && r.memory.raw >= 65536, JSON.stringify(r.memory));

@@ -33,7 +33,7 @@ const FLOODS = {
     { kind: 'sync_open', count: n(200), expect: n(200), heldTail: 8 },
     { kind: 'sync_more', count: n(30), page: 10, expect: n(30) * 10 },
   ],
-  mim: [
+  mobileimsdk: [
     { kind: 'max_frames', count: n(200), expect: n(200) },
     // A repeat must cost nothing: it refreshes its dedupe entry in place.
     { kind: 'same_fp', count: n(100_000), expect: 1, maxGrowth: 256 * 1024 },
@@ -43,7 +43,7 @@ const FLOODS = {
 };
 const OPTIONS = {
   gobelieve: { pingInterval: 2000, pongTimeout: 20_000, reconnectDelay: 100 },
-  mim: { keepAliveInterval: 1000, keepAliveTimeout: 20_000, reloginInterval: 200 },
+  mobileimsdk: { keepAliveInterval: 1000, keepAliveTimeout: 20_000, reloginInterval: 200 },
 };
 const MIB = (b) => (b / 1048576).toFixed(2) + ' MiB';
 
@@ -99,14 +99,14 @@ async function flood(server, proto, uid) {
       // A marker after the flood on the same link: once it is in, every flood frame was handled.
       const marker = s.marker;
       // (GoBelieve: one more flooded message, counted with the others.)
-      if (proto === 'mim') {
-        await server.api(`/api/mim/send?to=${uid}&from=${uid + 1}&data=marker`);
+      if (proto === 'mobileimsdk') {
+        await server.api(`/api/mobileimsdk/send?to=${uid}&from=${uid + 1}&data=marker`);
       } else {
         await server.api(`/api/fault/flood?proto=gobelieve&uid=${uid}&from=${uid + 1}&kind=max_frames&count=1`);
         expected++;
       }
       const due = expected - (f.heldTail ?? 0);
-      await until(() => s.error || s.cuts > 0 || (proto === 'mim' ? s.marker > marker : true) && s.delivered >= due,
+      await until(() => s.error || s.cuts > 0 || (proto === 'mobileimsdk' ? s.marker > marker : true) && s.delivered >= due,
         () => `${proto} ${f.kind}: ${s.delivered} of ${expected} deliveries, ${s.cuts} cuts`);
       if (s.error) throw s.error;
       rows.push({ phase: `${f.kind} x${f.count}`, wasm: await stats(), delivered: s.delivered, expected, heldTail: f.heldTail ?? 0, cuts: s.cuts, maxGrowth: f.maxGrowth });
@@ -123,7 +123,7 @@ const server = await startServer();
 let failures = [];
 try {
   const t0 = Date.now();
-  const results = await Promise.all([flood(server, 'gobelieve', 7_100_000), flood(server, 'mim', 7_200_000)]);
+  const results = await Promise.all([flood(server, 'gobelieve', 7_100_000), flood(server, 'mobileimsdk', 7_200_000)]);
   for (const { proto, rows, closed } of results) {
     console.log(`${proto} (ceiling ${MIB(CEILING)}):`);
     rows.forEach((r, i) => {

@@ -158,13 +158,13 @@ function poke(r, value, target, list) {
 // ---- the environment: dev server, tokens, peers ----
 
 async function environment() {
-  const { child, url } = await spawnDevserver(['--mim-accept-all']);
+  const { child, url } = await spawnDevserver(['--mobileimsdk-accept-all']);
   const ws = url.replace(/^http/, 'ws');
   const token = async (uid) => {
     const res = await fetch(url + '/api/token?uid=' + uid, { method: 'POST' });
     return (await res.json()).token;
   };
-  const uid = { gbSelf: 7100001, gbPeer: 7100002, mimSelf: 'fuzz-self', mimPeer: 'fuzz-peer' };
+  const uid = { gobelieveSelf: 7100001, gobelievePeer: 7100002, mobileimsdkSelf: 'fuzz-self', mobileimsdkPeer: 'fuzz-peer' };
   const peer = async (proto, me, other) => {
     const worker = new Worker(new URL('../chaos/client-worker.mjs', import.meta.url), {
       workerData: { root: ROOT, proto, uid: me, peer: other, url: ws + (proto === 'gobelieve' ? '/ws' : '/websocket'),
@@ -181,11 +181,11 @@ async function environment() {
     return p;
   };
   const env = {
-    ws, uid, gbToken: await token(uid.gbSelf),
-    gbPeer: await peer('gobelieve', uid.gbPeer, uid.gbSelf),
-    mimPeer: await peer('mim', uid.mimPeer, uid.mimSelf),
+    ws, uid, gobelieveToken: await token(uid.gobelieveSelf),
+    gobelievePeer: await peer('gobelieve', uid.gobelievePeer, uid.gobelieveSelf),
+    mobileimsdkPeer: await peer('mobileimsdk', uid.mobileimsdkPeer, uid.mobileimsdkSelf),
     async stop() {
-      await Promise.all([env.gbPeer.worker.terminate(), env.mimPeer.worker.terminate()]);
+      await Promise.all([env.gobelievePeer.worker.terminate(), env.mobileimsdkPeer.worker.terminate()]);
       child.kill();
     },
   };
@@ -207,16 +207,16 @@ function until(pred, what, ms = DEADLINE_MS) {
 
 // ---- does the instance still work? ----
 
-const GB_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
+const GOBELIEVE_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
   'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
-const GB_USABLE = { protocolVersion: 2, platformID: 3, deviceID: 'fuzz-device', ackTimeout: 5000, pingInterval: 180000,
+const GOBELIEVE_USABLE = { protocolVersion: 2, platformID: 3, deviceID: 'fuzz-device', ackTimeout: 5000, pingInterval: 180000,
   pongTimeout: 3000, reconnectDelay: 100, reconnectMaxDelay: 1000, connectTimeout: 5000, syncKey: 0 };
 
 /** Sets `im` back to a usable configuration (every write must be accepted), then connects and delivers. */
 async function gobelieveWorks(im, env, n) {
   im.stop();
-  for (const name of GB_OBSERVERS) im[name] = null;
-  Object.assign(im, GB_USABLE, { url: env.ws + '/ws', accessToken: env.gbToken });
+  for (const name of GOBELIEVE_OBSERVERS) im[name] = null;
+  Object.assign(im, GOBELIEVE_USABLE, { url: env.ws + '/ws', accessToken: env.gobelieveToken });
   im.enterForeground();
   im.handleConnectivityChange('wifi');
   let state = -1;
@@ -224,11 +224,11 @@ async function gobelieveWorks(im, env, n) {
   im.observer = { onConnectState: (s) => { state = s; }, handleMessageACK: () => { acked = true; } };
   im.start();
   await until(() => state === 2, 'IMService connected (state ' + state + ')');
-  const content = 'fuzz-check-gb-' + n;
-  if (im.sendPeerMessage({ sender: env.uid.gbSelf, receiver: env.uid.gbPeer, content, msgLocalID: n }) !== true) {
+  const content = 'fuzz-check-gobelieve-' + n;
+  if (im.sendPeerMessage({ sender: env.uid.gobelieveSelf, receiver: env.uid.gobelievePeer, content, msgLocalID: n }) !== true) {
     throw new Error('sendPeerMessage refused while connected');
   }
-  await until(() => env.gbPeer.delivered.has(content) && acked, 'the peer got ' + content + ' and it was acknowledged');
+  await until(() => env.gobelievePeer.delivered.has(content) && acked, 'the peer got ' + content + ' and it was acknowledged');
   im.stop();
 }
 
@@ -236,15 +236,15 @@ async function gobelieveWorks(im, env, n) {
 async function mobileimsdkWorks(mgr, env, n) {
   mgr.logout();
   let code = null;
-  mgr.login({ loginUserId: env.uid.mimSelf, loginToken: 't', callBack: (c) => { code = c; } });
+  mgr.login({ loginUserId: env.uid.mobileimsdkSelf, loginToken: 't', callBack: (c) => { code = c; } });
   await until(() => code !== null, 'login callBack');
   if (code !== 0) throw new Error('login gave ' + code);
-  const content = 'fuzz-check-mim-' + n;
+  const content = 'fuzz-check-mobileimsdk-' + n;
   let sent = null;
-  mgr.send({ dataContent: content, toId: env.uid.mimPeer, fingerPrint: 'fuzz-fp-' + n, Qos: true, callBack: (c) => { sent = c; } });
+  mgr.send({ dataContent: content, toId: env.uid.mobileimsdkPeer, fingerPrint: 'fuzz-fp-' + n, Qos: true, callBack: (c) => { sent = c; } });
   await until(() => sent !== null, 'send callBack');
   if (sent !== 0) throw new Error('send gave ' + sent);
-  await until(() => env.mimPeer.delivered.has(content), 'the peer got ' + content);
+  await until(() => env.mobileimsdkPeer.delivered.has(content), 'the peer got ' + content);
   mgr.logout();
 }
 
@@ -259,18 +259,18 @@ async function check(what, n, fn) {
 
 // ---- rounds ----
 
-const MIM_TIMINGS = ['keepAliveInterval', 'keepAliveTimeout', 'reloginInterval', 'qosCheckInterval', 'qosJustNow',
+const MOBILEIMSDK_TIMINGS = ['keepAliveInterval', 'keepAliveTimeout', 'reloginInterval', 'qosCheckInterval', 'qosJustNow',
   'qosMaxResends', 'connectTimeout'];
 
 /** Options for the manager under test: usable wsUrl and timings, everything else hostile. */
-function mimOptions(r, value, env) {
+function mobileimsdkOptions(r, value, env) {
   const o = { wsUrl: env.ws + '/websocket' };
   for (const g of ['chatBaseCB', 'chatTransDataCB', 'messageQoSCB']) if (r.chance(0.7)) o[g] = value(2);
   for (let i = r.int(3); i > 0; i--) {
     const extra = value(1);
     if (extra && typeof extra === 'object') {
       try {
-        for (const k of Object.keys(extra)) if (k !== 'wsUrl' && !MIM_TIMINGS.includes(k)) o[k] = extra[k];
+        for (const k of Object.keys(extra)) if (k !== 'wsUrl' && !MOBILEIMSDK_TIMINGS.includes(k)) o[k] = extra[k];
       } catch (_) {
         // a hostile object: not copied
       }
@@ -281,10 +281,10 @@ function mimOptions(r, value, env) {
 
 async function round(sdk, env, r, value, n, calls) {
   const { IMService, IMClientManager } = sdk;
-  const gbList = members(IMService.prototype, ['free']);
-  const gbStatic = members(IMService, ['prototype', 'length', 'name']);
-  const mimList = members(IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
-  const mimStatic = members(IMClientManager, ['prototype', 'length', 'name']);
+  const gobelieveList = members(IMService.prototype, ['free']);
+  const gobelieveStatic = members(IMService, ['prototype', 'length', 'name']);
+  const mobileimsdkList = members(IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
+  const mobileimsdkStatic = members(IMClientManager, ['prototype', 'length', 'name']);
 
   // Terminal calls on throwaway instances: construction with hostile arguments, then use after free/release.
   where = `round ${n} throwaway`;
@@ -297,7 +297,7 @@ async function round(sdk, env, r, value, n, calls) {
   }
   if (spare) {
     if (r.chance(0.5)) spare.free();
-    for (let i = 0; i < 5; i++) poke(r, value, spare, gbList.concat(members(IMService.prototype, []).filter((m) => m.name === 'free')));
+    for (let i = 0; i < 5; i++) poke(r, value, spare, gobelieveList.concat(members(IMService.prototype, []).filter((m) => m.name === 'free')));
     spare.free();
   }
   if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
@@ -310,16 +310,16 @@ async function round(sdk, env, r, value, n, calls) {
   }
   if (spareMgr) {
     spareMgr.release();
-    for (let i = 0; i < 5; i++) poke(r, value, spareMgr, mimList.concat(members(IMClientManager.prototype, []).filter((m) => ['release', 'free', 'resetInitFlag'].includes(m.name))));
+    for (let i = 0; i < 5; i++) poke(r, value, spareMgr, mobileimsdkList.concat(members(IMClientManager.prototype, []).filter((m) => ['release', 'free', 'resetInitFlag'].includes(m.name))));
   }
 
   // The instances under test.
   where = `round ${n} IMService`;
-  const im = new IMService(undefined, { url: env.ws + '/ws', accessToken: env.gbToken });
+  const im = new IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken });
   if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
   let mgr = null;
   try {
-    mgr = IMClientManager.getInstance(mimOptions(r, value, env));
+    mgr = IMClientManager.getInstance(mobileimsdkOptions(r, value, env));
   } catch (err) {
     const bad = undocumented(err, 'getInstance');
     if (bad) violation('getInstance threw ' + bad, errorLine(err));
@@ -328,10 +328,10 @@ async function round(sdk, env, r, value, n, calls) {
   for (let i = 0; i < calls; i++) {
     const k = r.int(20);
     where = `round ${n} call ${i}`;
-    if (k < 9) poke(r, value, im, gbList);
-    else if (k < 10) poke(r, value, IMService, gbStatic);
-    else if (k < 19) poke(r, value, mgr, mimList);
-    else poke(r, value, IMClientManager, mimStatic);
+    if (k < 9) poke(r, value, im, gobelieveList);
+    else if (k < 10) poke(r, value, IMService, gobelieveStatic);
+    else if (k < 19) poke(r, value, mgr, mobileimsdkList);
+    else poke(r, value, IMClientManager, mobileimsdkStatic);
     // Let the event loop run now and then: sockets open and fail, timers fire, Promises settle.
     if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 0));
   }
@@ -354,12 +354,12 @@ async function main() {
   try {
     // Before the wasm has loaded: the facade checks at once and queues; after loading it replays.
     where = 'before load';
-    const early = new sdk.IMService(undefined, { url: env.ws + '/ws', accessToken: env.gbToken });
+    const early = new sdk.IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken });
     const earlyMgr = sdk.IMClientManager.getInstance({ wsUrl: env.ws + '/websocket' });
     const early_n = Math.min(RUNS, 500);
-    const gbList = members(sdk.IMService.prototype, ['free']);
-    const mimList = members(sdk.IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
-    for (let i = 0; i < early_n; i++) poke(r, value, i % 2 ? early : earlyMgr, i % 2 ? gbList : mimList);
+    const gobelieveList = members(sdk.IMService.prototype, ['free']);
+    const mobileimsdkList = members(sdk.IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
+    for (let i = 0; i < early_n; i++) poke(r, value, i % 2 ? early : earlyMgr, i % 2 ? gobelieveList : mobileimsdkList);
     await sdk.init();
     where = 'after load';
     for (const [f, name] of [[early, 'IMService'], [earlyMgr, 'IMClientManager']]) {

@@ -8,8 +8,8 @@
 //    (js/api/emitter.js; found by seed 1).
 // 2. getInstance with a wsUrl that is not ws:// or wss:// repeated the whole
 //    URL (4,153 characters here; 10 MB possible) and, before the wasm had
-//    loaded, without redacting its credentials (js/checks.js and
-//    src/web/mim_options.rs; found by seed 11 after 66,000 calls).
+//    loaded, without redacting its credentials (js/checks.js and, then, the
+//    wasm class's own check in src/web; found by seed 11 after 66,000 calls).
 
 const huge = 'x'.repeat(1 << 20);
 const sparse = [];
@@ -18,24 +18,24 @@ const listener = () => {};
 
 /** [what, (sdk, instances) => the call, the error's class, a regular expression its message must match] */
 export const REGRESSIONS = [
-  ['on(a 1 MB string)', (gb) => gb.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
-  ['off(a 1 MB string)', (gb, mim) => mim.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
-  ['on(a sparse array of 900,001 slots)', (gb) => gb.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/],
-  ['off([Symbol()])', (gb, mim) => mim.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/],
-  ['on(Symbol())', (gb) => gb.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/],
-  ['getInstance({wsUrl: a 1 MB http URL})', (gb, mim, C) => C.IMClientManager.getInstance({ wsUrl: 'http://' + huge }), TypeError,
+  ['on(a 1 MB string)', (im) => im.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['off(a 1 MB string)', (im, mgr) => mgr.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
+  ['on(a sparse array of 900,001 slots)', (im) => im.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['off([Symbol()])', (im, mgr) => mgr.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/],
+  ['on(Symbol())', (im) => im.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/],
+  ['getInstance({wsUrl: a 1 MB http URL})', (im, mgr, C) => C.IMClientManager.getInstance({ wsUrl: 'http://' + huge }), TypeError,
     /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/],
-  ['getInstance({wsUrl: an http URL with a token})', (gb, mim, C) => C.IMClientManager.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
+  ['getInstance({wsUrl: an http URL with a token})', (im, mgr, C) => C.IMClientManager.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
     TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
 ];
 
-/** Runs every case on `gb` (an IMService), `mim` (an IMClientManager) and the classes `C`; returns the failures as lines. */
-export function runRegressions(gb, mim, C, cases = REGRESSIONS) {
+/** Runs every case on `im` (an IMService), `mgr` (an IMClientManager) and the classes `C`; returns the failures as lines. */
+export function runRegressions(im, mgr, C, cases = REGRESSIONS) {
   const failures = [];
   for (const [what, call, ErrorClass, pattern] of cases) {
     let err = null;
     try {
-      call(gb, mim, C);
+      call(im, mgr, C);
     } catch (e) {
       err = e;
     }

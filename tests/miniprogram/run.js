@@ -132,7 +132,7 @@ async function startDevserver() {
     execFileSync('cargo', ['build', '-q', '-p', 'imsdk-devserver'], { cwd: ROOT, stdio: 'inherit' });
     bin = path.join(ROOT, 'target', 'debug', 'devserver');
   }
-  const child = spawn(bin, ['--port', '0', '--mim-accept-all'], { stdio: ['ignore', 'pipe', VERBOSE ? 'inherit' : 'ignore'] });
+  const child = spawn(bin, ['--port', '0', '--mobileimsdk-accept-all'], { stdio: ['ignore', 'pipe', VERBOSE ? 'inherit' : 'ignore'] });
   process.on('exit', () => child.kill('SIGKILL'));
   const port = await new Promise((resolve, reject) => {
     let out = '';
@@ -147,7 +147,7 @@ async function startDevserver() {
   child.stdout.resume();
   return { port, stop: () => child.kill('SIGKILL') };
 }
-function gbToken(port, uid) {
+function gobelieveToken(port, uid) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/token?uid=' + uid }, (res) => {
       let body = '';
@@ -172,8 +172,8 @@ async function wasmClasses() {
   const h = createHarness({ root: pkgRoot, profile: 'android' });
   try {
     const glue = await h.require('/imsdk/imsdk.js').initMiniProgram('/imsdk/imsdk_bg.wasm');
-    // Each class is a JS class over its engine's exports (gb_*, mim_*).
-    const present = { IMService: typeof glue.gb_create === 'function', IMClientManager: typeof glue.mim_create === 'function' };
+    // Each class is a JS class over its engine's exports (gobelieve_*, mobileimsdk_*).
+    const present = { IMService: typeof glue.gobelieve_create === 'function', IMClientManager: typeof glue.mobileimsdk_create === 'function' };
     return ['IMService', 'IMClientManager'].filter((c) => present[c]);
   } finally {
     h.dispose();
@@ -446,14 +446,14 @@ async function protocolTests(profile, server, classes) {
   };
   if (classes.includes('IMService') || classes.length === 0) await test(profile + ': protocol: IMService (seed snippet verbatim) connects, authenticates, exchanges, survives hide/show and network loss', async () => {
     need('IMService');
-    const [ta, tb] = await Promise.all([gbToken(server.port, 1001), gbToken(server.port, 1002)]);
+    const [ta, tb] = await Promise.all([gobelieveToken(server.port, 1001), gobelieveToken(server.port, 1002)]);
     const A = mp({ profile, allowWs: true });
     const B = mp({ profile, allowWs: true });
     const ra = recorder();
     const rb = recorder();
     const cfg = (uid, peer, token) => A.evaluate('(' + JSON.stringify({ host: '127.0.0.1', port: server.port, uid, peer, token }) + ')');
-    const a = A.require('/imsdk/gb_app.js')(cfg(1001, 1002, ta), ra);
-    const b = B.require('/imsdk/gb_app.js')(cfg(1002, 1001, tb), rb);
+    const a = A.require('/imsdk/gobelieve_app.js')(cfg(1001, 1002, ta), ra);
+    const b = B.require('/imsdk/gobelieve_app.js')(cfg(1002, 1001, tb), rb);
     check(ra.all('early')[0].result === false && ra.all('early')[0].connecting, 'early send while connecting: ' + JSON.stringify(ra.all('early')));
     await waitFor(() => a.connected() && b.connected(), 'both connected');
     // AUTH precedes every message on the connection; the exchange proves it was accepted.
@@ -491,8 +491,8 @@ async function protocolTests(profile, server, classes) {
     const ra = recorder();
     const rb = recorder();
     const cfg = (uid, peer) => A.evaluate('(' + JSON.stringify({ wsUrl, uid, peer }) + ')');
-    const a = A.require('/imsdk/mim_app.js')(cfg('u1', 'u2'), ra);
-    const b = B.require('/imsdk/mim_app.js')(cfg('u2', 'u1'), rb);
+    const a = A.require('/imsdk/mobileimsdk_app.js')(cfg('u1', 'u2'), ra);
+    const b = B.require('/imsdk/mobileimsdk_app.js')(cfg('u2', 'u1'), rb);
     check(ra.all('earlySend')[0] !== 0, 'early send reported success');
     await waitFor(() => ra.count('loginOk') === 1 && rb.count('loginOk') === 1, 'both logged in');
     check(ra.all('loginCallBack')[0] === 0, 'login callBack ' + ra.all('loginCallBack'));
@@ -536,7 +536,7 @@ async function protocolTests(profile, server, classes) {
   if (classes.includes('IMService')) await test(profile + ": outbox 'wx': an IMService message sent offline survives an app kill and arrives once", async () => {
     need('IMService');
     const [a, b] = [++mpUser, ++mpUser];
-    const [ta, tb] = await Promise.all([gbToken(server.port, a), gbToken(server.port, b)]);
+    const [ta, tb] = await Promise.all([gobelieveToken(server.port, a), gobelieveToken(server.port, b)]);
     const url = 'ws://127.0.0.1:' + server.port + '/ws';
     const storage = new Map();
     const options = (token) => ({ url, accessToken: token, outbox: 'wx', outboxName: 'user-' + a, logLevel: 'silent' });

@@ -33,10 +33,10 @@ async function main() {
       const [a, b] = [uid++, uid++];
       const q = (role) => new URLSearchParams({ entry: 'imsdk/mobileimsdk', role, a, b });
       const recv = await browser.newPage();
-      await recv.goto(server.url + PAGE + q('mim-recv'));
+      await recv.goto(server.url + PAGE + q('mobileimsdk-recv'));
       await recv.waitForFunction(() => window.loggedIn || window.result !== undefined, null, { timeout: 15000 });
       const send = await browser.newPage();
-      await send.goto(server.url + PAGE + q('mim-send'));
+      await send.goto(server.url + PAGE + q('mobileimsdk-send'));
       const [got, sent] = [await result(recv), await result(send)];
       check(JSON.stringify(got.got) === JSON.stringify(['esm ' + b]), 'receiver ' + JSON.stringify(got));
       check(JSON.stringify(sent.acked) === JSON.stringify(['fp-esm-' + a]), 'sender ' + JSON.stringify(sent));

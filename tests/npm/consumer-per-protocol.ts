@@ -2,9 +2,9 @@
 // one-protocol entries type their own class and none of the other.
 import { init, ready, setWebSocketImpl, IMService } from 'imsdk/gobelieve';
 import type { IMMessage, IMServiceOptions } from 'imsdk/gobelieve';
-import * as mim from 'imsdk/mobileimsdk';
+import * as mobileimsdkModule from 'imsdk/mobileimsdk';
 import DefaultService, { IMError } from 'imsdk/gobelieve';
-import DefaultManager, { IMError as MimError } from 'imsdk/mobileimsdk';
+import DefaultManager, { IMError as MobileimsdkError } from 'imsdk/mobileimsdk';
 import type { Protocal, WSOptions } from 'imsdk/mobileimsdk';
 // @ts-expect-error imsdk/gobelieve has no IMClientManager
 import { IMClientManager } from 'imsdk/gobelieve';
@@ -22,14 +22,14 @@ async function gobelieve(options: IMServiceOptions): Promise<void> {
 }
 
 async function mobileimsdk(options: WSOptions): Promise<void> {
-  mim.setWebSocketImpl(WS);
-  await mim.init();
-  const mgr = mim.IMClientManager.getInstance({
+  mobileimsdkModule.setWebSocketImpl(WS);
+  await mobileimsdkModule.init();
+  const mgr = mobileimsdkModule.IMClientManager.getInstance({
     ...options,
     chatTransDataCB: { onTransBufferCB: (p: Protocal) => console.log(p.getDataContent()) },
   });
   mgr.login({ loginUserId: '1', loginToken: 't', callBack: (code: number) => console.log(code) });
-  console.log(mim.IMClientManager.COMMON_CODE_OK, IMClientManager, NoService);
+  console.log(mobileimsdkModule.IMClientManager.COMMON_CODE_OK, IMClientManager, NoService);
 }
 
 // The default exports are the classes themselves; IMError is a class to test with instanceof.
@@ -44,8 +44,8 @@ async function defaults(): Promise<void> {
       console.log(code, reason, e.status, e.name === 'IMError');
     }
   }
-  const mgr: mim.IMClientManager = DefaultManager.getInstance({ wsUrl: 'ws://127.0.0.1:1/websocket' });
-  const made = new MimError('imsdk: made here', { code: 3, reason: 'not connected' });
+  const mgr: mobileimsdkModule.IMClientManager = DefaultManager.getInstance({ wsUrl: 'ws://127.0.0.1:1/websocket' });
+  const made = new MobileimsdkError('imsdk: made here', { code: 3, reason: 'not connected' });
   console.log(mgr.isSharedInstance, made instanceof Error);
 }
 

@@ -69,7 +69,7 @@ async function gobelieve() {
   return { states: a.seen.states, received: b.seen.msgs[0].content };
 }
 
-// One manager per process (a singleton): mim-recv waits for a message, mim-send sends one with QoS.
+// One manager per process (a singleton): mobileimsdk-recv waits for a message, mobileimsdk-send sends one with QoS.
 async function mobileimsdk(role) {
   // The facade defines the constants itself; only a wasm class brings its accessors (adopted once loaded).
   if (!('loggedIn' in IMClientManager.prototype)) return { skipped: 'the wasm has no IMClientManager' };
@@ -79,11 +79,11 @@ async function mobileimsdk(role) {
     chatTransDataCB: { onTransBufferCB: (p) => got.received.push(p.dataContent) },
     messageQoSCB: { messagesBeReceivedCB: (fp) => got.acked.push(fp) },
   });
-  const me = role === 'mim-recv' ? uidB : uidA;
+  const me = role === 'mobileimsdk-recv' ? uidB : uidA;
   mgr.login({ loginUserId: me, loginToken: await token(me), callBack: (code) => { got.login = code; } });
   await until(() => got.login !== null, 'login result');
   if (got.login !== 0) throw new Error('login failed with ' + got.login);
-  if (role === 'mim-recv') {
+  if (role === 'mobileimsdk-recv') {
     console.log('READY');
     await until(() => got.received.length > 0, 'a MobileIMSDK message', 15000);
   } else {
@@ -126,12 +126,12 @@ try {
     const { ready: _r, init: _i, setWebSocketImpl: _s, IMError, default: byDefault, ...classes } = sdk;
     const wasm = new WebAssembly.Module(fs.readFileSync(wasmUrl()));
     const names = WebAssembly.Module.exports(wasm).map((e) => e.name.toLowerCase());
-    // Each class: its engine's exports (gb_*, mim_*).
-    const marks = { IMService: 'gb_create', IMClientManager: 'mim_create' };
+    // Each class: its engine's exports (gobelieve_*, mobileimsdk_*).
+    const marks = { IMService: 'gobelieve_create', IMClientManager: 'mobileimsdk_create' };
     const wasmClasses = ['IMService', 'IMClientManager'].filter((c) => names.some((n) => n.includes(marks[c])));
     const defaultIs = Object.keys(classes).filter((c) => classes[c] === byDefault);
     console.log(JSON.stringify({ exports: Object.keys(classes).sort(), wasmClasses, defaultIs, rejections: await rejections(IMError) }));
-  } else if (mode.startsWith('mim-')) {
+  } else if (mode.startsWith('mobileimsdk-')) {
     await loaders.default();
     console.log(JSON.stringify(await mobileimsdk(mode)));
   } else {

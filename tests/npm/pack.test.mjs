@@ -83,15 +83,15 @@ function runApp(script, args, onLine, entry = 'imsdk') {
 }
 
 // Two processes using `entry`: one receives, one sends with QoS and gets the ACK.
-function mimExchange(entry) {
+function mobileimsdkExchange(entry) {
   return test(entry + ': two IMClientManager processes exchange a QoS message', async () => {
     const [a, b] = [String(uid++), String(uid++)];
     let startSender;
     const senderGo = new Promise((r) => { startSender = r; });
-    const recv = runApp('node-app.mjs', ['mim-recv', a, b], () => startSender(), entry);
+    const recv = runApp('node-app.mjs', ['mobileimsdk-recv', a, b], () => startSender(), entry);
     const first = await Promise.race([recv, senderGo]);
     if (first && first.skipped) return first;
-    const sent = await runApp('node-app.mjs', ['mim-send', a, b], null, entry);
+    const sent = await runApp('node-app.mjs', ['mobileimsdk-send', a, b], null, entry);
     const got = await recv;
     check(got.received.includes('hi ' + b), 'receiver got ' + JSON.stringify(got));
     check(sent.acked.includes('fp-' + a), 'sender acks ' + JSON.stringify(sent));
@@ -145,7 +145,7 @@ async function main() {
     check(g.received === 'hello from default', 'imsdk/gobelieve received ' + JSON.stringify(g));
   });
 
-  await mimExchange('imsdk');
+  await mobileimsdkExchange('imsdk');
 
   await test('imsdk: both classes reject with the exported IMError class (instanceof); no default export', async () => {
     const r = await runApp('node-app.mjs', ['exports', String(uid++), String(uid++)], null, 'imsdk');
@@ -183,7 +183,7 @@ async function main() {
         });
       }
     }
-    if (b.classes.includes('IMClientManager')) await mimExchange(entry);
+    if (b.classes.includes('IMClientManager')) await mobileimsdkExchange(entry);
   }
 
   await test('imsdk.d.ts declares every member of the JS classes over the engines', () => {
@@ -195,7 +195,7 @@ async function main() {
     const setters = setterNames(CLASSES.IMService);
     check(setters.length > 10, 'found the setters: ' + setters.join(', '));
     const missing = setters.filter((n) => !FACADE_PROPERTIES.IMService.includes(n));
-    check(missing.length === 0, 'missing from js/facade-gobelieve.js GB_PROPS: ' + missing.join(', '));
+    check(missing.length === 0, 'missing from js/facade-gobelieve.js GOBELIEVE_PROPS: ' + missing.join(', '));
   });
 
   await test('tsc --strict compiles a consumer against the installed package', () => {

@@ -59,7 +59,7 @@ async function main() {
       mgr.login({ loginUserId: 'r' + b, loginToken: 't', callBack: (c) => { loginCode = c; throw new Error('login callBack throws'); } });
       await window.until('logged in', () => loginCode === 0 && mgr.connected);
       for (const text of ['m1', 'm2']) {
-        await fetch('/api/mim/send?from=s&to=r' + b + '&data=' + text, { method: 'POST' });
+        await fetch('/api/mobileimsdk/send?from=s&to=r' + b + '&data=' + text, { method: 'POST' });
       }
       await window.until('two MobileIMSDK messages', () => data.length >= 2);
       rx.stop();
@@ -148,13 +148,13 @@ async function main() {
       sockets[0].onmessage({ data: new ArrayBuffer(32779) }); // the limit itself is passed on
       out.atLimit = im.lastClose;
       sockets[0].onmessage && sockets[0].onmessage({ data: new ArrayBuffer(16 * 1024 * 1024) });
-      out.gb = { lastClose: im.lastClose, closedWith: sockets[0].closedWith, growth: IMService.wasmMemoryBytes - memBefore };
+      out.gobelieve = { lastClose: im.lastClose, closedWith: sockets[0].closedWith, growth: IMService.wasmMemoryBytes - memBefore };
       im.stop();
       const mgr = IMClientManager.getInstance({ wsUrl: 'ws://scripted/websocket' });
       mgr.login({ loginUserId: 'u', loginToken: 't' });
       await window.until('MobileIMSDK socket open', () => sockets.length === 2 && sockets[1].onmessage);
       sockets[1].onmessage({ data: '\u20ac'.repeat(30000) }); // 30,000 units but 90,000 bytes of UTF-8
-      out.mim = { lastClose: mgr.lastClose, closedWith: sockets[1].closedWith };
+      out.mobileimsdk = { lastClose: mgr.lastClose, closedWith: sockets[1].closedWith };
       mgr.release();
       setWebSocketImpl(null);
       return out;
@@ -162,14 +162,14 @@ async function main() {
     await test('a GoBelieve frame over 12 + 32767 bytes closes the link with 1009 before it reaches wasm', () => {
       ran(frames);
       same(frames.atLimit, undefined, 'a frame at the limit closed the link');
-      same(frames.gb.lastClose, { code: 1009, reason: 'frame of 16777216 bytes over the limit of 32779', error: true }, 'lastClose');
-      same(frames.gb.closedWith, 1000, 'socket closed by the SDK');
-      check(frames.gb.growth < 1024 * 1024, 'wasm memory grew by ' + frames.gb.growth + ' bytes: the frame was copied in');
+      same(frames.gobelieve.lastClose, { code: 1009, reason: 'frame of 16777216 bytes over the limit of 32779', error: true }, 'lastClose');
+      same(frames.gobelieve.closedWith, 1000, 'socket closed by the SDK');
+      check(frames.gobelieve.growth < 1024 * 1024, 'wasm memory grew by ' + frames.gobelieve.growth + ' bytes: the frame was copied in');
       check(framePage.consoleLines.some((l) => l === 'warning: imsdk: closing the connection: the server sent a frame of 16777216 bytes over the limit of 32779'),
         'no warning: ' + JSON.stringify(framePage.consoleLines));
     });
     await test('a MobileIMSDK text frame over 64 KiB of UTF-8 (though under 64 Ki UTF-16 units) closes the link', () => {
-      same(frames.mim, { lastClose: { code: 1009, reason: 'frame of 90000 bytes over the limit of 65536', error: true }, closedWith: 1000 }, 'mim');
+      same(frames.mobileimsdk, { lastClose: { code: 1009, reason: 'frame of 90000 bytes over the limit of 65536', error: true }, closedWith: 1000 }, 'mobileimsdk');
     });
     await framePage.close();
   } finally {

@@ -3,10 +3,11 @@
 //! recording observers and bounded waits.
 #![allow(dead_code)]
 
+pub mod exports;
 #[cfg(feature = "gobelieve")]
-pub mod gb;
+pub mod gobelieve;
 #[cfg(feature = "mobileimsdk")]
-pub mod mim;
+pub mod mobileimsdk;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;

@@ -38,7 +38,7 @@ export async function spawnDevserver(extraArgs, stderr = 'ignore') {
 /** Resolves to `{url, stop()}`. */
 export async function devserver() {
   if (process.env.DEVSERVER_URL) return { url: process.env.DEVSERVER_URL, stop() {} };
-  const { child, url } = await spawnDevserver(['--mim-accept-all', ...STATIC_MOUNTS]);
+  const { child, url } = await spawnDevserver(['--mobileimsdk-accept-all', ...STATIC_MOUNTS]);
   return { url, stop: () => child.kill() };
 }
 

@@ -195,7 +195,7 @@ fn a_link_that_answered_a_keep_alive_is_retried_at_once_again() {
     );
 }
 
-/// The chaos run's client timings (tests/chaos/driver.mjs `CLIENT_OPTIONS.mim`);
+/// The chaos run's client timings (tests/chaos/driver.mjs `CLIENT_OPTIONS.mobileimsdk`);
 /// the re-login cap stays at its default, which JS cannot set.
 fn chaos_config() -> Config {
     Config {

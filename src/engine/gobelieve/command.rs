@@ -98,20 +98,20 @@ pub enum Command {
     Signal(Signal),
 }
 
-const START: u8 = 1;
-const STOP: u8 = 2;
-const SET: u8 = 3;
-const SEND_PEER: u8 = 4;
-const SEND_GROUP: u8 = 5;
-const SEND_CUSTOMER: u8 = 6;
-const SEND_RT: u8 = 7;
-const SEND_ROOM: u8 = 8;
-const ENTER_ROOM: u8 = 9;
-const LEAVE_ROOM: u8 = 10;
-const ADD_SUPER_GROUP: u8 = 11;
-const REMOVE_SUPER_GROUP: u8 = 12;
-const CLEAR_SUPER_GROUPS: u8 = 13;
-const SIGNAL: u8 = 14;
+pub(crate) const START: u8 = 1;
+pub(crate) const STOP: u8 = 2;
+pub(crate) const SET: u8 = 3;
+pub(crate) const SEND_PEER: u8 = 4;
+pub(crate) const SEND_GROUP: u8 = 5;
+pub(crate) const SEND_CUSTOMER: u8 = 6;
+pub(crate) const SEND_RT: u8 = 7;
+pub(crate) const SEND_ROOM: u8 = 8;
+pub(crate) const ENTER_ROOM: u8 = 9;
+pub(crate) const LEAVE_ROOM: u8 = 10;
+pub(crate) const ADD_SUPER_GROUP: u8 = 11;
+pub(crate) const REMOVE_SUPER_GROUP: u8 = 12;
+pub(crate) const CLEAR_SUPER_GROUPS: u8 = 13;
+pub(crate) const SIGNAL: u8 = 14;
 
 /// Setting keys (`js/engine/gobelieve-command.js` `SETTING`).
 pub mod key {
@@ -140,7 +140,7 @@ const TIMINGS: [(u64, Timing); 6] = [
 const ID_INT: u8 = 0;
 const ID_TEXT: u8 = 1;
 
-const SIGNALS: [(u64, Signal); 5] = [
+pub(crate) const SIGNALS: [(u64, Signal); 5] = [
     (1, Signal::Online),
     (2, Signal::Offline),
     (3, Signal::Background),
@@ -295,11 +295,7 @@ pub fn decode_command(input: &[u8]) -> Result<Command, ReadError> {
         }
         _ => return Err(ReadError::BadTag(0)),
     };
-    if r.is_done() {
-        Ok(command)
-    } else {
-        Err(ReadError::BadTag(r.at))
-    }
+    r.end(command)
 }
 
 /// Writes `command` as the JS class does (tests, fuzzing).

@@ -3,7 +3,7 @@ use super::event::*;
 use super::*;
 use crate::core::gobelieve::codec::{self, Body, Im, Packet};
 use crate::core::gobelieve::OutMessage;
-use crate::engine::batch::read_batch;
+use crate::engine::driver::{events_except, records};
 
 const URL: &str = "ws://127.0.0.1:13891/ws";
 const T0: u64 = 1_000_000;
@@ -20,18 +20,9 @@ fn engine() -> Engine {
     Engine::new(&encode_setup(&setup)).unwrap()
 }
 
-fn records(batch: Vec<u8>) -> Vec<Record> {
-    read_batch(&batch).unwrap()
-}
-
+/// The events but console warnings.
 fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
-    records(batch)
-        .into_iter()
-        .filter_map(|r| match r {
-            Record::Event { kind, values } if kind != WARNING => Some((kind, values)),
-            _ => None,
-        })
-        .collect()
+    events_except(batch, Some(WARNING))
 }
 
 fn cmd(e: &mut Engine, c: Command) -> Vec<u8> {
@@ -304,7 +295,7 @@ fn settings_apply_to_the_session() {
     set(&mut e, Setting::Timing(Timing::ConnectTimeout, 5678));
     set(&mut e, Setting::PlatformId(1));
     set(&mut e, Setting::ProtocolVersion(1));
-    let c = e.session.config();
+    let c = e.machine.config();
     assert_eq!(
         (
             c.ack_timeout_ms,
@@ -318,7 +309,7 @@ fn settings_apply_to_the_session() {
         ),
         (1234, 2345, 345, 45, 4567, 5678, 1, 1)
     );
-    assert_eq!(e.session.sync_key(), 5);
+    assert_eq!(e.machine.sync_key(), 5);
     // Whoever changed it, the property's value follows the session's.
     assert_eq!(
         events(set(&mut e, Setting::SyncKey(6))),

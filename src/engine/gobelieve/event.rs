@@ -57,23 +57,34 @@ pub const PEER: i64 = 0;
 pub const GROUP: i64 = 1;
 pub const CUSTOMER: i64 = 2;
 
+/// Codes of a refused send in a [`REPLY`] ([`send_error`]).
+pub const NOT_CONNECTED: i64 = 1;
+pub const TOO_LONG: i64 = 2;
+pub const OUTBOX_FULL: i64 = 3;
+
+/// Reason codes of a [`FAILURE`] ([`fail_reason`]).
+pub const REFUSED: i64 = 0;
+pub const TIMEOUT: i64 = 1;
+pub const DISCONNECTED: i64 = 2;
+pub const STOPPED: i64 = 3;
+
 /// The code of a refused send in a [`REPLY`].
 pub fn send_error(e: SendError) -> i64 {
     match e {
-        SendError::NotConnected => 1,
-        SendError::TooLong => 2,
-        SendError::OutboxFull => 3,
+        SendError::NotConnected => NOT_CONNECTED,
+        SendError::TooLong => TOO_LONG,
+        SendError::OutboxFull => OUTBOX_FULL,
     }
 }
 
-/// `(reason code, status)`: 0 refused (with the ACK status), 1 timeout,
-/// 2 disconnected, 3 stopped.
+/// `(reason code, status)`: refused (with the ACK status), timeout,
+/// disconnected, stopped.
 pub fn fail_reason(r: FailReason) -> (i64, Value) {
     match r {
-        FailReason::Refused(status) => (0, Value::Int(status.into())),
-        FailReason::Timeout => (1, Value::Null),
-        FailReason::Disconnected => (2, Value::Null),
-        FailReason::Stopped => (3, Value::Null),
+        FailReason::Refused(status) => (REFUSED, Value::Int(status.into())),
+        FailReason::Timeout => (TIMEOUT, Value::Null),
+        FailReason::Disconnected => (DISCONNECTED, Value::Null),
+        FailReason::Stopped => (STOPPED, Value::Null),
     }
 }
 

@@ -7,16 +7,18 @@
 pub mod command;
 pub mod event;
 
-use crate::core::gobelieve::{Config, MsgToken, SendError, Session};
+use crate::core::gobelieve::{Config, Event, MsgToken, SendError, Session};
 use crate::engine::batch::{Record, Value};
 use crate::engine::pump::Pump;
+use crate::engine::shell::{Glue, Shell};
 use crate::engine::wire::ReadError;
 use command::{decode_command, decode_setup, Command, Send, Setting, Signal, Timing};
 
-/// One service's session, its pump and the sync key it last reported.
-pub struct Engine {
-    session: Session,
-    pump: Pump,
+/// One service's session in the shared engine shell.
+pub type Engine = Shell<GobelieveGlue>;
+
+/// What the GoBelieve engine adds to the shell: the sync key it last reported.
+pub struct GobelieveGlue {
     sync_key: i64,
 }
 
@@ -28,17 +30,18 @@ impl Engine {
         for s in setup.settings {
             apply(&mut session, s, 0);
         }
-        Ok(Engine {
-            sync_key: session.sync_key(),
-            session,
-            pump: Pump::new(),
-        })
+        let sync_key = session.sync_key();
+        Ok(Shell::from_parts(session, GobelieveGlue { sync_key }))
     }
+}
 
-    /// Runs one command: a send's reply leads the batch.
-    pub fn command(&mut self, bytes: &[u8], now: u64) -> Vec<u8> {
-        let s = &mut self.session;
-        let reply = match decode_command(bytes) {
+impl Glue for GobelieveGlue {
+    type Machine = Session;
+    const REPLY: u32 = event::REPLY;
+
+    /// A send's reply leads the batch.
+    fn command(&mut self, s: &mut Session, bytes: &[u8], now: u64) -> Option<Vec<Value>> {
+        match decode_command(bytes) {
             Ok(Command::Start { url }) => {
                 s.set_url(url);
                 s.start(now);
@@ -91,58 +94,20 @@ impl Engine {
             }
             // The JS encoder never writes one: a bug, answered as a refused send.
             Err(_) => Some(reply(Err(SendError::NotConnected))),
-        };
-        if let Some(values) = reply {
-            self.pump.push(&Record::Event {
-                kind: event::REPLY,
-                values,
-            });
         }
-        self.finish(now)
     }
 
-    /// Socket `conn` opened.
-    pub fn open(&mut self, conn: u32, now: u64) -> Vec<u8> {
-        self.session.handle_open(conn, now);
-        self.finish(now)
+    fn record(&self, _: &Session, e: Event) -> Option<Record> {
+        Some(event::record(e))
     }
 
-    /// One binary frame from socket `conn`.
-    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> Vec<u8> {
-        self.session.handle_binary(conn, bytes, now);
-        self.finish(now)
-    }
-
-    /// One text frame (not part of the protocol: reported, then ignored).
-    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> Vec<u8> {
-        self.session.handle_text(conn, text, now);
-        self.finish(now)
-    }
-
-    /// Socket `conn` closed or failed (`error`); also when JS could not
-    /// open it or write to it.
-    pub fn close(&mut self, conn: u32, error: bool, now: u64) -> Vec<u8> {
-        self.session.handle_close(conn, error, now);
-        self.finish(now)
-    }
-
-    /// The JS timer fired.
-    pub fn timer(&mut self, now: u64) -> Vec<u8> {
-        self.pump.timer_fired();
-        self.session.handle_timeout(now);
-        self.finish(now)
-    }
-
-    /// Drains the session into the batch, adds a changed sync key, hands it over.
-    fn finish(&mut self, now: u64) -> Vec<u8> {
-        self.pump
-            .drain(&mut self.session, now, |_, e| Some(event::record(e)));
-        let key = self.session.sync_key();
+    /// A changed sync key.
+    fn after(&mut self, s: &Session, _: u64, pump: &mut Pump) {
+        let key = s.sync_key();
         if key != self.sync_key {
             self.sync_key = key;
-            self.pump.push(&event::sync_key(key));
+            pump.push(&event::sync_key(key));
         }
-        self.pump.take()
     }
 }
 

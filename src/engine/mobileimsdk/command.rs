@@ -47,11 +47,17 @@ pub enum Signal {
     Hidden,
 }
 
-const LOGIN: u8 = 1;
-const SEND: u8 = 2;
-const LOGOUT: u8 = 3;
-const RELEASE: u8 = 4;
-const SIGNAL: u8 = 5;
+pub(crate) const LOGIN: u8 = 1;
+pub(crate) const SEND: u8 = 2;
+pub(crate) const LOGOUT: u8 = 3;
+pub(crate) const RELEASE: u8 = 4;
+pub(crate) const SIGNAL: u8 = 5;
+
+/// [`Signal`] codes.
+pub(crate) const SIGNAL_ONLINE: u64 = 1;
+pub(crate) const SIGNAL_OFFLINE: u64 = 2;
+pub(crate) const SIGNAL_SHOWN: u64 = 3;
+pub(crate) const SIGNAL_HIDDEN: u64 = 4;
 
 const SEND_QOS: u64 = 1;
 
@@ -202,19 +208,15 @@ pub fn decode_command(input: &[u8]) -> Result<Command, ReadError> {
         LOGOUT => Command::Logout,
         RELEASE => Command::Release,
         SIGNAL => Command::Signal(match r.uint()? {
-            1 => Signal::Online,
-            2 => Signal::Offline,
-            3 => Signal::Shown,
-            4 => Signal::Hidden,
+            SIGNAL_ONLINE => Signal::Online,
+            SIGNAL_OFFLINE => Signal::Offline,
+            SIGNAL_SHOWN => Signal::Shown,
+            SIGNAL_HIDDEN => Signal::Hidden,
             _ => return Err(ReadError::BadTag(r.at - 1)),
         }),
         _ => return Err(ReadError::BadTag(0)),
     };
-    if r.is_done() {
-        Ok(command)
-    } else {
-        Err(ReadError::BadTag(r.at))
-    }
+    r.end(command)
 }
 
 /// Writes `command` as the JS encoder does (tests, fuzzing).
@@ -241,10 +243,10 @@ pub fn encode_command(command: &Command) -> Vec<u8> {
         Command::Signal(s) => {
             w.byte(SIGNAL);
             w.uint(match s {
-                Signal::Online => 1,
-                Signal::Offline => 2,
-                Signal::Shown => 3,
-                Signal::Hidden => 4,
+                Signal::Online => SIGNAL_ONLINE,
+                Signal::Offline => SIGNAL_OFFLINE,
+                Signal::Shown => SIGNAL_SHOWN,
+                Signal::Hidden => SIGNAL_HIDDEN,
             });
         }
     }

@@ -2,7 +2,7 @@ use super::command::{encode_command, encode_setup, Setup};
 use super::event::*;
 use super::*;
 use crate::core::mobileimsdk::{Config, Dialect, LoginInfo, Protocal, SendRequest};
-use crate::engine::batch::read_batch;
+use crate::engine::driver::{events, records};
 
 const URL: &str = "ws://127.0.0.1:3000/websocket";
 const T0: u64 = 1_000_000;
@@ -16,20 +16,6 @@ fn engine() -> Engine {
         seed: 7,
     };
     Engine::new(&encode_setup(&setup)).unwrap()
-}
-
-fn records(batch: Vec<u8>) -> Vec<Record> {
-    read_batch(&batch).unwrap()
-}
-
-fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
-    records(batch)
-        .into_iter()
-        .filter_map(|r| match r {
-            Record::Event { kind, values } => Some((kind, values)),
-            _ => None,
-        })
-        .collect()
 }
 
 fn login(e: &mut Engine) -> Vec<u8> {
@@ -141,7 +127,7 @@ fn logout_replies_its_code_and_reports_state_and_the_waiting_message_as_lost() {
 #[test]
 fn a_socket_close_gives_its_code_and_reason_then_the_reconnect_with_its_delay() {
     let mut e = logged_in();
-    let got = events(e.close(1, 1011, "server going away", false, T0 + 100));
+    let got = events(e.close_with_reason(1, 1011, "server going away", false, T0 + 100));
     assert_eq!(
         got[0],
         (
@@ -157,7 +143,7 @@ fn a_socket_close_gives_its_code_and_reason_then_the_reconnect_with_its_delay() 
     // The first attempt after a link loss starts at once.
     assert_eq!(got[1], (RECONNECTING, vec![Value::Int(1), Value::Int(0)]));
     // It fails before opening: the second waits a back-off delay, announced once.
-    let got = events(e.close(2, 1006, "error", true, T0 + 200));
+    let got = events(e.close_with_reason(2, 1006, "error", true, T0 + 200));
     let [(RECONNECTING, values)] = &got[..] else {
         panic!("{got:?}")
     };

@@ -8,16 +8,18 @@ pub mod command;
 pub mod event;
 
 use crate::core::mobileimsdk::constants::code;
-use crate::core::mobileimsdk::Client;
+use crate::core::mobileimsdk::{Client, Event};
 use crate::engine::batch::{Record, Value};
 use crate::engine::pump::Pump;
+use crate::engine::shell::{Glue, Shell};
 use crate::engine::wire::ReadError;
 use command::{decode_command, decode_setup, Command, Signal};
 
-/// One manager's client, its pump and what it last reported.
-pub struct Engine {
-    client: Client,
-    pump: Pump,
+/// One manager's client in the shared engine shell.
+pub type Engine = Shell<MobileimsdkGlue>;
+
+/// What the MobileIMSDK engine adds to the shell: what it last reported.
+pub struct MobileimsdkGlue {
     /// The resend count a lost message reports.
     max_resends: u32,
     /// `(code, reason)` of the socket close being handled, for the
@@ -33,20 +35,42 @@ impl Engine {
     /// A released client with the options of `setup` (see [`command`]).
     pub fn new(setup: &[u8]) -> Result<Engine, ReadError> {
         let setup = decode_setup(setup)?;
-        Ok(Engine {
+        let glue = MobileimsdkGlue {
             max_resends: setup.config.qos_max_resends,
-            client: Client::new(setup.config, setup.seed),
-            pump: Pump::new(),
             closing: None,
             state: (false, false),
             plan: None,
-        })
+        };
+        Ok(Shell::from_parts(
+            Client::new(setup.config, setup.seed),
+            glue,
+        ))
     }
 
-    /// Runs one command: its reply (`send`, `logout`) leads the batch.
-    pub fn command(&mut self, bytes: &[u8], now: u64) -> Vec<u8> {
-        let c = &mut self.client;
-        let reply = match decode_command(bytes) {
+    /// Socket `conn` closed with the WebSocket `code` and `reason`, or
+    /// failed (`error`); also when JS could not open it or write to it.
+    pub fn close_with_reason(
+        &mut self,
+        conn: u32,
+        code: u32,
+        reason: &str,
+        error: bool,
+        now: u64,
+    ) -> Vec<u8> {
+        self.glue.closing = Some((code, reason.to_string()));
+        let batch = self.close(conn, error, now);
+        self.glue.closing = None;
+        batch
+    }
+}
+
+impl Glue for MobileimsdkGlue {
+    type Machine = Client;
+    const REPLY: u32 = event::REPLY;
+
+    /// The reply of `send` and `logout` leads the batch.
+    fn command(&mut self, c: &mut Client, bytes: &[u8], now: u64) -> Option<Vec<Value>> {
+        match decode_command(bytes) {
             Ok(Command::Login(info)) => {
                 c.login(info, now);
                 None
@@ -79,58 +103,16 @@ impl Engine {
                 Value::Text("-1".into()),
                 Value::Null,
             ]),
-        };
-        if let Some(values) = reply {
-            self.pump.push(&Record::Event {
-                kind: event::REPLY,
-                values,
-            });
         }
-        self.finish(now)
     }
 
-    /// Socket `conn` opened.
-    pub fn open(&mut self, conn: u32, now: u64) -> Vec<u8> {
-        self.client.handle_open(conn, now);
-        self.finish(now)
+    fn record(&self, c: &Client, e: Event) -> Option<Record> {
+        Some(event::record(e, c, self.max_resends, self.closing.as_ref()))
     }
 
-    /// One text frame from socket `conn`.
-    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> Vec<u8> {
-        self.client.handle_text(conn, text, now);
-        self.finish(now)
-    }
-
-    /// One binary frame (not part of the protocol: reported, then ignored).
-    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> Vec<u8> {
-        self.client.handle_binary(conn, bytes, now);
-        self.finish(now)
-    }
-
-    /// Socket `conn` closed with the WebSocket `code` and `reason`, or
-    /// failed (`error`); also when JS could not open it or write to it.
-    pub fn close(&mut self, conn: u32, code: u32, reason: &str, error: bool, now: u64) -> Vec<u8> {
-        self.closing = Some((code, reason.to_string()));
-        self.client.handle_close(conn, error, now);
-        let batch = self.finish(now);
-        self.closing = None;
-        batch
-    }
-
-    /// The JS timer fired.
-    pub fn timer(&mut self, now: u64) -> Vec<u8> {
-        self.pump.timer_fired();
-        self.client.handle_timeout(now);
-        self.finish(now)
-    }
-
-    /// Drains the client into the batch, adds what changed, hands it over.
-    fn finish(&mut self, now: u64) -> Vec<u8> {
-        let (max_resends, closing) = (self.max_resends, &self.closing);
-        self.pump.drain(&mut self.client, now, |c, e| {
-            Some(event::record(e, c, max_resends, closing.as_ref()))
-        });
-        let plan = self.client.relogin_plan();
+    /// A changed re-login plan, then a changed state.
+    fn after(&mut self, c: &Client, now: u64, pump: &mut Pump) {
+        let plan = c.relogin_plan();
         if plan != self.plan {
             let announced = matches!(self.plan, Some((_, Some(_))));
             let delay = match plan {
@@ -140,19 +122,18 @@ impl Engine {
                 _ => None,
             };
             if let Some((attempt, delay_ms)) = delay {
-                self.pump.push(&event::reconnecting(attempt, delay_ms));
+                pump.push(&event::reconnecting(attempt, delay_ms));
             }
             self.plan = plan;
         }
-        let state = (self.client.is_logged_in(), self.client.is_connected());
+        let state = (c.is_logged_in(), c.is_connected());
         if state != self.state {
             self.state = state;
-            self.pump.push(&Record::Event {
+            pump.push(&Record::Event {
                 kind: event::STATE,
                 values: vec![Value::Bool(state.0), Value::Bool(state.1)],
             });
         }
-        self.pump.take()
     }
 }
 

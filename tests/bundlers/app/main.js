@@ -53,8 +53,8 @@ async function mobileimsdk() {
   try {
     await init();
     const peer = await gobelieve();
-    const mim = await mobileimsdk();
-    window.result = { peer, mim: mim.received, acked: mim.acked };
+    const manager = await mobileimsdk();
+    window.result = { peer, mobileimsdk: manager.received, acked: manager.acked };
   } catch (e) {
     window.result = { error: String((e && e.stack) || e) };
   }

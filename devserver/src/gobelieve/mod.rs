@@ -4,7 +4,7 @@ pub mod hub;
 pub mod store;
 
 use crate::conn::{self, Ending, Incoming};
-use hub::SharedGb;
+use hub::SharedGobelieve;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
@@ -15,7 +15,7 @@ pub const PATH: &str = "/ws";
 pub const MAX_FRAME: usize = 65536;
 
 /// Serves one accepted WebSocket until it ends.
-pub async fn serve(hub: SharedGb, ws: WebSocketStream<TcpStream>, read_timeout: Duration) {
+pub async fn serve(hub: SharedGobelieve, ws: WebSocketStream<TcpStream>, read_timeout: Duration) {
     let id = conn::next_conn_id();
     let (tx, rx) = conn::channel();
     hub.lock().unwrap_or_else(|e| e.into_inner()).open(id, tx);

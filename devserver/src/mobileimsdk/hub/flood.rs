@@ -1,12 +1,12 @@
 //! The flood fault on the MobileIMSDK side (see [`crate::flood`]).
 
-use super::{protocal::types, MimHub, Protocal};
+use super::{protocal::types, MobileimsdkHub, Protocal};
 use crate::flood::{filler, Flood};
 
 /// The largest text frame a MobileIMSDK peer may send (the official server's limit).
 const MAX_FRAME_BYTES: usize = super::super::MAX_FRAME;
 
-impl MimHub {
+impl MobileimsdkHub {
     /// Queues a flood of server-originated QoS data frames from `from` to
     /// the current session of `uid`; returns the frames queued (0 when
     /// offline or for a GoBelieve-only kind).

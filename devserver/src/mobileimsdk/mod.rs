@@ -4,7 +4,7 @@ pub mod hub;
 pub mod protocal;
 
 use crate::conn::{self, ConnId, Ending, Incoming};
-use hub::{MimHub, SharedHub};
+use hub::{MobileimsdkHub, SharedMobileimsdk};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
@@ -15,7 +15,7 @@ pub const PATH: &str = "/websocket";
 pub const MAX_FRAME: usize = 65536;
 
 /// Serves one accepted WebSocket until it ends.
-pub async fn serve(hub: SharedHub, ws: WebSocketStream<TcpStream>, idle: Duration) {
+pub async fn serve(hub: SharedMobileimsdk, ws: WebSocketStream<TcpStream>, idle: Duration) {
     let id: ConnId = conn::next_conn_id();
     let (tx, rx) = conn::channel();
     hub.lock().unwrap_or_else(|e| e.into_inner()).open(id, tx);
@@ -26,7 +26,7 @@ pub async fn serve(hub: SharedHub, ws: WebSocketStream<TcpStream>, idle: Duratio
         rx,
         idle,
         move |incoming| match incoming {
-            Incoming::Text(t) => MimHub::on_text(&handler_hub, id, &t),
+            Incoming::Text(t) => MobileimsdkHub::on_text(&handler_hub, id, &t),
             Incoming::Binary(_) => Some(bye()),
             Incoming::TooLarge => Some(Ending::Close(
                 1009,
@@ -41,7 +41,7 @@ pub async fn serve(hub: SharedHub, ws: WebSocketStream<TcpStream>, idle: Duratio
 }
 
 /// Runs the S2C QoS checker at a fixed rate for the server's lifetime.
-pub async fn qos_checker(hub: SharedHub, period: Duration, just_now: Duration) {
+pub async fn qos_checker(hub: SharedMobileimsdk, period: Duration, just_now: Duration) {
     let mut tick = tokio::time::interval(period);
     tick.tick().await;
     loop {

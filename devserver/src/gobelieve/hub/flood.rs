@@ -1,6 +1,6 @@
 //! The flood fault on the GoBelieve side (see [`crate::flood`]).
 
-use super::GbHub;
+use super::GobelieveHub;
 use crate::flood::{filler, Flood};
 use imsdk::core::gobelieve::codec::{Body, Im};
 use imsdk::core::gobelieve::command::MAX_BODY_LEN;
@@ -10,7 +10,7 @@ const IM_FIXED_BYTES: usize = 24;
 /// Keys of flooded sync pages start here, above any key a test stores.
 const FLOOD_KEY_BASE: i64 = 1 << 40;
 
-impl GbHub {
+impl GobelieveHub {
     /// Queues a flood to every connection of `uid` from sender `from`;
     /// returns (connections, frames queued to each).
     pub fn flood(&mut self, appid: i64, uid: i64, from: i64, flood: Flood) -> (usize, usize) {
@@ -18,7 +18,7 @@ impl GbHub {
         let mut frames = 0;
         for &c in &conns {
             frames = 0;
-            let im = |hub: &mut GbHub, n: usize| {
+            let im = |hub: &mut GobelieveHub, n: usize| {
                 // One byte under the body limit, the largest body a peer may send.
                 let content = filler(&format!("flood {n} "), MAX_BODY_LEN - 1 - IM_FIXED_BYTES);
                 let body = Body::Im(Im {

@@ -4,8 +4,10 @@
 //! with the names the suites used for the former wasm-bindgen class.
 #![allow(dead_code)]
 
+pub use super::exports::call;
+use super::exports::{bytes, read};
 use imsdk::web::gobelieve as engine;
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -16,17 +18,8 @@ extern "C" {
 }
 
 // wasm-bindgen copies a JS file into the test bundle only when something
-// imports from it: the modules the class imports, named once each.
-#[wasm_bindgen(module = "/js/engine/batch.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = readBatch)]
-    fn _read_batch(bytes: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/engine/writer.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = Writer)]
-    fn _writer();
-}
+// imports from it: the modules only this class imports, named once each
+// (the shared ones in ./exports.rs).
 #[wasm_bindgen(module = "/js/engine/gobelieve-command.js")]
 extern "C" {
     #[wasm_bindgen(js_name = encodeStop)]
@@ -34,84 +27,31 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/js/engine/gobelieve-codes.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = gbEndpoint)]
-    fn _gb_endpoint(e: &JsValue, name: &str, secure: bool) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/checks.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = idValue)]
-    fn _id_value(v: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/transport.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = setWebSocketImpl)]
-    fn _set_web_socket_impl(imp: &JsValue);
-}
-#[wasm_bindgen(module = "/js/host.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = now)]
-    fn _now() -> f64;
-}
-#[wasm_bindgen(module = "/js/observer.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = imMessage)]
-    fn _im_message(seq: i32) -> JsValue;
+    #[wasm_bindgen(js_name = gobelieveEndpoint)]
+    fn _gobelieve_endpoint(e: &JsValue, name: &str, secure: bool) -> JsValue;
 }
 #[wasm_bindgen(module = "/js/facade-shared.js")]
 extern "C" {
     #[wasm_bindgen(js_name = guid)]
     fn _guid() -> String;
 }
-#[wasm_bindgen(module = "/js/api/log.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = packageLog, thread_local_v2)]
-    static _PACKAGE_LOG: JsValue;
-}
-
-fn bytes(v: Vec<u8>) -> Uint8Array {
-    Uint8Array::from(&v[..])
-}
-
-fn set(o: &Object, name: &str, f: JsValue) {
-    Reflect::set(o, &name.into(), &f).unwrap();
-}
 
 /// The engine exports as the glue module has them (what `defineIMService` takes).
 fn exports() -> JsValue {
-    let o = Object::new();
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::gb_create(&s.to_vec()));
-    set(&o, "gb_create", create.into_js_value());
-    let free = Closure::<dyn Fn(u32)>::new(engine::gb_free);
-    set(&o, "gb_free", free.into_js_value());
-    let command =
-        Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
-            bytes(engine::gb_command(h, &c.to_vec(), now))
-        });
-    set(&o, "gb_command", command.into_js_value());
-    let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
-        bytes(engine::gb_open(h, conn, now))
-    });
-    set(&o, "gb_open", open.into_js_value());
-    let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        |h, conn, b: Uint8Array, now| bytes(engine::gb_binary(h, conn, &b.to_vec(), now)),
-    );
-    set(&o, "gb_binary", binary.into_js_value());
-    let text =
-        Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
-            bytes(engine::gb_text(h, conn, &t, now))
-        });
-    set(&o, "gb_text", text.into_js_value());
     let close = Closure::<dyn Fn(u32, u32, bool, f64) -> Uint8Array>::new(|h, conn, error, now| {
-        bytes(engine::gb_close(h, conn, error, now))
+        bytes(engine::gobelieve_close(h, conn, error, now))
     });
-    set(&o, "gb_close", close.into_js_value());
-    let timer =
-        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::gb_timer(h, now)));
-    set(&o, "gb_timer", timer.into_js_value());
-    let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
-    set(&o, "wasm_memory_bytes", memory.into_js_value());
-    o.into()
+    super::exports::exports(super::exports::Engine {
+        prefix: "gobelieve",
+        create: engine::gobelieve_create,
+        free: engine::gobelieve_free,
+        command: engine::gobelieve_command,
+        open: engine::gobelieve_open,
+        binary: engine::gobelieve_binary,
+        text: engine::gobelieve_text,
+        close: close.into_js_value(),
+        timer: engine::gobelieve_timer,
+    })
 }
 
 thread_local! {
@@ -122,16 +62,6 @@ thread_local! {
 /// The `IMService` class as JS sees it.
 pub fn class() -> JsValue {
     CLASS.with(JsValue::clone)
-}
-
-/// Calls `target[name](...args)` as JS would.
-pub fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &name.into())?.dyn_into()?;
-    f.apply(target, &args.iter().collect::<Array>())
-}
-
-fn read(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &name.into()).unwrap()
 }
 
 /// `target[name] = v` as JS would (a setter's throw is the `Err`).

@@ -31,15 +31,15 @@ pub struct Verify {
 pub enum Offline {
     /// Not delivered, not ACKed: the sender reports it lost (the official demo).
     Drop,
-    /// ACKed as if stored, but not kept (`--mim-offline-ack`).
+    /// ACKed as if stored, but not kept (`--mobileimsdk-offline-ack`).
     Ack,
     /// ACKed and kept until the receiver ACKs it; S2C packets are resent
-    /// every check and never declared lost (`--mim-offline-store`).
+    /// every check and never declared lost (`--mobileimsdk-offline-store`).
     Store,
 }
 
 /// Shared handle.
-pub type SharedHub = Arc<Mutex<MimHub>>;
+pub type SharedMobileimsdk = Arc<Mutex<MobileimsdkHub>>;
 
 struct Session {
     tx: OutTx,
@@ -63,7 +63,7 @@ struct Tracked {
 const STORE_RESEND_WINDOW: usize = 256;
 
 /// The MobileIMSDK side's whole state.
-pub struct MimHub {
+pub struct MobileimsdkHub {
     verify: Verify,
     /// Extra accepted (token → uid) pairs, e.g. the GoBelieve minted tokens.
     pub extra_tokens: HashMap<String, String>,
@@ -79,10 +79,10 @@ pub struct MimHub {
     fp_counter: u64,
 }
 
-impl MimHub {
+impl MobileimsdkHub {
     /// A new hub.
-    pub fn new(verify: Verify, offline: Offline, server_timestamp: bool) -> MimHub {
-        MimHub {
+    pub fn new(verify: Verify, offline: Offline, server_timestamp: bool) -> MobileimsdkHub {
+        MobileimsdkHub {
             verify,
             extra_tokens: HashMap::new(),
             offline,
@@ -115,7 +115,7 @@ impl MimHub {
             if let Some(uid) = s.uid {
                 if self.online.get(&uid) == Some(&conn) {
                     self.online.remove(&uid);
-                    eprintln!("mim: {uid} offline");
+                    eprintln!("mobileimsdk: {uid} offline");
                 }
             }
         }
@@ -143,10 +143,10 @@ impl MimHub {
     }
 
     /// Handles one text frame. Returns how to end the connection, if it must.
-    pub fn on_text(hub: &SharedHub, conn: ConnId, text: &str) -> Option<Ending> {
+    pub fn on_text(hub: &SharedMobileimsdk, conn: ConnId, text: &str) -> Option<Ending> {
         let bye = || Some(Ending::Close(1000, "Bye".into()));
         let Some(p) = Protocal::parse(text) else {
-            eprintln!("mim: conn {conn}: unparsable frame, closing");
+            eprintln!("mobileimsdk: conn {conn}: unparsable frame, closing");
             return bye();
         };
         let mut h = hub.lock().unwrap_or_else(|e| e.into_inner());
@@ -222,7 +222,7 @@ impl MimHub {
             || self.verify.tokens.get(&uid) == Some(&token)
             || self.extra_tokens.get(&token) == Some(&uid);
         if !ok {
-            eprintln!("mim: login of {uid} refused");
+            eprintln!("mobileimsdk: login of {uid} refused");
             let body = protocal::login_response(LOGIN_REFUSED, -1);
             self.write(
                 conn,
@@ -244,13 +244,13 @@ impl MimHub {
             let old_flt = self.sessions.get(&old).map_or(0, |s| s.first_login_time);
             if asked > 0 && asked < old_flt {
                 // An older login than the live one: success, then kicked.
-                eprintln!("mim: {uid} older login (conn {conn}) kicked");
+                eprintln!("mobileimsdk: {uid} older login (conn {conn}) kicked");
                 self.write(conn, ok_packet, None);
                 self.write(conn, kick, None);
                 return bye;
             }
             if asked != old_flt || asked <= 0 {
-                eprintln!("mim: {uid} newer login: kicking conn {old}");
+                eprintln!("mobileimsdk: {uid} newer login: kicking conn {old}");
                 self.write(old, kick, None);
             }
             self.close(old);
@@ -261,11 +261,11 @@ impl MimHub {
             s.first_login_time = flt;
         }
         self.online.insert(uid.clone(), conn);
-        eprintln!("mim: {uid} logged in (conn {conn}, firstLoginTime {flt})");
+        eprintln!("mobileimsdk: {uid} logged in (conn {conn}, firstLoginTime {flt})");
         None
     }
 
-    fn data(&mut self, hub: &SharedHub, conn: ConnId, p: Protocal) {
+    fn data(&mut self, hub: &SharedMobileimsdk, conn: ConnId, p: Protocal) {
         let to = p.to.clone().unwrap_or_default();
         let fp = p.fp.clone();
         let sender = p.from.clone().unwrap_or_else(|| "-1".into());
@@ -286,7 +286,7 @@ impl MimHub {
                     }
                 }
             }
-            eprintln!("mim: C2S from {sender}: {:?}", p.data_content);
+            eprintln!("mobileimsdk: C2S from {sender}: {:?}", p.data_content);
             return;
         }
         match self.online.get(&to).copied() {
@@ -299,7 +299,7 @@ impl MimHub {
             }
             None if p.qos && self.offline != Offline::Drop => {
                 if self.offline == Offline::Store {
-                    eprintln!("mim: {to} offline, C2C from {sender} stored");
+                    eprintln!("mobileimsdk: {to} offline, C2C from {sender} stored");
                     self.keep(to.clone(), p);
                 }
                 self.write(
@@ -308,7 +308,7 @@ impl MimHub {
                     None,
                 );
             }
-            None => eprintln!("mim: {to} offline, C2C from {sender} not delivered"),
+            None => eprintln!("mobileimsdk: {to} offline, C2C from {sender} not delivered"),
         }
     }
 
@@ -322,7 +322,7 @@ impl MimHub {
 
     /// Server-originated data to `to`; returns its fp, or `None` when offline.
     pub fn send_from_server(
-        hub: &SharedHub,
+        hub: &SharedMobileimsdk,
         from: &str,
         to: &str,
         data: &str,
@@ -369,7 +369,7 @@ impl MimHub {
         let mut resend = Vec::new();
         self.tracked.retain(|(uid, fp), t| {
             if t.resent {
-                eprintln!("mim: S2C message {fp} to {uid} lost");
+                eprintln!("mobileimsdk: S2C message {fp} to {uid} lost");
                 return false;
             }
             if now.duration_since(t.put) > just_now {
@@ -478,20 +478,20 @@ impl MimHub {
     }
 }
 
-fn track(hub: &SharedHub, uid: String, packet: Protocal) {
+fn track(hub: &SharedMobileimsdk, uid: String, packet: Protocal) {
     hub.lock()
         .unwrap_or_else(|e| e.into_inner())
         .keep(uid, packet);
 }
 
-fn track_hook(hub: SharedHub, uid: String, packet: Protocal) -> WriteHook {
+fn track_hook(hub: SharedMobileimsdk, uid: String, packet: Protocal) -> WriteHook {
     Box::new(move || track(&hub, uid, packet))
 }
 
 /// After the forwarded packet was written: proxy ACK to the sender, then
 /// S2C QoS tracking of the forwarded packet.
 fn proxy_ack_hook(
-    hub: SharedHub,
+    hub: SharedMobileimsdk,
     sender_conn: ConnId,
     ack: Protocal,
     uid: String,
@@ -510,7 +510,7 @@ mod tests {
     use super::*;
     use crate::conn::channel;
 
-    fn stored(h: &mut MimHub, n: usize) {
+    fn stored(h: &mut MobileimsdkHub, n: usize) {
         for i in 0..n {
             let mut p = Protocal::server(types::COMMON_DATA, Some("x".into()), "2", "1");
             p.fp = Some(format!("fp{i:05}"));
@@ -526,7 +526,7 @@ mod tests {
             accept_all: true,
             tokens: HashMap::new(),
         };
-        let mut h = MimHub::new(verify, Offline::Store, false);
+        let mut h = MobileimsdkHub::new(verify, Offline::Store, false);
         stored(&mut h, 1_000);
         let (tx, mut rx) = channel();
         h.open(7, tx);

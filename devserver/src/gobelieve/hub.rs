@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use tokio_tungstenite::tungstenite::Message;
 
 /// Shared handle.
-pub type SharedGb = Arc<Mutex<GbHub>>;
+pub type SharedGobelieve = Arc<Mutex<GobelieveHub>>;
 
 /// Commands the reference server accepts from clients; anything else closes.
 const ACCEPTED: &[u8] = &[
@@ -38,7 +38,7 @@ struct Conn {
 }
 
 /// The GoBelieve side's whole state.
-pub struct GbHub {
+pub struct GobelieveHub {
     tokens: HashMap<String, (i64, i64)>,
     sync_batch: usize,
     conns: HashMap<ConnId, Conn>,
@@ -58,14 +58,14 @@ fn now_secs() -> i32 {
     (crate::clock::now_ms() / 1000) as i32
 }
 
-impl GbHub {
+impl GobelieveHub {
     /// A new hub with `tokens` (token → (appid, uid)) and groups.
     pub fn new(
         tokens: HashMap<String, (i64, i64)>,
         groups: &[GroupSpec],
         sync_batch: usize,
-    ) -> GbHub {
-        let mut hub = GbHub {
+    ) -> GobelieveHub {
+        let mut hub = GobelieveHub {
             tokens,
             sync_batch: sync_batch.max(1),
             conns: HashMap::new(),

@@ -5,10 +5,11 @@
 //! would.
 #![allow(dead_code)]
 
+pub use super::exports::call;
+use super::exports::{bytes, read};
 use imsdk::web::mobileimsdk as engine;
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/js/engine/mobileimsdk.js")]
 extern "C" {
@@ -17,12 +18,8 @@ extern "C" {
 }
 
 // wasm-bindgen copies a JS file into the test bundle only when something
-// imports from it: the modules the class imports, named once each.
-#[wasm_bindgen(module = "/js/engine/batch.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = readBatch)]
-    fn _read_batch(bytes: &JsValue) -> JsValue;
-}
+// imports from it: the modules only this class imports, named once each
+// (the shared ones in ./exports.rs).
 #[wasm_bindgen(module = "/js/engine/command.js")]
 extern "C" {
     #[wasm_bindgen(js_name = encodeLogout)]
@@ -30,91 +27,30 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/js/engine/mobileimsdk-codes.js")]
 extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = MIM_CONSTANTS)]
-    static MIM_CONSTANTS: JsValue;
-}
-#[wasm_bindgen(module = "/js/checks.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = mimSend)]
-    fn _mim_send(args: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/transport.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = setWebSocketImpl)]
-    fn _set_web_socket_impl(imp: &JsValue);
-}
-#[wasm_bindgen(module = "/js/host.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = now)]
-    fn _now() -> f64;
-}
-#[wasm_bindgen(module = "/js/api/log.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = logOf)]
-    fn _log_of(target: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/observer.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = mimError)]
-    fn _mim_error(code: i32, msg: &str) -> JsValue;
-}
-
-fn bytes(v: Vec<u8>) -> Uint8Array {
-    Uint8Array::from(&v[..])
-}
-
-fn set(o: &Object, name: &str, f: JsValue) {
-    Reflect::set(o, &name.into(), &f).unwrap();
+    #[wasm_bindgen(thread_local_v2, js_name = MOBILEIMSDK_CONSTANTS)]
+    static MOBILEIMSDK_CONSTANTS: JsValue;
 }
 
 /// The engine exports as the glue module has them (what `defineIMClientManager` takes).
 fn exports() -> JsValue {
-    let o = Object::new();
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::mim_create(&s.to_vec()));
-    set(&o, "mim_create", create.into_js_value());
-    let free = Closure::<dyn Fn(u32)>::new(engine::mim_free);
-    set(&o, "mim_free", free.into_js_value());
-    let command =
-        Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
-            bytes(engine::mim_command(h, &c.to_vec(), now))
-        });
-    set(&o, "mim_command", command.into_js_value());
-    let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
-        bytes(engine::mim_open(h, conn, now))
-    });
-    set(&o, "mim_open", open.into_js_value());
-    let text =
-        Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
-            bytes(engine::mim_text(h, conn, &t, now))
-        });
-    set(&o, "mim_text", text.into_js_value());
-    let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        |h, conn, b: Uint8Array, now| bytes(engine::mim_binary(h, conn, &b.to_vec(), now)),
-    );
-    set(&o, "mim_binary", binary.into_js_value());
     let close = Closure::<dyn Fn(u32, u32, u32, String, bool, f64) -> Uint8Array>::new(
         |h, conn, code, reason: String, error, now| {
-            bytes(engine::mim_close(h, conn, code, &reason, error, now))
+            bytes(engine::mobileimsdk_close(
+                h, conn, code, &reason, error, now,
+            ))
         },
     );
-    set(&o, "mim_close", close.into_js_value());
-    let timer =
-        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::mim_timer(h, now)));
-    set(&o, "mim_timer", timer.into_js_value());
-    let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
-    set(&o, "wasm_memory_bytes", memory.into_js_value());
-    o.into()
-}
-
-/// Calls `target[name](...args)` as JS would.
-pub fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &name.into())?.dyn_into()?;
-    f.apply(target, &args.iter().collect::<Array>())
-}
-
-fn read(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &name.into()).unwrap()
+    super::exports::exports(super::exports::Engine {
+        prefix: "mobileimsdk",
+        create: engine::mobileimsdk_create,
+        free: engine::mobileimsdk_free,
+        command: engine::mobileimsdk_command,
+        open: engine::mobileimsdk_open,
+        binary: engine::mobileimsdk_binary,
+        text: engine::mobileimsdk_text,
+        close: close.into_js_value(),
+        timer: engine::mobileimsdk_timer,
+    })
 }
 
 /// One `IMClientManager` class (with its own singleton).
