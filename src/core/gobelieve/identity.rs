@@ -26,6 +26,7 @@
 //! that dropped or interleaved frames) merges only identical messages.
 
 use crate::core::dedupe::{DedupeKey, Digester};
+use crate::core::hash::HashKeys;
 use crate::core::io::ConnId;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
 use std::collections::VecDeque;
@@ -136,7 +137,7 @@ impl Keyed for Requests {
 }
 
 /// Derives identities; per-connection state is reset on open and close.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Identities {
     conn: ConnId,
     /// `(queue, prev) → key`: what the server told us follows `prev`,
@@ -148,6 +149,16 @@ pub struct Identities {
 }
 
 impl Identities {
+    /// Nothing known yet; `keys` key the link and request indexes.
+    pub fn new(keys: HashKeys) -> Self {
+        Identities {
+            conn: 0,
+            links: KeyedQueue::new(keys),
+            requests: KeyedQueue::new(keys),
+            batches: VecDeque::new(),
+        }
+    }
+
     /// A new connection: forget the previous one's requests and batches
     /// (links are facts about the server's queues and are kept).
     pub fn on_open(&mut self, conn: ConnId) {
@@ -431,7 +442,7 @@ mod tests {
 
     #[test]
     fn synced_messages_are_placed_after_the_requested_key() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.on_open(1);
         ids.requested(Queue::Peer, 10);
         ids.batch_begin(Queue::Peer, 5, Some(10));
@@ -445,7 +456,7 @@ mod tests {
 
     #[test]
     fn unknown_starts_give_no_queue_identity() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.requested(Queue::Peer, 0);
         ids.batch_begin(Queue::Peer, 1, Some(0));
         assert_eq!(queue_ids(&ids.of_synced(None, 2, 0)), []);
@@ -458,7 +469,7 @@ mod tests {
 
     #[test]
     fn links_relate_sync_positions_to_pushed_messages() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.learn_link(Queue::Group(7), 100, 101);
         ids.learn_link(Queue::Group(7), 101, 104);
         ids.requested(Queue::Group(7), 100);

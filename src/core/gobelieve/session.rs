@@ -16,15 +16,15 @@ use super::self_note::SelfNoteTwins;
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
+use crate::core::hash::HashKeys;
 use crate::core::io::{ConnId, Frame, Io};
 use crate::core::late::woke_late;
 use crate::core::link::Link;
 use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::VecDeque;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 #[cfg(test)]
 mod tests;
@@ -81,6 +81,8 @@ fn liveness_config(config: &Config) -> LivenessConfig {
 pub struct Session {
     config: Config,
     rng: Rng,
+    /// Keys of the content hash and the indexes (from the seed).
+    keys: HashKeys,
     backoff: Backoff,
     liveness: Liveness,
     state: ConnectState,
@@ -115,12 +117,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// A stopped session; `seed` drives the reconnect jitter.
+    /// A stopped session; `seed` drives the reconnect jitter and keys the
+    /// hashes of its indexes.
     pub fn new(config: Config, seed: u64) -> Self {
         let mut liveness = Liveness::new(liveness_config(&config));
         liveness.probe_late_wake_ups(true);
+        let keys = HashKeys::from_seed(seed);
         Session {
             rng: Rng::new(seed),
+            keys,
             backoff: Backoff::new(config.backoff),
             liveness,
             state: ConnectState::Unconnected,
@@ -133,15 +138,15 @@ impl Session {
             reconnect_at: None,
             room: 0,
             sync: SyncState::default(),
-            pending: Outbox::new(config.max_pending),
+            pending: Outbox::new(config.max_pending, keys),
             overdue_through: None,
             ack_probe: None,
             last_token: 0,
-            identities: Identities::default(),
+            identities: Identities::new(keys),
             held: Hold::default(),
             early: Vec::new(),
             self_notes: SelfNoteTwins::default(),
-            seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
+            seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY, keys),
             io: VecDeque::new(),
             events: VecDeque::new(),
             config,
@@ -900,7 +905,7 @@ impl Session {
         now: u64,
         out: &mut Vec<SyncOutput>,
     ) {
-        let content = msg.content_hash();
+        let content = msg.content_hash(&self.keys);
         if flag & MESSAGE_FLAG_PUSH == 0 {
             return self.on_synced(seq, flag, msg, content, now);
         }
@@ -1130,8 +1135,8 @@ impl Stored {
     /// has the same fields whether it came by push or by sync (flags differ,
     /// so they are left out). Alone it is no identity: two messages "ok" in
     /// one second are different messages.
-    fn content_hash(&self) -> u64 {
-        let mut h = DefaultHasher::new();
+    fn content_hash(&self, keys: &HashKeys) -> u64 {
+        let mut h = keys.build_hasher();
         match self {
             Stored::Peer(m) | Stored::Group(m) => {
                 matches!(self, Stored::Group(_)).hash(&mut h);
