@@ -7,36 +7,30 @@
 //! exact identity is kept as is), and a repeat refreshes its entry in place
 //! instead of adding one.
 
-#[allow(deprecated)] // the one keyed SipHash in std; a PRF, unlike the table hash
-use std::hash::SipHasher;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
 use crate::core::hash::HashKeys;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
 
-/// Fixed-size secret-keyed digests, so a long key costs 16 bytes and a peer
-/// cannot aim collisions at them: SipHash keyed from the engine's seed
-/// (through its [`HashKeys`]), never from std's `RandomState`, which has no
-/// random source on wasm32 and so would give every page the same keys.
+/// Fixed-size secret-keyed digests, so a long key costs 16 bytes: two runs
+/// of the keyed hash under independent keys derived from the engine's seed
+/// (never std's `RandomState`, which has no random source on wasm32 and so
+/// would give every page the same keys). A peer never sees a digest, so to
+/// merge two of its keys it would have to guess 128 secret-keyed bits.
 #[derive(Clone)]
-pub struct Digester([u64; 4]);
+pub struct Digester([HashKeys; 2]);
 
 impl Digester {
-    /// A digester whose SipHash keys derive from `keys`.
+    /// A digester whose keys derive from `keys`.
     pub fn new(keys: &HashKeys) -> Self {
-        Digester([0u8, 1, 2, 3].map(|i| keys.hash_one((0xD1_6E57u32, i))))
+        let derive = |i: u64| HashKeys::from_seed(keys.hash_one((0xD1_6E57u32, i)));
+        Digester([derive(0), derive(1)])
     }
 
-    /// 128 bits from two independently keyed SipHash runs over `value`.
-    #[allow(deprecated)]
+    /// 128 bits from two independently keyed runs over `value`.
     pub fn digest<T: Hash + ?Sized>(&self, value: &T) -> u128 {
-        let run = |k0, k1| {
-            let mut h = SipHasher::new_with_keys(k0, k1);
-            value.hash(&mut h);
-            h.finish()
-        };
-        let [a, b, c, d] = self.0;
-        (u128::from(run(a, b)) << 64) | u128::from(run(c, d))
+        let [a, b] = &self.0;
+        (u128::from(a.hash_one(value)) << 64) | u128::from(b.hash_one(value))
     }
 }
 

@@ -1,13 +1,15 @@
 //! The keyed hash of the in-memory indexes (the keyed queue's table, a
-//! message's content hash): one folded multiply per 64-bit word instead of
-//! SipHash rounds, the cost that dominated a received message.
+//! message's content hash, the dedupe digests): one folded multiply per
+//! 64-bit word instead of SipHash rounds, the cost that dominated a received
+//! message.
 //!
 //! The keys come from the engine's seed ([`HashKeys::from_seed`]), not from
 //! std's `RandomState`: on `wasm32-unknown-unknown` that has no random source,
 //! so its "secret" keys were the same fixed values on every page. A peer that
-//! does not know the seed cannot aim keys at one probe chain of a table.
-//! This is a table hash, not a digest: identities that must not collide
-//! stay exact or use [`crate::core::dedupe::Digester`].
+//! does not know the seed cannot aim keys at one probe chain of a table, and
+//! never sees a hash. It is not a MAC: 64 bits of it alone never decide that
+//! two messages are one ([`crate::core::dedupe::Digester`] uses two runs under
+//! independent keys; exact identities are kept as they are).
 
 use std::hash::{BuildHasher, Hasher};
 
