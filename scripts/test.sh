@@ -36,6 +36,7 @@ done
 stage "host tests (core, dev server)" cargo test --workspace
 stage "engine batch: the JS reader decodes what the Rust writer writes (Node)" node tests/engine/batch.test.mjs
 stage "engine commands: the JS writer writes what the Rust reader decodes (Node)" node tests/engine/command.test.mjs
+stage "engine exchange: staged inputs and in-place batches, across memory growth (Node)" node tests/engine/exchange.test.mjs
 stage "GoBelieve engine commands: the JS writer writes what the Rust reader decodes (Node)" node tests/engine/gobelieve-command.test.mjs
 # Every fuzz target for a few seconds from its committed corpus (build cached in fuzz/target).
 stage "fuzz smoke (cargo-fuzz, every target 4 s)" bash -c \

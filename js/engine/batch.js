@@ -15,7 +15,7 @@ let decoder = null;
 
 /**
  * Returns the records of `bytes` (a Uint8Array): `{op, conn, url}`,
- * `{op, conn, text}`, `{op, conn, bytes}` (a view into `bytes`), `{op, conn}`,
+ * `{op, conn, text}`, `{op, conn, bytes}` (a copy), `{op, conn}`,
  * `{op, delayMs}`, `{op}` or `{op, kind, values}`. Integers are Numbers when
  * exact, else decimal strings (as 64-bit ids are everywhere in the API).
  * Throws a RangeError on a malformed batch.
@@ -125,8 +125,8 @@ export function readBatch(bytes) {
     switch (op) {
       case OP_CONNECT: out.push({ op, conn: small(), url: text() }); break;
       case OP_SEND_TEXT: out.push({ op, conn: small(), text: text() }); break;
-      // A view into `bytes`, which nothing writes to again (../transport.js sendOwned sends it as is).
-      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw() }); break;
+      // A copy: `bytes` is a view of wasm memory that the next call reuses (../transport.js sendOwned sends it as is).
+      case OP_SEND_BINARY: out.push({ op, conn: small(), bytes: raw().slice() }); break;
       case OP_CLOSE: out.push({ op, conn: small() }); break;
       case OP_ARM_TIMER: {
         let delayMs = short();

@@ -16,6 +16,7 @@
 // was never started and is collected frees its engine.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, readBatch } from './batch.js';
+import { exchange } from './exchange.js';
 import {
   GB_SIGNAL_BACKGROUND, GB_SIGNAL_FOREGROUND, GB_SIGNAL_OFFLINE, GB_SIGNAL_ONLINE, GB_SIGNAL_REACHABLE, SETTING,
   encodeAddSuperGroup, encodeClearSuperGroups, encodeGbSend, encodeGbSetup, encodeGbSignal, encodeRemoveSuperGroup,
@@ -89,10 +90,30 @@ const ENDPOINT = ['host', 'port', 'protocol', 'url'];
 const MAX_TIMER_MS = 2147483647;
 
 /**
- * Returns the class IMService over `engine`, the wasm-bindgen module of a
+ * The `gb_*` exports of `glue` as this class calls them: inputs as bytes or
+ * text, each answering with its batch (a view, ./exchange.js).
+ */
+function gbEngine(glue) {
+  const x = exchange(glue);
+  return {
+    gb_create: (setup) => glue.gb_create(x.put(setup)),
+    gb_free: glue.gb_free,
+    gb_command: (h, bytes, t) => x.batch(glue.gb_command(h, x.put(bytes), t)),
+    gb_open: (h, conn, t) => x.batch(glue.gb_open(h, conn, t)),
+    gb_binary: (h, conn, bytes, t) => x.batch(glue.gb_binary(h, conn, x.put(bytes), t)),
+    gb_text: (h, conn, text, t) => x.batch(glue.gb_text(h, conn, x.putText(text), t)),
+    gb_close: (h, conn, error, t) => x.batch(glue.gb_close(h, conn, error, t)),
+    gb_timer: (h, t) => x.batch(glue.gb_timer(h, t)),
+    wasm_memory_bytes: glue.wasm_memory_bytes,
+  };
+}
+
+/**
+ * Returns the class IMService over `glue`, the wasm-bindgen module of a
  * build with GoBelieve (its `gb_*` exports).
  */
-export function defineIMService(engine) {
+export function defineIMService(glue) {
+  const engine = gbEngine(glue);
   // Frees the engine of a service collected before it was ever started (or after stop()).
   const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((c) => {
     c.orphan = true;
@@ -137,7 +158,7 @@ export function defineIMService(engine) {
         const socket = c.sockets.get(r.conn);
         if (!socket) return undefined;
         try {
-          socket.sendOwned(r.bytes); // a view into this batch, which nothing writes to again
+          socket.sendOwned(r.bytes); // copied out of the batch by readBatch: nothing writes to it again
         } catch (e) {
           reportError('sending a frame', e);
           forget(c, r.conn);

@@ -23,6 +23,7 @@
 //   next `getInstance(options)` builds a fresh one.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_TEXT, readBatch } from './batch.js';
+import { exchange } from './exchange.js';
 import {
   SETUP, SIGNAL_HIDDEN, SIGNAL_OFFLINE, SIGNAL_ONLINE, SIGNAL_SHOWN,
   encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
@@ -83,11 +84,31 @@ function setup(o) {
 const INTERNAL = {};
 
 /**
- * Returns the class IMClientManager over `engine`, the wasm-bindgen module
+ * The `mim_*` exports of `glue` as this class calls them: inputs as bytes or
+ * text, each answering with its batch (a view, ./exchange.js).
+ */
+function mimEngine(glue) {
+  const x = exchange(glue);
+  return {
+    mim_create: (setup) => glue.mim_create(x.put(setup)),
+    mim_free: glue.mim_free,
+    mim_command: (h, bytes, t) => x.batch(glue.mim_command(h, x.put(bytes), t)),
+    mim_open: (h, conn, t) => x.batch(glue.mim_open(h, conn, t)),
+    mim_text: (h, conn, text, t) => x.batch(glue.mim_text(h, conn, x.putText(text), t)),
+    mim_binary: (h, conn, bytes, t) => x.batch(glue.mim_binary(h, conn, x.put(bytes), t)),
+    mim_close: (h, conn, code, reason, error, t) => x.batch(glue.mim_close(h, conn, code, x.putText(reason), error, t)),
+    mim_timer: (h, t) => x.batch(glue.mim_timer(h, t)),
+    wasm_memory_bytes: glue.wasm_memory_bytes,
+  };
+}
+
+/**
+ * Returns the class IMClientManager over `glue`, the wasm-bindgen module
  * of a build with MobileIMSDK (its `mim_*` exports). Each call gives a class
  * with its own singleton.
  */
-export function defineIMClientManager(engine) {
+export function defineIMClientManager(glue) {
+  const engine = mimEngine(glue);
   let current = null;
   let initFlag = false;
 

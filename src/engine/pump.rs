@@ -61,8 +61,9 @@ impl Pump {
         self.out.push(record);
     }
 
-    /// The batch so far, for JS to perform; the next one starts empty.
-    pub fn take(&mut self) -> Vec<u8> {
+    /// The batch so far, for JS to perform (a view, valid until the next
+    /// record); the next one starts empty.
+    pub fn take(&mut self) -> &[u8] {
         self.out.take()
     }
 }

@@ -40,7 +40,7 @@ fn encode(_: &Client, event: Event) -> Option<Record> {
 
 fn drained(pump: &mut Pump, c: &mut Client, now: u64) -> Vec<Record> {
     pump.drain(c, now, encode);
-    read_batch(&pump.take()).unwrap()
+    read_batch(pump.take()).unwrap()
 }
 
 #[test]

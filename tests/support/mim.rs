@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use imsdk::web::mobileimsdk as engine;
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,6 +18,11 @@ extern "C" {
 
 // wasm-bindgen copies a JS file into the test bundle only when something
 // imports from it: the modules the class imports, named once each.
+#[wasm_bindgen(module = "/js/engine/exchange.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = exchange)]
+    fn _exchange(engine: &JsValue) -> JsValue;
+}
 #[wasm_bindgen(module = "/js/engine/batch.js")]
 extern "C" {
     #[wasm_bindgen(js_name = readBatch)]
@@ -59,10 +64,6 @@ extern "C" {
     fn _mim_error(code: i32, msg: &str) -> JsValue;
 }
 
-fn bytes(v: Vec<u8>) -> Uint8Array {
-    Uint8Array::from(&v[..])
-}
-
 fn set(o: &Object, name: &str, f: JsValue) {
     Reflect::set(o, &name.into(), &f).unwrap();
 }
@@ -70,40 +71,35 @@ fn set(o: &Object, name: &str, f: JsValue) {
 /// The engine exports as the glue module has them (what `defineIMClientManager` takes).
 fn exports() -> JsValue {
     let o = Object::new();
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(|s: Uint8Array| engine::mim_create(&s.to_vec()));
+    let create = Closure::<dyn Fn(u32) -> u32>::new(engine::mim_create);
     set(&o, "mim_create", create.into_js_value());
     let free = Closure::<dyn Fn(u32)>::new(engine::mim_free);
     set(&o, "mim_free", free.into_js_value());
-    let command =
-        Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(|h, c: Uint8Array, now| {
-            bytes(engine::mim_command(h, &c.to_vec(), now))
-        });
+    let command = Closure::<dyn Fn(u32, u32, f64) -> u32>::new(|h, len, now| {
+        engine::mim_command(h, len, now) as u32
+    });
     set(&o, "mim_command", command.into_js_value());
-    let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(|h, conn, now| {
-        bytes(engine::mim_open(h, conn, now))
+    let open = Closure::<dyn Fn(u32, u32, f64) -> u32>::new(|h, conn, now| {
+        engine::mim_open(h, conn, now) as u32
     });
     set(&o, "mim_open", open.into_js_value());
-    let text =
-        Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(|h, conn, t: String, now| {
-            bytes(engine::mim_text(h, conn, &t, now))
-        });
+    let text = Closure::<dyn Fn(u32, u32, u32, f64) -> u32>::new(|h, conn, len, now| {
+        engine::mim_text(h, conn, len, now) as u32
+    });
     set(&o, "mim_text", text.into_js_value());
-    let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        |h, conn, b: Uint8Array, now| bytes(engine::mim_binary(h, conn, &b.to_vec(), now)),
-    );
+    let binary = Closure::<dyn Fn(u32, u32, u32, f64) -> u32>::new(|h, conn, len, now| {
+        engine::mim_binary(h, conn, len, now) as u32
+    });
     set(&o, "mim_binary", binary.into_js_value());
-    let close = Closure::<dyn Fn(u32, u32, u32, String, bool, f64) -> Uint8Array>::new(
-        |h, conn, code, reason: String, error, now| {
-            bytes(engine::mim_close(h, conn, code, &reason, error, now))
-        },
+    let close = Closure::<dyn Fn(u32, u32, u32, u32, bool, f64) -> u32>::new(
+        |h, conn, code, len, error, now| engine::mim_close(h, conn, code, len, error, now) as u32,
     );
     set(&o, "mim_close", close.into_js_value());
-    let timer =
-        Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(|h, now| bytes(engine::mim_timer(h, now)));
+    let timer = Closure::<dyn Fn(u32, f64) -> u32>::new(|h, now| engine::mim_timer(h, now) as u32);
     set(&o, "mim_timer", timer.into_js_value());
     let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
     set(&o, "wasm_memory_bytes", memory.into_js_value());
+    super::set_exchange(&o);
     o.into()
 }
 

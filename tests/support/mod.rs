@@ -27,6 +27,18 @@ extern "C" {
     pub async fn sleep(ms: u32);
 }
 
+/// Sets on `o` what `js/engine/exchange.js` reads besides an engine's own
+/// exports: the staging and batch-length exports and this binary's memory.
+pub fn set_exchange(o: &Object) {
+    let input =
+        Closure::<dyn Fn(u32) -> u32>::new(|len| imsdk::web::exchange::engine_input(len) as u32);
+    Reflect::set(o, &"engine_input".into(), &input.into_js_value()).unwrap();
+    let len_at =
+        Closure::<dyn Fn() -> u32>::new(|| imsdk::web::exchange::engine_batch_len_at() as u32);
+    Reflect::set(o, &"engine_batch_len_at".into(), &len_at.into_js_value()).unwrap();
+    Reflect::set(o, &"memory".into(), &wasm_bindgen::memory()).unwrap();
+}
+
 /// The dev server's base URL, e.g. `http://127.0.0.1:40123`.
 pub fn base_url() -> &'static str {
     match option_env!("IM_DEVSERVER_URL") {

@@ -20,11 +20,11 @@ fn engine() -> Engine {
     Engine::new(&encode_setup(&setup)).unwrap()
 }
 
-fn records(batch: Vec<u8>) -> Vec<Record> {
-    read_batch(&batch).unwrap()
+fn records(batch: impl AsRef<[u8]>) -> Vec<Record> {
+    read_batch(batch.as_ref()).unwrap()
 }
 
-fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
+fn events(batch: impl AsRef<[u8]>) -> Vec<(u32, Vec<Value>)> {
     records(batch)
         .into_iter()
         .filter_map(|r| match r {
@@ -35,7 +35,7 @@ fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
 }
 
 fn cmd(e: &mut Engine, c: Command) -> Vec<u8> {
-    e.command(&encode_command(&c), T0)
+    e.command(&encode_command(&c), T0).to_vec()
 }
 
 /// The packets of the batch's binary frames.
@@ -56,7 +56,7 @@ fn server(e: &mut Engine, seq: i32, body: Body) -> Vec<u8> {
         flag: 0,
         body,
     };
-    e.binary(1, &p.encode().unwrap(), T0)
+    e.binary(1, &p.encode().unwrap(), T0).to_vec()
 }
 
 fn msg(content: &str) -> OutMessage {

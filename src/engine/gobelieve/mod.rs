@@ -36,7 +36,7 @@ impl Engine {
     }
 
     /// Runs one command: a send's reply leads the batch.
-    pub fn command(&mut self, bytes: &[u8], now: u64) -> Vec<u8> {
+    pub fn command(&mut self, bytes: &[u8], now: u64) -> &[u8] {
         let s = &mut self.session;
         let reply = match decode_command(bytes) {
             Ok(Command::Start { url }) => {
@@ -102,39 +102,39 @@ impl Engine {
     }
 
     /// Socket `conn` opened.
-    pub fn open(&mut self, conn: u32, now: u64) -> Vec<u8> {
+    pub fn open(&mut self, conn: u32, now: u64) -> &[u8] {
         self.session.handle_open(conn, now);
         self.finish(now)
     }
 
     /// One binary frame from socket `conn`.
-    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> Vec<u8> {
+    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> &[u8] {
         self.session.handle_binary(conn, bytes, now);
         self.finish(now)
     }
 
     /// One text frame (not part of the protocol: reported, then ignored).
-    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> Vec<u8> {
+    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> &[u8] {
         self.session.handle_text(conn, text, now);
         self.finish(now)
     }
 
     /// Socket `conn` closed or failed (`error`); also when JS could not
     /// open it or write to it.
-    pub fn close(&mut self, conn: u32, error: bool, now: u64) -> Vec<u8> {
+    pub fn close(&mut self, conn: u32, error: bool, now: u64) -> &[u8] {
         self.session.handle_close(conn, error, now);
         self.finish(now)
     }
 
     /// The JS timer fired.
-    pub fn timer(&mut self, now: u64) -> Vec<u8> {
+    pub fn timer(&mut self, now: u64) -> &[u8] {
         self.pump.timer_fired();
         self.session.handle_timeout(now);
         self.finish(now)
     }
 
     /// Drains the session into the batch, adds a changed sync key, hands it over.
-    fn finish(&mut self, now: u64) -> Vec<u8> {
+    fn finish(&mut self, now: u64) -> &[u8] {
         self.pump
             .drain(&mut self.session, now, |_, e| Some(event::record(e)));
         let key = self.session.sync_key();

@@ -18,11 +18,11 @@ fn engine() -> Engine {
     Engine::new(&encode_setup(&setup)).unwrap()
 }
 
-fn records(batch: Vec<u8>) -> Vec<Record> {
-    read_batch(&batch).unwrap()
+fn records(batch: impl AsRef<[u8]>) -> Vec<Record> {
+    read_batch(batch.as_ref()).unwrap()
 }
 
-fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
+fn events(batch: impl AsRef<[u8]>) -> Vec<(u32, Vec<Value>)> {
     records(batch)
         .into_iter()
         .filter_map(|r| match r {
@@ -40,6 +40,7 @@ fn login(e: &mut Engine) -> Vec<u8> {
         app: None,
     };
     e.command(&encode_command(&Command::Login(info)), T0)
+        .to_vec()
 }
 
 fn login_ok() -> String {

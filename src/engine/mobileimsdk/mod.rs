@@ -44,7 +44,7 @@ impl Engine {
     }
 
     /// Runs one command: its reply (`send`, `logout`) leads the batch.
-    pub fn command(&mut self, bytes: &[u8], now: u64) -> Vec<u8> {
+    pub fn command(&mut self, bytes: &[u8], now: u64) -> &[u8] {
         let c = &mut self.client;
         let reply = match decode_command(bytes) {
             Ok(Command::Login(info)) => {
@@ -90,42 +90,48 @@ impl Engine {
     }
 
     /// Socket `conn` opened.
-    pub fn open(&mut self, conn: u32, now: u64) -> Vec<u8> {
+    pub fn open(&mut self, conn: u32, now: u64) -> &[u8] {
         self.client.handle_open(conn, now);
         self.finish(now)
     }
 
     /// One text frame from socket `conn`.
-    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> Vec<u8> {
+    pub fn text(&mut self, conn: u32, text: &str, now: u64) -> &[u8] {
         self.client.handle_text(conn, text, now);
         self.finish(now)
     }
 
     /// One binary frame (not part of the protocol: reported, then ignored).
-    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> Vec<u8> {
+    pub fn binary(&mut self, conn: u32, bytes: &[u8], now: u64) -> &[u8] {
         self.client.handle_binary(conn, bytes, now);
         self.finish(now)
     }
 
     /// Socket `conn` closed with the WebSocket `code` and `reason`, or
     /// failed (`error`); also when JS could not open it or write to it.
-    pub fn close(&mut self, conn: u32, code: u32, reason: &str, error: bool, now: u64) -> Vec<u8> {
+    pub fn close(&mut self, conn: u32, code: u32, reason: &str, error: bool, now: u64) -> &[u8] {
         self.closing = Some((code, reason.to_string()));
         self.client.handle_close(conn, error, now);
-        let batch = self.finish(now);
+        self.drain(now);
         self.closing = None;
-        batch
+        self.pump.take()
     }
 
     /// The JS timer fired.
-    pub fn timer(&mut self, now: u64) -> Vec<u8> {
+    pub fn timer(&mut self, now: u64) -> &[u8] {
         self.pump.timer_fired();
         self.client.handle_timeout(now);
         self.finish(now)
     }
 
     /// Drains the client into the batch, adds what changed, hands it over.
-    fn finish(&mut self, now: u64) -> Vec<u8> {
+    fn finish(&mut self, now: u64) -> &[u8] {
+        self.drain(now);
+        self.pump.take()
+    }
+
+    /// Drains the client into the batch and adds what changed.
+    fn drain(&mut self, now: u64) {
         let (max_resends, closing) = (self.max_resends, &self.closing);
         self.pump.drain(&mut self.client, now, |c, e| {
             Some(event::record(e, c, max_resends, closing.as_ref()))
@@ -152,7 +158,6 @@ impl Engine {
                 values: vec![Value::Bool(state.0), Value::Bool(state.1)],
             });
         }
-        self.pump.take()
     }
 }
 
