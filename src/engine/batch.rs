@@ -142,13 +142,17 @@ impl BatchWriter {
                 self.uint(*delay_ms);
             }
             Record::DisarmTimer => self.byte(TAG_DISARM_TIMER),
-            Record::Event { kind, values } => {
-                self.byte(TAG_EVENT);
-                self.uint(u64::from(*kind));
-                self.uint(values.len() as u64);
-                values.iter().for_each(|v| self.value(v));
-            }
+            Record::Event { kind, values } => self.event(*kind, values),
         }
+    }
+
+    /// An `Event` record from borrowed values (no `Record` to build).
+    pub fn event(&mut self, kind: u32, values: &[Value]) {
+        self.fresh();
+        self.byte(TAG_EVENT);
+        self.uint(u64::from(kind));
+        self.uint(values.len() as u64);
+        values.iter().for_each(|v| self.value(v));
     }
 
     fn value(&mut self, v: &Value) {

@@ -19,22 +19,20 @@ impl Pump {
     }
 
     /// Appends everything `machine` has to do to the batch: its I/O requests
-    /// and its events (each turned into a record by `encode`, which may read
-    /// the machine's state after the input; `None` to skip), in the order it
-    /// produced them, then the timer change, if any.
+    /// and its events (each written by `encode`, which may read the
+    /// machine's state after the input, or write nothing to skip it), in the
+    /// order it produced them, then the timer change, if any.
     pub fn drain<M: Machine>(
         &mut self,
         machine: &mut M,
         now: u64,
-        mut encode: impl FnMut(&M, M::Event) -> Option<Record>,
+        mut encode: impl FnMut(&M, M::Event, &mut BatchWriter),
     ) {
         loop {
             if let Some(io) = machine.poll_io() {
                 self.out.push(&io_record(io));
             } else if let Some(event) = machine.poll_event() {
-                if let Some(record) = encode(machine, event) {
-                    self.out.push(&record);
-                }
+                encode(machine, event, &mut self.out);
             } else {
                 break;
             }

@@ -81,6 +81,39 @@ impl DedupeKey for StoredId {
     }
 }
 
+/// The identities of one message: at most four (a packet, a queue place,
+/// one through known links, an END anchor), kept on the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Ids {
+    ids: [StoredId; 4],
+    len: usize,
+}
+
+impl Ids {
+    fn one(id: StoredId) -> Self {
+        Ids {
+            ids: [id; 4],
+            len: 1,
+        }
+    }
+
+    /// Adds `id` (a fifth is never derived).
+    pub fn push(&mut self, id: StoredId) {
+        debug_assert!(self.len < self.ids.len(), "a fifth identity");
+        if let Some(slot) = self.ids.get_mut(self.len) {
+            *slot = id;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for Ids {
+    type Target = [StoredId];
+    fn deref(&self) -> &[StoredId] {
+        &self.ids[..self.len]
+    }
+}
+
 /// What the session needs to know of a batch still waiting for its END.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenBatch {
@@ -293,8 +326,8 @@ impl Identities {
     }
 
     /// Identities of an accepted PUSH (METADATA `prev` in `queue`).
-    pub fn of_push(&self, queue: Queue, prev: i64, seq: i32, content: u64) -> Vec<StoredId> {
-        let mut ids = vec![self.packet(seq, content)];
+    pub fn of_push(&self, queue: Queue, prev: i64, seq: i32, content: u64) -> Ids {
+        let mut ids = Ids::one(self.packet(seq, content));
         if prev != 0 {
             ids.push(StoredId::InQueue {
                 queue,
@@ -309,8 +342,8 @@ impl Identities {
     /// Identities of a stored message that came without PUSH (by sync).
     /// `group` is the group id of a group message (it may be in a super
     /// group's batch); other kinds belong to the peer queue only.
-    pub fn of_synced(&mut self, group: Option<i64>, seq: i32, content: u64) -> Vec<StoredId> {
-        let mut ids = vec![self.packet(seq, content)];
+    pub fn of_synced(&mut self, group: Option<i64>, seq: i32, content: u64) -> Ids {
+        let mut ids = Ids::one(self.packet(seq, content));
         let batch = self.batch_for(seq);
         let Some(b) = batch else { return ids };
         let fits = match b.queue {

@@ -11,7 +11,7 @@ use super::command::*;
 use super::config::Config;
 use super::event::*;
 use super::held::{Hold, Weigh, HELD_CAPACITY};
-use super::identity::{Identities, OpenBatch, Queue, StoredId};
+use super::identity::{Identities, Ids, OpenBatch, Queue, StoredId};
 use super::self_note::SelfNoteTwins;
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
@@ -1032,7 +1032,9 @@ impl Session {
         let mut ids = self
             .identities
             .of_synced(h.msg.group_id(), h.seq, h.content);
-        ids.extend(anchor);
+        if let Some(anchor) = anchor {
+            ids.push(anchor);
+        }
         self.deliver(ids, h.seq, h.flag, h.msg, h.content, h.at);
         self.send(Body::Ack {
             seq: h.seq,
@@ -1042,18 +1044,14 @@ impl Session {
 
     /// Emits a stored message unless one of its identities was seen (a copy)
     /// or it is the twin of a note to oneself; remembers its identities.
-    fn deliver(
-        &mut self,
-        ids: Vec<StoredId>,
-        seq: i32,
-        flag: u8,
-        msg: Stored,
-        content: u64,
-        now: u64,
-    ) {
-        let copy = ids.iter().any(|id| self.seen.contains(id, now));
-        for id in ids {
-            self.seen.insert(id, now);
+    fn deliver(&mut self, ids: Ids, seq: i32, flag: u8, msg: Stored, content: u64, now: u64) {
+        // One pass: recording an identity tells whether it was seen (the
+        // window is endless, so "remembered" is "seen within it"); one
+        // listed twice is not a sighting of its own.
+        let mut copy = false;
+        for (i, id) in ids.iter().enumerate() {
+            let fresh = self.seen.insert(*id, now);
+            copy |= !fresh && !ids[..i].contains(id);
         }
         let twin = !copy && msg.is_note_to_self() && self.self_notes.is_twin(content, now);
         if !copy && !twin {

@@ -136,7 +136,7 @@ impl Engine {
     /// Drains the session into the batch, adds a changed sync key, hands it over.
     fn finish(&mut self, now: u64) -> &[u8] {
         self.pump
-            .drain(&mut self.session, now, |_, e| Some(event::record(e)));
+            .drain(&mut self.session, now, |_, e, w| event::write(e, w));
         let key = self.session.sync_key();
         if key != self.sync_key {
             self.sync_key = key;

@@ -133,8 +133,8 @@ impl Engine {
     /// Drains the client into the batch and adds what changed.
     fn drain(&mut self, now: u64) {
         let (max_resends, closing) = (self.max_resends, &self.closing);
-        self.pump.drain(&mut self.client, now, |c, e| {
-            Some(event::record(e, c, max_resends, closing.as_ref()))
+        self.pump.drain(&mut self.client, now, |c, e, w| {
+            w.push(&event::record(e, c, max_resends, closing.as_ref()))
         });
         let plan = self.client.relogin_plan();
         if plan != self.plan {
