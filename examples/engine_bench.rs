@@ -24,8 +24,9 @@ fn frame(seq: i32, flag: u8, body: Body) -> Vec<u8> {
     p.encode().expect("a small frame")
 }
 
-/// Started, open, authenticated, first sync ended: as the bench's fake socket leaves it.
-fn connected() -> Engine {
+/// Started, open, authenticated, first sync ended: as the bench's fake socket
+/// leaves it; up to `in_flight` messages may await their ACK.
+fn connected(in_flight: usize) -> Engine {
     let setup = Setup {
         seed: 7,
         settings: vec![
@@ -33,6 +34,7 @@ fn connected() -> Engine {
             Setting::SyncKey(SYNC_KEY),
             Setting::Timing(Timing::AckTimeout, 3_600_000),
             Setting::Timing(Timing::PingInterval, 3_600_000),
+            Setting::MaxPending(in_flight.max(10_000) as u64),
         ],
     };
     let mut e = Engine::new(&encode_setup(&setup)).expect("a valid setup");
@@ -70,7 +72,7 @@ fn receive(n: usize) -> f64 {
             )
         })
         .collect();
-    let mut e = connected();
+    let mut e = connected(0);
     let mut out = 0;
     let t = Instant::now();
     for (meta, im) in &frames {
@@ -95,7 +97,7 @@ fn send(n: usize) -> f64 {
             })))
         })
         .collect();
-    let mut e = connected();
+    let mut e = connected(n);
     let mut out = 0;
     let t = Instant::now();
     for c in &commands {

@@ -21,7 +21,7 @@ export const SEND = { sendPeerMessage: 4, sendGroupMessage: 5, sendCustomerMessa
 /** Setting keys by property (command.rs `key`). */
 export const SETTING = {
   accessToken: 1, deviceID: 2, platformID: 3, protocolVersion: 4, syncKey: 5, ackTimeout: 6, pingInterval: 7,
-  pongTimeout: 8, reconnectDelay: 9, reconnectMaxDelay: 10, connectTimeout: 11,
+  pongTimeout: 8, reconnectDelay: 9, reconnectMaxDelay: 10, connectTimeout: 11, maxPending: 12,
 };
 const TEXT_SETTINGS = [SETTING.accessToken, SETTING.deviceID];
 

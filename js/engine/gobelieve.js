@@ -23,7 +23,7 @@ import {
   encodeRoom, encodeSet, encodeStart, encodeStop,
 } from './gobelieve-command.js';
 import { GB_CONSTANTS, GB_DEFAULTS, GB_MAX_FRAME, gbEndpoint } from './gobelieve-codes.js';
-import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from '../checks.js';
+import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from '../checks.js';
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
@@ -315,7 +315,9 @@ export function defineIMService(glue) {
      * of the service (`host`, `port`, `protocol`, `url`, `accessToken`,
      * `deviceID`, `platformID`, `syncKey`, `protocolVersion`, `ackTimeout`,
      * `pingInterval`, `pongTimeout`, `reconnectDelay`, `reconnectMaxDelay`,
-     * `connectTimeout`; times in milliseconds).
+     * `connectTimeout`; times in milliseconds), and `maxPending`, the most
+     * messages awaiting their ACK (default 10,000; at the bound a send
+     * returns false and writes nothing).
      */
     constructor(observer, options) {
       const given = imServiceOptions(options); // TypeError / RangeError naming the option
@@ -324,6 +326,7 @@ export function defineIMService(glue) {
       const pairs = [[SETTING.deviceID, props.deviceID]];
       for (const [name, v] of given) {
         if (ENDPOINT.includes(name)) endpoint[name] = v === null ? undefined : v;
+        else if (IM_SERVICE_SETUP[name]) pairs.push([SETTING[name], v]);
         else {
           props[name] = stored(name, v);
           pairs.push([SETTING[name], v]);

@@ -59,6 +59,11 @@ impl<K: Hash + Eq, V> Outbox<K, V> {
         }
     }
 
+    /// Changes the bound; entries beyond a lower one are kept (only new ones are refused).
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+    }
+
     /// Tracks `value` under `key`, first sent at `now`. A key still pending
     /// is refused, and so is any entry once `capacity` are pending. A `now`
     /// earlier than a previous entry's (a clock stepped back) is raised to it,

@@ -164,6 +164,7 @@ impl Session {
         change(&mut self.config);
         self.liveness.set_config(liveness_config(&self.config));
         self.backoff.set_config(self.config.backoff);
+        self.pending.set_capacity(self.config.max_pending);
     }
 
     /// Sets the token for the next connection. After an authentication

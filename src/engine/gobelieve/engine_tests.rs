@@ -325,3 +325,26 @@ fn settings_apply_to_the_session() {
         vec![(SYNC_KEY, vec![Value::Int(6)])]
     );
 }
+
+#[test]
+fn max_pending_from_the_setup_bounds_the_messages_in_flight() {
+    let setup = Setup {
+        seed: 7,
+        settings: vec![Setting::AccessToken("token".into()), Setting::MaxPending(2)],
+    };
+    let mut e = Engine::new(&encode_setup(&setup)).unwrap();
+    cmd(&mut e, Command::Start { url: URL.into() });
+    e.open(1, T0);
+    let reply =
+        |e: &mut Engine| match records(cmd(e, Command::Send(Send::Peer(msg("x")))))[0].clone() {
+            Record::Event {
+                kind: REPLY,
+                values,
+            } => values[0].clone(),
+            other => panic!("no reply first: {other:?}"),
+        };
+    assert_eq!(reply(&mut e), Value::Int(0));
+    assert_eq!(reply(&mut e), Value::Int(0));
+    assert_eq!(reply(&mut e), Value::Int(send_error(SendError::OutboxFull)));
+    assert_eq!(e.session.config().max_pending, 2);
+}

@@ -162,6 +162,9 @@ fn apply(s: &mut Session, setting: Setting, now: u64) {
         Setting::PlatformId(p) => s.set_platform_id(p),
         Setting::ProtocolVersion(v) => s.update_config(|c| c.protocol_version = v),
         Setting::SyncKey(k) => s.set_sync_key(k),
+        Setting::MaxPending(n) => {
+            s.update_config(|c| c.max_pending = usize::try_from(n).unwrap_or(usize::MAX))
+        }
         Setting::Timing(t, ms) => s.update_config(|c| match t {
             Timing::AckTimeout => c.ack_timeout_ms = ms,
             Timing::PingInterval => c.heartbeat_ms = ms,
