@@ -58,10 +58,27 @@ pub struct FoldHasher {
 }
 
 /// The 128-bit product of `x` and `y`, its halves folded together.
+#[cfg(not(target_arch = "wasm32"))]
 fn fold(x: u64, y: u64) -> u64 {
     let p = u128::from(x) * u128::from(y);
     (p as u64) ^ ((p >> 64) as u64)
 }
+
+/// The same from four 32-bit products: wasm has no 64 x 64 -> 128 multiply,
+/// and the `u128` form is a call to a 128 x 128 routine per word.
+#[cfg(any(target_arch = "wasm32", test))]
+fn fold_limbs(x: u64, y: u64) -> u64 {
+    const LOW: u64 = 0xffff_ffff;
+    let (x0, x1, y0, y1) = (x & LOW, x >> 32, y & LOW, y >> 32);
+    let (p00, p01, p10, p11) = (x0 * y0, x0 * y1, x1 * y0, x1 * y1);
+    let mid = (p00 >> 32) + (p01 & LOW) + (p10 & LOW);
+    let lo = (p00 & LOW) | (mid << 32);
+    let hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    lo ^ hi
+}
+
+#[cfg(target_arch = "wasm32")]
+use fold_limbs as fold;
 
 fn splitmix(s: &mut u64) -> u64 {
     *s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -141,6 +158,23 @@ mod tests {
         assert_ne!(h(b"abcdefgh"), h(b"abcdefgh\0"));
         assert_ne!(h(b""), h(b"\0"));
         assert_ne!(k.hash_one((1u64, 2u64)), k.hash_one((2u64, 1u64)));
+    }
+
+    #[test]
+    fn the_wasm_fold_is_the_same_function() {
+        let mut r = crate::core::rng::Rng::new(11);
+        for _ in 0..100_000 {
+            let (x, y) = (r.next_u64(), r.next_u64());
+            assert_eq!(fold_limbs(x, y), fold(x, y), "{x:#x} * {y:#x}");
+        }
+        for (x, y) in [
+            (u64::MAX, u64::MAX),
+            (0, u64::MAX),
+            (1 << 63, 3),
+            (0xffff_ffff, 0xffff_ffff),
+        ] {
+            assert_eq!(fold_limbs(x, y), fold(x, y), "{x:#x} * {y:#x}");
+        }
     }
 
     #[test]
