@@ -2,7 +2,7 @@
 //! re-arms the one timer only when the deadline moved, so a burst of frames
 //! costs one crossing out however many records it produces.
 
-use super::batch::{BatchWriter, Record};
+use super::batch::{BatchWriter, Record, Value};
 use crate::core::io::{Frame, Io};
 use crate::core::machine::Machine;
 
@@ -57,6 +57,11 @@ impl Pump {
     /// Appends one record of the caller's (a command's reply, a state change).
     pub fn push(&mut self, record: &Record) {
         self.out.push(record);
+    }
+
+    /// Appends an `Event` record from borrowed values (no `Record` to build).
+    pub fn event(&mut self, kind: u32, values: &[Value]) {
+        self.out.event(kind, values);
     }
 
     /// The batch so far, for JS to perform (a view, valid until the next

@@ -3,7 +3,7 @@ use super::event::*;
 use super::*;
 use crate::core::gobelieve::codec::{self, Body, Im, Packet};
 use crate::core::gobelieve::OutMessage;
-use crate::engine::batch::read_batch;
+use crate::engine::batch::{read_batch, Record};
 
 const URL: &str = "ws://127.0.0.1:13891/ws";
 const T0: u64 = 1_000_000;

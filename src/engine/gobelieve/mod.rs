@@ -7,8 +7,8 @@
 pub mod command;
 pub mod event;
 
-use crate::core::gobelieve::{Config, MsgToken, SendError, Session};
-use crate::engine::batch::{Record, Value};
+use crate::core::gobelieve::{Config, SendError, Session};
+use crate::engine::batch::Value;
 use crate::engine::pump::Pump;
 use crate::engine::wire::ReadError;
 use command::{decode_command, decode_setup, Command, Send, Setting, Signal, Timing};
@@ -52,13 +52,13 @@ impl Engine {
                 apply(s, setting, now);
                 None
             }
-            Ok(Command::Send(send)) => Some(reply(match send {
+            Ok(Command::Send(send)) => Some(match send {
                 Send::Peer(m) => s.send_peer_message(m, now),
                 Send::Group(m) => s.send_group_message(m, now),
                 Send::Customer(m) => s.send_customer_message(m, now),
                 Send::Rt(m) => s.send_rt_message(m, now).map(|()| 0),
                 Send::Room(m) => s.send_room_message(m, now).map(|()| 0),
-            })),
+            }),
             Ok(Command::EnterRoom(room)) => {
                 s.enter_room(room, now);
                 None
@@ -90,13 +90,16 @@ impl Engine {
                 None
             }
             // The JS encoder never writes one: a bug, answered as a refused send.
-            Err(_) => Some(reply(Err(SendError::NotConnected))),
+            Err(_) => Some(Err(SendError::NotConnected)),
         };
-        if let Some(values) = reply {
-            self.pump.push(&Record::Event {
-                kind: event::REPLY,
-                values,
-            });
+        match reply {
+            Some(Ok(token)) => self
+                .pump
+                .event(event::REPLY, &[Value::Int(0), Value::Int(token.into())]),
+            Some(Err(e)) => self
+                .pump
+                .event(event::REPLY, &[Value::Int(event::send_error(e))]),
+            None => {}
         }
         self.finish(now)
     }
@@ -143,13 +146,6 @@ impl Engine {
             self.pump.push(&event::sync_key(key));
         }
         self.pump.take()
-    }
-}
-
-fn reply(result: Result<MsgToken, SendError>) -> Vec<Value> {
-    match result {
-        Ok(token) => vec![Value::Int(0), Value::Int(token.into())],
-        Err(e) => vec![Value::Int(event::send_error(e))],
     }
 }
 
