@@ -167,9 +167,17 @@ export const IM_SERVICE_PROPERTIES = {
   connectTimeout: (v) => milliseconds(v, 'connectTimeout'),
 };
 
+/** The options of `new IMService(observer, options)` that are no property: their checks. */
+export const IM_SERVICE_SETUP = {
+  maxPending: (v) => {
+    if (!integerIn(v, 1, MAX_PENDING_LIMIT)) throw rangeError('maxPending must be an integer from 1 to ' + MAX_PENDING_LIMIT);
+  },
+};
+
 /** The options `new IMService(observer, options)` reads, in the order the wasm applies them. */
 export const IM_SERVICE_OPTIONS = ['host', 'port', 'protocol', 'url', 'accessToken', 'deviceID', 'platformID', 'syncKey',
-  'protocolVersion', 'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
+  'protocolVersion', 'ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout',
+  'maxPending'];
 
 /** Checks constructor options; returns the `[name, value]` pairs to apply. */
 export function imServiceOptions(o) {
@@ -178,7 +186,7 @@ export function imServiceOptions(o) {
   IM_SERVICE_OPTIONS.forEach((name) => {
     const v = field(o, name, 'options');
     if (v === undefined) return;
-    IM_SERVICE_PROPERTIES[name](v);
+    (IM_SERVICE_PROPERTIES[name] || IM_SERVICE_SETUP[name])(v);
     out.push([name, v]);
   });
   return out;

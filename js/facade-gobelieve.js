@@ -3,7 +3,7 @@
 // before the wasm has loaded. Properties written before are checked
 // (./checks.js), remembered and replayed; reads give the value written or the
 // default; void calls are queued; sends return false, as while connecting.
-import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from './checks.js';
+import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from './checks.js';
 import { pageIsSecure } from './host.js';
 import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_STATES, gobelieveEndpoint } from './engine/gobelieve-codes.js';
 import { defineIMService } from './engine/gobelieve.js';
@@ -42,9 +42,11 @@ export function createGobelieveFacade(ctx) {
       this._calls = [];
       this._props = { deviceID: IMService.guid() };
       if (observer !== undefined && observer !== null) this._props.observer = observer;
-      given.forEach(([k, v]) => remember(this, k, v));
+      // The options that are no property go to the wasm class's constructor.
+      const setup = {};
+      given.forEach(([k, v]) => (IM_SERVICE_SETUP[k] ? (setup[k] = v) : remember(this, k, v)));
       whenReady(() => bind(this, 'IMService', () => {
-        const real = new (serviceClass())(undefined, undefined);
+        const real = new (serviceClass())(undefined, setup);
         Object.keys(this._props).forEach((k) => { real[k] = handOver(this, k, this._props[k]); });
         // The engine always gets an `observer`, so the events fire without one.
         if (!('observer' in this._props)) real.observer = observerWrapper(this, 'observer', undefined);

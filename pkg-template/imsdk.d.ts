@@ -187,6 +187,11 @@ export interface IMServiceOptions {
   reconnectDelay?: number;
   reconnectMaxDelay?: number;
   connectTimeout?: number;
+  /**
+   * Most messages waiting for their ACK at once (1 to 10,000,000; default 10000; an option only): at
+   * the bound a further send returns false and writes nothing; the waiting ones are kept.
+   */
+  maxPending?: number;
 }
 
 /** GoBelieve IM client with the im.js API. */

@@ -520,10 +520,13 @@ class FakeSocket {
   close() {}
 }
 
-/** ms for `count` sendPeerMessage calls on a connected IMService over a FakeSocket; also how many returned true. */
+/**
+ * ms for `count` sendPeerMessage calls on a connected IMService over a FakeSocket; also how many returned true.
+ * `maxPending` (default 10,000) is raised to `count`, so every row has all its messages in flight.
+ */
 async function sdkSends(count) {
   setWebSocketImpl(FakeSocket);
-  const im = new IMService({}, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000 });
+  const im = new IMService({}, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000, maxPending: Math.max(count, 10000) });
   im.accessToken = 'bench';
   im.start();
   await until(() => im.connectState === IMService.STATE_CONNECTED, 'fake connected');

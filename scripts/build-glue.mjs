@@ -17,11 +17,11 @@ export function glueClasses(glue) {
   return out;
 }
 
-/** The export names of `glue` a bundle may use (the classes and the engine functions). */
+/** The export names of `glue` a bundle may use (the classes, the engine functions and their exchange). */
 export function glueExports(glue) {
   const names = [];
   for (const m of glue.matchAll(/^export (?:class|function) ([A-Za-z_$][\w$]*)/gm)) names.push(m[1]);
-  return names.filter((n) => n.startsWith('gobelieve_') || n.startsWith('mobileimsdk_') || n === 'wasm_memory_bytes');
+  return names.filter((n) => n.startsWith('gobelieve_') || n.startsWith('mobileimsdk_') || n.startsWith('engine_') || n === 'wasm_memory_bytes');
 }
 
 /** The glue's copy of `js/<name>` in `dir` (the glue's directory), or null. */

@@ -36,6 +36,7 @@ done
 stage "host tests (core, dev server)" cargo test --workspace
 stage "engine batch: the JS reader decodes what the Rust writer writes (Node)" node tests/engine/batch.test.mjs
 stage "engine commands: the JS writer writes what the Rust reader decodes (Node)" node tests/engine/command.test.mjs
+stage "engine exchange: staged inputs and in-place batches, across memory growth (Node)" node tests/engine/exchange.test.mjs
 stage "GoBelieve engine commands: the JS writer writes what the Rust reader decodes (Node)" node tests/engine/gobelieve-command.test.mjs
 # Every fuzz target for a few seconds from its committed corpus (build cached in fuzz/target).
 stage "fuzz smoke (cargo-fuzz, every target 4 s)" bash -c \
@@ -60,6 +61,7 @@ stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
+stage "IMService maxPending: checked, bounds the messages in flight before and after loading (Node, npm package)" node tests/facade/max-pending.test.mjs
 stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
 for entry in gobelieve mobileimsdk; do
   stage "developer API e2e on the one-protocol entry dist/npm/$entry.js (Node)" env IMSDK_ENTRY=$entry node tests/devx/e2e.test.mjs

@@ -16,13 +16,14 @@
 // was never started and is collected frees its engine.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, readBatch } from './batch.js';
+import { exchange } from './exchange.js';
 import {
   GOBELIEVE_SIGNAL_BACKGROUND, GOBELIEVE_SIGNAL_FOREGROUND, GOBELIEVE_SIGNAL_OFFLINE, GOBELIEVE_SIGNAL_ONLINE, GOBELIEVE_SIGNAL_REACHABLE, SETTING,
   encodeAddSuperGroup, encodeClearSuperGroups, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRemoveSuperGroup,
   encodeRoom, encodeSet, encodeStart, encodeStop,
 } from './gobelieve-command.js';
 import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_MAX_FRAME, gobelieveEndpoint } from './gobelieve-codes.js';
-import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, idValue, imServiceOptions } from '../checks.js';
+import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from '../checks.js';
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
@@ -91,10 +92,30 @@ const ENDPOINT = ['host', 'port', 'protocol', 'url'];
 const MAX_TIMER_MS = 2147483647;
 
 /**
- * Returns the class IMService over `engine`, the wasm-bindgen module of a
+ * The `gobelieve_*` exports of `glue` as this class calls them: inputs as bytes or
+ * text, each answering with its batch (a view, ./exchange.js).
+ */
+function gobelieveEngine(glue) {
+  const x = exchange(glue);
+  return {
+    gobelieve_create: (setup) => glue.gobelieve_create(x.put(setup)),
+    gobelieve_free: glue.gobelieve_free,
+    gobelieve_command: (h, bytes, t) => x.batch(glue.gobelieve_command(h, x.put(bytes), t)),
+    gobelieve_open: (h, conn, t) => x.batch(glue.gobelieve_open(h, conn, t)),
+    gobelieve_binary: (h, conn, bytes, t) => x.batch(glue.gobelieve_binary(h, conn, x.put(bytes), t)),
+    gobelieve_text: (h, conn, text, t) => x.batch(glue.gobelieve_text(h, conn, x.putText(text), t)),
+    gobelieve_close: (h, conn, error, t) => x.batch(glue.gobelieve_close(h, conn, error, t)),
+    gobelieve_timer: (h, t) => x.batch(glue.gobelieve_timer(h, t)),
+    wasm_memory_bytes: glue.wasm_memory_bytes,
+  };
+}
+
+/**
+ * Returns the class IMService over `glue`, the wasm-bindgen module of a
  * build with GoBelieve (its `gobelieve_*` exports).
  */
-export function defineIMService(engine) {
+export function defineIMService(glue) {
+  const engine = gobelieveEngine(glue);
   // Frees the engine of a service collected before it was ever started (or after stop()).
   const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((c) => {
     c.orphan = true;
@@ -139,7 +160,7 @@ export function defineIMService(engine) {
         const socket = c.sockets.get(r.conn);
         if (!socket) return undefined;
         try {
-          socket.sendOwned(r.bytes); // a view into this batch, which nothing writes to again
+          socket.sendOwned(r.bytes); // copied out of the batch by readBatch: nothing writes to it again
         } catch (e) {
           reportError('sending a frame', e);
           forget(c, r.conn);
@@ -296,7 +317,9 @@ export function defineIMService(engine) {
      * of the service (`host`, `port`, `protocol`, `url`, `accessToken`,
      * `deviceID`, `platformID`, `syncKey`, `protocolVersion`, `ackTimeout`,
      * `pingInterval`, `pongTimeout`, `reconnectDelay`, `reconnectMaxDelay`,
-     * `connectTimeout`; times in milliseconds).
+     * `connectTimeout`; times in milliseconds), and `maxPending`, the most
+     * messages awaiting their ACK (default 10,000; at the bound a send
+     * returns false and writes nothing).
      */
     constructor(observer, options) {
       const given = imServiceOptions(options); // TypeError / RangeError naming the option
@@ -305,6 +328,7 @@ export function defineIMService(engine) {
       const pairs = [[SETTING.deviceID, props.deviceID]];
       for (const [name, v] of given) {
         if (ENDPOINT.includes(name)) endpoint[name] = v === null ? undefined : v;
+        else if (IM_SERVICE_SETUP[name]) pairs.push([SETTING[name], v]);
         else {
           props[name] = stored(name, v);
           pairs.push([SETTING[name], v]);

@@ -23,6 +23,7 @@
 //   next `getInstance(options)` builds a fresh one.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_TEXT, readBatch } from './batch.js';
+import { exchange } from './exchange.js';
 import {
   SETUP, SIGNAL_HIDDEN, SIGNAL_OFFLINE, SIGNAL_ONLINE, SIGNAL_SHOWN,
   encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
@@ -85,11 +86,31 @@ function setup(o) {
 const INTERNAL = {};
 
 /**
- * Returns the class IMClientManager over `engine`, the wasm-bindgen module
+ * The `mobileimsdk_*` exports of `glue` as this class calls them: inputs as bytes or
+ * text, each answering with its batch (a view, ./exchange.js).
+ */
+function mobileimsdkEngine(glue) {
+  const x = exchange(glue);
+  return {
+    mobileimsdk_create: (setup) => glue.mobileimsdk_create(x.put(setup)),
+    mobileimsdk_free: glue.mobileimsdk_free,
+    mobileimsdk_command: (h, bytes, t) => x.batch(glue.mobileimsdk_command(h, x.put(bytes), t)),
+    mobileimsdk_open: (h, conn, t) => x.batch(glue.mobileimsdk_open(h, conn, t)),
+    mobileimsdk_text: (h, conn, text, t) => x.batch(glue.mobileimsdk_text(h, conn, x.putText(text), t)),
+    mobileimsdk_binary: (h, conn, bytes, t) => x.batch(glue.mobileimsdk_binary(h, conn, x.put(bytes), t)),
+    mobileimsdk_close: (h, conn, code, reason, error, t) => x.batch(glue.mobileimsdk_close(h, conn, code, x.putText(reason), error, t)),
+    mobileimsdk_timer: (h, t) => x.batch(glue.mobileimsdk_timer(h, t)),
+    wasm_memory_bytes: glue.wasm_memory_bytes,
+  };
+}
+
+/**
+ * Returns the class IMClientManager over `glue`, the wasm-bindgen module
  * of a build with MobileIMSDK (its `mobileimsdk_*` exports). Each call gives a class
  * with its own singleton.
  */
-export function defineIMClientManager(engine) {
+export function defineIMClientManager(glue) {
+  const engine = mobileimsdkEngine(glue);
   let current = null;
   let initFlag = false;
 

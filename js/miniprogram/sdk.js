@@ -4,6 +4,7 @@
 // ready facades (../facade.js) that load the wasm on first use from
 // `DEFAULT_WASM_PATH` (or from whatever initMiniProgram() was given).
 import { createFacades } from '../facade.js';
+import { noteExports } from '../engine/exchange.js';
 
 /** Default package path of the wasm; apps that put the SDK elsewhere call initMiniProgram(path) first. */
 export const DEFAULT_WASM_PATH = '/imsdk/imsdk_bg.wasm.br';
@@ -26,7 +27,7 @@ export function createMiniProgramSdk(glue) {
         ? WXWA.instantiate(chosenPath, glue.__wbg_get_imports()).then((res) => {
             // Documented as {instance, module}; third-party loaders also see a bare instance.
             const instance = res && res.instance ? res.instance : res;
-            glue.__wbg_finalize_init(instance, res && res.module);
+            noteExports(glue, glue.__wbg_finalize_init(instance, res && res.module));
             return glue;
           })
         : Promise.reject(new Error('imsdk: WXWebAssembly is not available (base library >= 2.13.0 needed)'));

@@ -4,21 +4,25 @@
 // does the instantiating, this only adds what it cannot do (file: URLs and
 // plain paths in Node, whose fetch refuses them).
 
+import { noteExports } from '../engine/exchange.js';
+
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
- * Returns `load(input?)`: the first call starts loading from `input` (or
- * from `defaultInput()` when it is undefined) and every call returns that
- * first promise, so later inputs are ignored. `readLocal(urlOrPath)`, when
- * given, reads file: URLs and scheme-less paths (Node only).
+ * Returns `load(input?)` for `glue` (the glue module namespace): the first
+ * call starts loading from `input` (or from `defaultInput()` when it is
+ * undefined) and every call returns that first promise, so later inputs are
+ * ignored. `readLocal(urlOrPath)`, when given, reads file: URLs and
+ * scheme-less paths (Node only).
  */
-export function createLoader(glueInit, defaultInput, readLocal) {
+export function createLoader(glue, defaultInput, readLocal) {
   let loading = null;
   return function load(input) {
     if (!loading) {
       loading = Promise.resolve(input === undefined ? defaultInput() : input)
         .then((src) => (readLocal && isLocal(src) ? readLocal(src) : src))
-        .then((src) => glueInit({ module_or_path: src }));
+        .then((src) => glue.default({ module_or_path: src }))
+        .then((exports) => noteExports(glue, exports));
     }
     return loading;
   };

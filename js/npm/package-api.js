@@ -12,7 +12,7 @@ import { readLocal } from './node-file.js';
  * called without an argument.
  */
 export function createPackage(glue, defaultWasm) {
-  const load = createLoader(glue.default, defaultWasm, readLocal);
+  const load = createLoader(glue, defaultWasm, readLocal);
   const facades = createFacades(() => load(undefined).then(() => glue));
   return {
     /**

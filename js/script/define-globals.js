@@ -27,7 +27,7 @@ export function defineGlobals(glue, setWebSocketImpl, wasmName, classes) {
   const scriptUrl = script && script.src ? script.src : typeof location !== 'undefined' ? location.href : '';
   const wasmUrl = new URL(attr('data-wasm') || wasmName, scriptUrl).href;
 
-  const load = createLoader(glue.default, () => wasmUrl, null);
+  const load = createLoader(glue, () => wasmUrl, null);
   const facades = createFacades(() => load(undefined).then(() => glue));
   const exported = {
     IMService: withDefaultUrl(facades.IMService, socketUrl(attr('data-im-url'))),

@@ -7,26 +7,37 @@
 //! exact identity is kept as is), and a repeat refreshes its entry in place
 //! instead of adding one.
 
-use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash};
 
+use crate::core::hash::HashKeys;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
 
-/// Fixed-size secret-keyed digests, so a long key costs 16 bytes and a peer
-/// cannot aim collisions at known hash keys.
-#[derive(Debug, Clone)]
-pub struct Digester(RandomState, RandomState);
+/// Fixed-size secret-keyed digests, so a long key costs 16 bytes: two runs
+/// of the keyed hash under independent keys derived from the engine's seed
+/// (never std's `RandomState`, which has no random source on wasm32 and so
+/// would give every page the same keys). A peer never sees a digest, so to
+/// merge two of its keys it would have to guess 128 secret-keyed bits.
+#[derive(Clone)]
+pub struct Digester([HashKeys; 2]);
 
-impl Default for Digester {
-    fn default() -> Self {
-        Digester(RandomState::new(), RandomState::new())
+impl Digester {
+    /// A digester whose keys derive from `keys`.
+    pub fn new(keys: &HashKeys) -> Self {
+        let derive = |i: u64| HashKeys::from_seed(keys.hash_one((0xD1_6E57u32, i)));
+        Digester([derive(0), derive(1)])
+    }
+
+    /// 128 bits from two independently keyed runs over `value`.
+    pub fn digest<T: Hash + ?Sized>(&self, value: &T) -> u128 {
+        let [a, b] = &self.0;
+        (u128::from(a.hash_one(value)) << 64) | u128::from(b.hash_one(value))
     }
 }
 
-impl Digester {
-    /// 128 bits from two independently keyed SipHash runs over `value`.
-    pub fn digest<T: Hash + ?Sized>(&self, value: &T) -> u128 {
-        (u128::from(self.0.hash_one(value)) << 64) | u128::from(self.1.hash_one(value))
+/// Keys never reach a log.
+impl std::fmt::Debug for Digester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Digester(..)")
     }
 }
 
@@ -96,20 +107,30 @@ pub struct Dedupe<K: DedupeKey> {
 
 impl<K: DedupeKey> Dedupe<K> {
     /// Keys are kept `window_ms` after they were last seen; at most
-    /// `capacity` keys are kept (the least recently seen go first).
-    pub fn new(window_ms: u64, capacity: usize) -> Self {
+    /// `capacity` keys are kept (the least recently seen go first). `keys`
+    /// (from the engine's seed) key the index and the digests.
+    pub fn new(window_ms: u64, capacity: usize, keys: HashKeys) -> Self {
         Dedupe {
             window_ms,
             capacity: capacity.max(1),
-            digester: Digester::default(),
-            seen: KeyedQueue::new(),
+            digester: Digester::new(&keys),
+            seen: KeyedQueue::new(keys),
         }
     }
 
     /// Like [`Dedupe::new`], with the count also capped so that the
     /// entries take at most `max_bytes` (see [`Dedupe::entry_bytes`]).
-    pub fn with_byte_limit(window_ms: u64, capacity: usize, max_bytes: usize) -> Self {
-        Self::new(window_ms, capacity.min(max_bytes / Self::entry_bytes()))
+    pub fn with_byte_limit(
+        window_ms: u64,
+        capacity: usize,
+        max_bytes: usize,
+        keys: HashKeys,
+    ) -> Self {
+        Self::new(
+            window_ms,
+            capacity.min(max_bytes / Self::entry_bytes()),
+            keys,
+        )
     }
 
     /// An upper estimate of the bytes one entry takes: its queue slot twice
@@ -185,9 +206,25 @@ impl<K: DedupeKey> Dedupe<K> {
 mod tests {
     use super::*;
 
+    fn keys() -> HashKeys {
+        HashKeys::from_seed(5)
+    }
+
+    #[test]
+    fn the_engine_seed_keys_the_digests() {
+        // Before, std's RandomState keyed them: random on a host, and on
+        // wasm32 (no random source) the same predictable keys on every page.
+        let digest = |seed| Digester::new(&HashKeys::from_seed(seed)).digest("fp-1");
+        assert_eq!(digest(1), digest(1));
+        assert_ne!(digest(1), digest(2));
+        let d = Digester::new(&keys());
+        assert_ne!(d.digest("fp-1"), d.digest("fp-2"));
+        assert_eq!(format!("{d:?}"), "Digester(..)");
+    }
+
     #[test]
     fn repeats_within_the_window_are_caught() {
-        let mut d = Dedupe::new(600_000, 100);
+        let mut d = Dedupe::new(600_000, 100, keys());
         assert!(d.insert("a", 0));
         assert!(!d.insert("a", 1000));
         assert!(d.insert("b", 1000));
@@ -196,7 +233,7 @@ mod tests {
 
     #[test]
     fn ids_expire_after_the_window_counted_from_the_last_sighting() {
-        let mut d = Dedupe::new(10_000, 100);
+        let mut d = Dedupe::new(10_000, 100, keys());
         d.insert(1u64, 0);
         d.insert(1, 8_000);
         assert!(!d.insert(1, 15_000), "refreshed at 8 s, still inside");
@@ -207,7 +244,7 @@ mod tests {
 
     #[test]
     fn capacity_bounds_memory() {
-        let mut d = Dedupe::new(u64::MAX, 3);
+        let mut d = Dedupe::new(u64::MAX, 3, keys());
         for i in 0..10u64 {
             d.insert(i, i);
         }
@@ -218,14 +255,14 @@ mod tests {
 
     #[test]
     fn a_repeated_key_refreshes_in_place() {
-        let mut d = Dedupe::new(600_000, 20_000);
+        let mut d = Dedupe::new(600_000, 20_000, keys());
         for i in 0..200_000u64 {
             d.insert("same fingerprint".to_string(), i);
         }
         assert_eq!(d.len(), 1);
         assert_eq!(d.bytes(), Dedupe::<String>::entry_bytes());
         // The refresh moved it to the back: it outlives a newer key's eviction.
-        let mut d = Dedupe::new(u64::MAX, 2);
+        let mut d = Dedupe::new(u64::MAX, 2, keys());
         d.insert(1u64, 0);
         d.insert(2, 1);
         d.insert(1, 2);
@@ -236,7 +273,7 @@ mod tests {
     #[test]
     fn huge_keys_cost_a_fixed_size_and_the_byte_limit_holds() {
         const LIMIT: usize = 16 * 1024;
-        let mut d = Dedupe::<String>::with_byte_limit(u64::MAX, 20_000, LIMIT);
+        let mut d = Dedupe::<String>::with_byte_limit(u64::MAX, 20_000, LIMIT, keys());
         let big = "x".repeat(64 * 1024);
         for i in 0..500 {
             assert!(d.insert(format!("{i}{big}"), i));
@@ -248,7 +285,7 @@ mod tests {
 
     #[test]
     fn a_clock_that_goes_back_neither_forgets_nor_grows() {
-        let mut d = Dedupe::new(10_000, 4);
+        let mut d = Dedupe::new(10_000, 4, keys());
         d.insert(1u64, 50_000);
         assert!(!d.insert(1, 1_000), "still a repeat after the jump back");
         for i in 2..100u64 {

@@ -8,15 +8,16 @@
 //! probing, load at most 1/2, backward-shift deletion, so no tombstones in
 //! the table). A removal by key leaves a hole in the queue; holes at the front
 //! are popped at once, the others are swept out (and the table rebuilt to
-//! fit) when they outnumber the live entries. Keys are hashed with a
-//! randomly keyed SipHash (`RandomState`), as `HashMap` does.
+//! fit) when they outnumber the live entries. Keys are hashed with the
+//! engine's keyed fast hash ([`HashKeys`]).
 
 use std::borrow::Borrow;
 #[cfg(test)]
 use std::cell::Cell;
-use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
 use std::hash::{BuildHasher, Hash};
+
+use crate::core::hash::HashKeys;
 
 /// An entry that carries its own key.
 pub trait Keyed {
@@ -39,30 +40,24 @@ pub struct KeyedQueue<T> {
     /// 1 + the sequence number of a live entry, 0 for a free cell; its
     /// length is a power of two (or 0 before the first insert).
     table: Vec<u64>,
-    hasher: RandomState,
+    hasher: HashKeys,
     /// Queue slots and table cells visited (tests count work instead of timing it).
     #[cfg(test)]
     work: Cell<u64>,
 }
 
-impl<T> Default for KeyedQueue<T> {
-    fn default() -> Self {
+impl<T: Keyed> KeyedQueue<T> {
+    /// An empty queue hashing with `keys`.
+    pub fn new(keys: HashKeys) -> Self {
         KeyedQueue {
             slots: VecDeque::new(),
             base: 0,
             len: 0,
             table: Vec::new(),
-            hasher: RandomState::new(),
+            hasher: keys,
             #[cfg(test)]
             work: Cell::new(0),
         }
-    }
-}
-
-impl<T: Keyed> KeyedQueue<T> {
-    /// An empty queue.
-    pub fn new() -> Self {
-        Self::default()
     }
 
     /// Number of entries.
@@ -301,7 +296,7 @@ mod tests {
     #[test]
     fn matches_a_naive_model_under_random_operations() {
         let mut rng = Rng::new(7);
-        let mut q = KeyedQueue::new();
+        let mut q = KeyedQueue::new(HashKeys::from_seed(1));
         let mut model: Vec<(u32, u32)> = Vec::new();
         for step in 0..50_000u32 {
             // Few keys, so probe chains collide and wrap around the table.
@@ -335,7 +330,7 @@ mod tests {
 
     #[test]
     fn string_keys_are_found_by_str() {
-        let mut q = KeyedQueue::new();
+        let mut q = KeyedQueue::new(HashKeys::from_seed(1));
         q.push_back("fp-1".to_string());
         q.push_back("fp-2".to_string());
         assert!(q.contains("fp-2"));
@@ -345,7 +340,7 @@ mod tests {
 
     #[test]
     fn holes_and_the_table_stay_proportional_to_the_live_entries() {
-        let mut q = KeyedQueue::new();
+        let mut q = KeyedQueue::new(HashKeys::from_seed(1));
         for k in 0..100_000u32 {
             q.push_back((k, 0));
         }

@@ -7,6 +7,7 @@
 pub mod backoff;
 pub mod clock;
 pub mod dedupe;
+pub mod hash;
 pub mod io;
 pub mod keyed_queue;
 pub mod late;

@@ -9,6 +9,7 @@
 use std::borrow::Borrow;
 use std::hash::Hash;
 
+use crate::core::hash::HashKeys;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
 
 /// One pending message.
@@ -49,13 +50,18 @@ pub struct Outbox<K, V> {
 }
 
 impl<K: Hash + Eq, V> Outbox<K, V> {
-    /// An empty outbox holding at most `capacity` entries.
-    pub fn new(capacity: usize) -> Self {
+    /// An empty outbox holding at most `capacity` entries, indexed with `keys`.
+    pub fn new(capacity: usize, keys: HashKeys) -> Self {
         Outbox {
             capacity,
-            queue: KeyedQueue::new(),
+            queue: KeyedQueue::new(keys),
             latest: 0,
         }
+    }
+
+    /// Changes the bound; entries beyond a lower one are kept (only new ones are refused).
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
     }
 
     /// Tracks `value` under `key`, first sent at `now`. A key still pending
@@ -156,7 +162,7 @@ mod tests {
 
     #[test]
     fn each_entry_leaves_exactly_once() {
-        let mut o = Outbox::new(10);
+        let mut o = Outbox::new(10, HashKeys::from_seed(1));
         o.insert(1, "a", 0).unwrap();
         o.insert(2, "b", 100).unwrap();
         o.insert(3, "c", 200).unwrap();
@@ -177,7 +183,7 @@ mod tests {
 
     #[test]
     fn a_full_outbox_refuses_instead_of_dropping() {
-        let mut o = Outbox::new(2);
+        let mut o = Outbox::new(2, HashKeys::from_seed(1));
         o.insert(1, (), 0).unwrap();
         o.insert(2, (), 0).unwrap();
         assert_eq!(o.insert(3, (), 0), Err(InsertError::Full));
@@ -189,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_pending_key_is_refused_not_replaced() {
-        let mut o = Outbox::new(10);
+        let mut o = Outbox::new(10, HashKeys::from_seed(1));
         o.insert("fp", "first", 0).unwrap();
         assert_eq!(o.insert("fp", "second", 10), Err(InsertError::DuplicateKey));
         assert_eq!(o.len(), 1);
@@ -200,7 +206,7 @@ mod tests {
 
     #[test]
     fn order_survives_removals_in_the_middle_and_a_clock_stepped_back() {
-        let mut o = Outbox::new(100);
+        let mut o = Outbox::new(100, HashKeys::from_seed(1));
         for k in 0..40u32 {
             o.insert(k, k, 1_000 + u64::from(k)).unwrap();
         }
@@ -225,7 +231,7 @@ mod tests {
     #[test]
     fn matches_a_naive_model_under_random_operations() {
         let mut rng = Rng::new(11);
-        let mut o = Outbox::new(64);
+        let mut o = Outbox::new(64, HashKeys::from_seed(1));
         let mut model: Vec<(u32, u64)> = Vec::new();
         let mut now = 0;
         for _ in 0..20_000 {
@@ -281,7 +287,7 @@ mod tests {
     /// removals in a scrambled order with a deadline read after each, then
     /// n more inserts expired together.
     fn work_per_op(n: u32) -> f64 {
-        let mut o = Outbox::new(n as usize);
+        let mut o = Outbox::new(n as usize, HashKeys::from_seed(1));
         let mut rng = Rng::new(u64::from(n));
         let mut keys: Vec<u32> = (0..n).collect();
         for &k in &keys {

@@ -73,10 +73,18 @@ const VALUE_NULL: u8 = 3;
 const VALUE_FALSE: u8 = 4;
 const VALUE_TRUE: u8 = 5;
 
-/// Appends records to one buffer; `take` hands the batch over and starts the next.
+/// A buffer that grew past this is let go once its batch was read, so a
+/// burst does not hold its memory for the engine's life.
+const KEEP_BYTES: usize = 64 * 1024;
+
+/// Appends records to one buffer, reused from batch to batch: `take` hands
+/// the batch over (a view, read by JS in place), and the next record starts
+/// the next batch.
 #[derive(Debug, Default)]
 pub struct BatchWriter {
     buf: Vec<u8>,
+    /// The batch in `buf` was handed over: the next write starts afresh.
+    handed: bool,
 }
 
 impl BatchWriter {
@@ -86,15 +94,29 @@ impl BatchWriter {
 
     /// True when nothing was written since the last `take`.
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.handed || self.buf.is_empty()
     }
 
-    /// The batch so far; the writer is empty afterwards.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.buf)
+    /// The batch written since the last `take`; valid until the next write.
+    pub fn take(&mut self) -> &[u8] {
+        self.fresh();
+        self.handed = true;
+        &self.buf
+    }
+
+    fn fresh(&mut self) {
+        if self.handed {
+            self.handed = false;
+            if self.buf.capacity() > KEEP_BYTES {
+                self.buf = Vec::new();
+            } else {
+                self.buf.clear();
+            }
+        }
     }
 
     pub fn push(&mut self, record: &Record) {
+        self.fresh();
         match record {
             Record::Connect { conn, url } => {
                 self.byte(TAG_CONNECT);
@@ -120,13 +142,17 @@ impl BatchWriter {
                 self.uint(*delay_ms);
             }
             Record::DisarmTimer => self.byte(TAG_DISARM_TIMER),
-            Record::Event { kind, values } => {
-                self.byte(TAG_EVENT);
-                self.uint(u64::from(*kind));
-                self.uint(values.len() as u64);
-                values.iter().for_each(|v| self.value(v));
-            }
+            Record::Event { kind, values } => self.event(*kind, values),
         }
+    }
+
+    /// An `Event` record from borrowed values (no `Record` to build).
+    pub fn event(&mut self, kind: u32, values: &[Value]) {
+        self.fresh();
+        self.byte(TAG_EVENT);
+        self.uint(u64::from(kind));
+        self.uint(values.len() as u64);
+        values.iter().for_each(|v| self.value(v));
     }
 
     fn value(&mut self, v: &Value) {

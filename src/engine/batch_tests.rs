@@ -39,7 +39,7 @@ fn fixture_records() -> Vec<Record> {
 fn encode(records: &[Record]) -> Vec<u8> {
     let mut w = BatchWriter::new();
     records.iter().for_each(|r| w.push(r));
-    w.take()
+    w.take().to_vec()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -70,9 +70,14 @@ fn take_empties_the_writer() {
     assert!(w.is_empty());
     w.push(&Record::DisarmTimer);
     assert!(!w.is_empty());
-    assert_eq!(w.take(), vec![TAG_DISARM_TIMER]);
+    assert_eq!(w.take(), [TAG_DISARM_TIMER]);
     assert!(w.is_empty());
     assert!(w.take().is_empty());
+    // The buffer is reused: the next record starts the next batch.
+    w.push(&Record::DisarmTimer);
+    w.push(&Record::DisarmTimer);
+    assert_eq!(w.take(), [TAG_DISARM_TIMER, TAG_DISARM_TIMER]);
+    assert_eq!(w.take(), [0u8; 0]);
 }
 
 fn random_text(rng: &mut Rng) -> String {

@@ -2,7 +2,7 @@
 //! re-arms the one timer only when the deadline moved, so a burst of frames
 //! costs one crossing out however many records it produces.
 
-use super::batch::{BatchWriter, Record};
+use super::batch::{BatchWriter, Record, Value};
 use crate::core::io::{Frame, Io};
 use crate::core::machine::Machine;
 
@@ -19,22 +19,20 @@ impl Pump {
     }
 
     /// Appends everything `machine` has to do to the batch: its I/O requests
-    /// and its events (each turned into a record by `encode`, which may read
-    /// the machine's state after the input; `None` to skip), in the order it
-    /// produced them, then the timer change, if any.
+    /// and its events (each written by `encode`, which may read the
+    /// machine's state after the input, or write nothing to skip it), in the
+    /// order it produced them, then the timer change, if any.
     pub fn drain<M: Machine>(
         &mut self,
         machine: &mut M,
         now: u64,
-        mut encode: impl FnMut(&M, M::Event) -> Option<Record>,
+        mut encode: impl FnMut(&M, M::Event, &mut BatchWriter),
     ) {
         loop {
             if let Some(io) = machine.poll_io() {
                 self.out.push(&io_record(io));
             } else if let Some(event) = machine.poll_event() {
-                if let Some(record) = encode(machine, event) {
-                    self.out.push(&record);
-                }
+                encode(machine, event, &mut self.out);
             } else {
                 break;
             }
@@ -61,8 +59,14 @@ impl Pump {
         self.out.push(record);
     }
 
-    /// The batch so far, for JS to perform; the next one starts empty.
-    pub fn take(&mut self) -> Vec<u8> {
+    /// Appends an `Event` record from borrowed values (no `Record` to build).
+    pub fn event(&mut self, kind: u32, values: &[Value]) {
+        self.out.event(kind, values);
+    }
+
+    /// The batch so far, for JS to perform (a view, valid until the next
+    /// record); the next one starts empty.
+    pub fn take(&mut self) -> &[u8] {
         self.out.take()
     }
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::core::mobileimsdk::{Client, Config, Event, LoginInfo};
-use crate::engine::batch::Value;
+use crate::engine::batch::{BatchWriter, Value};
 use crate::engine::driver::records;
 
 const URL: &str = "ws://127.0.0.1:9/websocket";
@@ -26,17 +26,11 @@ fn login(c: &mut Client, now: u64) {
 }
 
 /// Events as a record of their debug-free kind: the login result's code, else kind 99.
-fn encode(_: &Client, event: Event) -> Option<Record> {
-    Some(match event {
-        Event::LoginResult(code) => Record::Event {
-            kind: 1,
-            values: vec![Value::Int(code.into())],
-        },
-        _ => Record::Event {
-            kind: 99,
-            values: vec![],
-        },
-    })
+fn encode(_: &Client, event: Event, w: &mut BatchWriter) {
+    match event {
+        Event::LoginResult(code) => w.event(1, &[Value::Int(code.into())]),
+        _ => w.event(99, &[]),
+    }
 }
 
 fn drained(pump: &mut Pump, c: &mut Client, now: u64) -> Vec<Record> {

@@ -4,6 +4,8 @@
 
 use std::cell::RefCell;
 
+use super::exchange::hand_over;
+
 /// Engines by handle - 1; a freed slot is reused.
 pub struct Handles<E>(RefCell<Vec<Option<E>>>);
 
@@ -33,11 +35,12 @@ impl<E> Handles<E> {
         }
     }
 
-    /// Runs `f` on the engine of `handle`; an unknown handle gives an empty batch.
-    pub fn with(&self, handle: u32, f: impl FnOnce(&mut E) -> Vec<u8>) -> Vec<u8> {
+    /// Hands over the batch `f` makes with the engine of `handle`
+    /// ([`hand_over`]); an unknown handle gives an empty batch.
+    pub fn with(&self, handle: u32, f: impl FnOnce(&mut E) -> &[u8]) -> *const u8 {
         match self.0.borrow_mut().get_mut(index(handle)) {
-            Some(Some(engine)) => f(engine),
-            _ => Vec::new(),
+            Some(Some(engine)) => hand_over(f(engine)),
+            _ => hand_over(&[]),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The wasm exports of the MobileIMSDK engine (`crate::engine::mobileimsdk`)
 //! for the JS class `IMClientManager` (`js/engine/mobileimsdk.js`): create
 //! and free, one call per command, socket event and timer expiry, each
-//! answering with its output batch. No JS is called from here, so nothing
-//! re-enters while an engine is borrowed.
+//! answering with the address of its output batch. Inputs (a command, a
+//! frame) are the first `len` bytes staged in [`super::exchange`]. No JS is
+//! called from here, so nothing re-enters while an engine is borrowed.
 
 use wasm_bindgen::prelude::*;
 
+use super::exchange::{with_input, with_text};
 use super::handles::{ms, Handles};
 use crate::engine::mobileimsdk::Engine;
 
@@ -13,17 +15,18 @@ thread_local! {
     static ENGINES: Handles<Engine> = const { Handles::new() };
 }
 
-fn with(handle: u32, f: impl FnOnce(&mut Engine) -> Vec<u8>) -> Vec<u8> {
+fn with(handle: u32, f: impl FnOnce(&mut Engine) -> &[u8]) -> *const u8 {
     ENGINES.with(|e| e.with(handle, f))
 }
 
-/// A new engine with the options `setup` encodes; 0 when it is malformed.
+/// A new engine with the options of the `len` staged setup bytes; 0 when
+/// they are malformed.
 #[wasm_bindgen]
-pub fn mobileimsdk_create(setup: &[u8]) -> u32 {
-    match Engine::new(setup) {
+pub fn mobileimsdk_create(len: u32) -> u32 {
+    with_input(len, |setup| match Engine::new(setup) {
         Ok(engine) => ENGINES.with(|e| e.insert(engine)),
         Err(_) => 0,
-    }
+    })
 }
 
 /// Drops engine `handle` (its sockets and timer are the JS class's to stop).
@@ -32,42 +35,47 @@ pub fn mobileimsdk_free(handle: u32) {
     ENGINES.with(|e| e.remove(handle));
 }
 
-/// One command (`js/engine/command.js`).
+/// One command (`js/engine/command.js`) of `len` staged bytes.
 #[wasm_bindgen]
-pub fn mobileimsdk_command(handle: u32, command: &[u8], now: f64) -> Vec<u8> {
-    with(handle, |e| e.command(command, ms(now)))
+pub fn mobileimsdk_command(handle: u32, len: u32, now: f64) -> *const u8 {
+    with_input(len, |c| with(handle, |e| e.command(c, ms(now))))
 }
 
 #[wasm_bindgen]
-pub fn mobileimsdk_open(handle: u32, conn: u32, now: f64) -> Vec<u8> {
+pub fn mobileimsdk_open(handle: u32, conn: u32, now: f64) -> *const u8 {
     with(handle, |e| e.open(conn, ms(now)))
 }
 
+/// A text frame of `len` staged UTF-8 bytes.
 #[wasm_bindgen]
-pub fn mobileimsdk_text(handle: u32, conn: u32, text: &str, now: f64) -> Vec<u8> {
-    with(handle, |e| e.text(conn, text, ms(now)))
+pub fn mobileimsdk_text(handle: u32, conn: u32, len: u32, now: f64) -> *const u8 {
+    with_text(len, |t| with(handle, |e| e.text(conn, t, ms(now))))
 }
 
+/// A binary frame of `len` staged bytes.
 #[wasm_bindgen]
-pub fn mobileimsdk_binary(handle: u32, conn: u32, bytes: &[u8], now: f64) -> Vec<u8> {
-    with(handle, |e| e.binary(conn, bytes, ms(now)))
+pub fn mobileimsdk_binary(handle: u32, conn: u32, len: u32, now: f64) -> *const u8 {
+    with_input(len, |b| with(handle, |e| e.binary(conn, b, ms(now))))
 }
 
+/// The socket closed with `code` and a reason of `len` staged UTF-8 bytes.
 #[wasm_bindgen]
 pub fn mobileimsdk_close(
     handle: u32,
     conn: u32,
     code: u32,
-    reason: &str,
+    len: u32,
     error: bool,
     now: f64,
-) -> Vec<u8> {
-    with(handle, |e| {
-        e.close_with_reason(conn, code, reason, error, ms(now))
+) -> *const u8 {
+    with_text(len, |reason| {
+        with(handle, |e| {
+            e.close_with_reason(conn, code, reason, error, ms(now))
+        })
     })
 }
 
 #[wasm_bindgen]
-pub fn mobileimsdk_timer(handle: u32, now: f64) -> Vec<u8> {
+pub fn mobileimsdk_timer(handle: u32, now: f64) -> *const u8 {
     with(handle, |e| e.timer(ms(now)))
 }

@@ -1,8 +1,10 @@
 //! The wasm-bindgen layer: the exports of each protocol's engine
 //! ([`gobelieve`] for the JS class `IMService`, [`mobileimsdk`] for
 //! `IMClientManager`, in `js/engine/`), which perform sockets, the timer and
-//! callbacks from the batches these return. No JS is imported.
+//! callbacks from the batches these return, read in place ([`exchange`]).
+//! No JS is imported.
 
+pub mod exchange;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
 mod handles;

@@ -18,7 +18,7 @@ const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
 // Each line is read at once: the commands share one buffer (a view is valid until the next).
 const got = [
   hex(encodeGobelieveSetup(2 ** 53 - 1, [[SETTING.accessToken, 'tok\u00e9'], [SETTING.deviceID, 'dev'],
-    [SETTING.syncKey, '9007199254740993'], [SETTING.ackTimeout, 1234.5]])),
+    [SETTING.syncKey, '9007199254740993'], [SETTING.ackTimeout, 1234.5], [SETTING.maxPending, 100000]])),
   hex(encodeStart('ws://127.0.0.1:13891/ws')),
   hex(encodeSet(SETTING.platformID, 1)),
   hex(encodeSet(SETTING.syncKey, 12n)),

@@ -2,12 +2,17 @@
 //! object shaped like the glue module (what `defineIMService` and
 //! `defineIMClientManager` take), and the JS calls both classes' drivers use.
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 // wasm-bindgen copies a JS file into the test bundle only when something
 // imports from it: the modules both classes import, named once each.
+#[wasm_bindgen(module = "/js/engine/exchange.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = exchange)]
+    fn _exchange(engine: &JsValue) -> JsValue;
+}
 #[wasm_bindgen(module = "/js/engine/batch.js")]
 extern "C" {
     #[wasm_bindgen(js_name = readBatch)]
@@ -44,32 +49,34 @@ extern "C" {
     fn _log_of(target: &JsValue) -> JsValue;
 }
 
-/// One protocol's exports (`src/web/<protocol>.rs`), named `<prefix>_<input>`.
+/// One protocol's exports (`src/web/<protocol>.rs`), named `<prefix>_<input>`:
+/// inputs staged with `engine_input`, batches returned as addresses.
 pub struct Engine {
     pub prefix: &'static str,
-    pub create: fn(&[u8]) -> u32,
+    pub create: fn(u32) -> u32,
     pub free: fn(u32),
-    pub command: fn(u32, &[u8], f64) -> Vec<u8>,
-    pub open: fn(u32, u32, f64) -> Vec<u8>,
-    pub binary: fn(u32, u32, &[u8], f64) -> Vec<u8>,
-    pub text: fn(u32, u32, &str, f64) -> Vec<u8>,
+    pub command: fn(u32, u32, f64) -> *const u8,
+    pub open: fn(u32, u32, f64) -> *const u8,
+    pub binary: fn(u32, u32, u32, f64) -> *const u8,
+    pub text: fn(u32, u32, u32, f64) -> *const u8,
     /// The protocol's close, whose arguments differ (a closure of its own).
     pub close: JsValue,
-    pub timer: fn(u32, f64) -> Vec<u8>,
+    pub timer: fn(u32, f64) -> *const u8,
 }
 
-/// A batch as JS receives it.
-pub fn bytes(v: Vec<u8>) -> Uint8Array {
-    Uint8Array::from(&v[..])
+/// A batch address as JS receives it (a wasm32 pointer is a u32).
+pub fn at(p: *const u8) -> u32 {
+    p as u32
 }
 
-/// The exports object of `e`, with `wasm_memory_bytes`.
+/// The exports object of `e`, with `wasm_memory_bytes` and what
+/// `js/engine/exchange.js` reads: the staging exports and this binary's memory.
 pub fn exports(e: Engine) -> JsValue {
     let o = Object::new();
-    let set = |input: &str, f: JsValue| {
-        let name = format!("{}_{input}", e.prefix);
+    let set = |name: String, f: JsValue| {
         Reflect::set(&o, &name.into(), &f).unwrap();
     };
+    let named = |input: &str| format!("{}_{input}", e.prefix);
     let Engine {
         create,
         free,
@@ -80,32 +87,40 @@ pub fn exports(e: Engine) -> JsValue {
         timer,
         ..
     } = e;
-    let create =
-        Closure::<dyn Fn(Uint8Array) -> u32>::new(move |s: Uint8Array| create(&s.to_vec()));
-    set("create", create.into_js_value());
-    set("free", Closure::<dyn Fn(u32)>::new(free).into_js_value());
+    set(
+        named("create"),
+        Closure::<dyn Fn(u32) -> u32>::new(create).into_js_value(),
+    );
+    set(
+        named("free"),
+        Closure::<dyn Fn(u32)>::new(free).into_js_value(),
+    );
     let command =
-        Closure::<dyn Fn(u32, Uint8Array, f64) -> Uint8Array>::new(move |h, c: Uint8Array, now| {
-            bytes(command(h, &c.to_vec(), now))
-        });
-    set("command", command.into_js_value());
-    let open = Closure::<dyn Fn(u32, u32, f64) -> Uint8Array>::new(move |h, conn, now| {
-        bytes(open(h, conn, now))
+        Closure::<dyn Fn(u32, u32, f64) -> u32>::new(move |h, len, now| at(command(h, len, now)));
+    set(named("command"), command.into_js_value());
+    let open =
+        Closure::<dyn Fn(u32, u32, f64) -> u32>::new(move |h, conn, now| at(open(h, conn, now)));
+    set(named("open"), open.into_js_value());
+    let binary = Closure::<dyn Fn(u32, u32, u32, f64) -> u32>::new(move |h, conn, len, now| {
+        at(binary(h, conn, len, now))
     });
-    set("open", open.into_js_value());
-    let binary = Closure::<dyn Fn(u32, u32, Uint8Array, f64) -> Uint8Array>::new(
-        move |h, conn, b: Uint8Array, now| bytes(binary(h, conn, &b.to_vec(), now)),
-    );
-    set("binary", binary.into_js_value());
-    let text = Closure::<dyn Fn(u32, u32, String, f64) -> Uint8Array>::new(
-        move |h, conn, t: String, now| bytes(text(h, conn, &t, now)),
-    );
-    set("text", text.into_js_value());
-    set("close", e.close.clone());
-    let timer = Closure::<dyn Fn(u32, f64) -> Uint8Array>::new(move |h, now| bytes(timer(h, now)));
-    set("timer", timer.into_js_value());
+    set(named("binary"), binary.into_js_value());
+    let text = Closure::<dyn Fn(u32, u32, u32, f64) -> u32>::new(move |h, conn, len, now| {
+        at(text(h, conn, len, now))
+    });
+    set(named("text"), text.into_js_value());
+    set(named("close"), e.close.clone());
+    let timer = Closure::<dyn Fn(u32, f64) -> u32>::new(move |h, now| at(timer(h, now)));
+    set(named("timer"), timer.into_js_value());
     let memory = Closure::<dyn Fn() -> f64>::new(imsdk::web::wasm_memory_bytes);
-    Reflect::set(&o, &"wasm_memory_bytes".into(), &memory.into_js_value()).unwrap();
+    set("wasm_memory_bytes".into(), memory.into_js_value());
+    let input =
+        Closure::<dyn Fn(u32) -> u32>::new(|len| at(imsdk::web::exchange::engine_input(len)));
+    set("engine_input".into(), input.into_js_value());
+    let len_at =
+        Closure::<dyn Fn() -> u32>::new(|| imsdk::web::exchange::engine_batch_len_at() as u32);
+    set("engine_batch_len_at".into(), len_at.into_js_value());
+    set("memory".into(), wasm_bindgen::memory());
     o.into()
 }
 

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 pub use super::exports::call;
-use super::exports::{bytes, read};
+use super::exports::{at, read};
 use imsdk::web::gobelieve as engine;
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -38,8 +38,8 @@ extern "C" {
 
 /// The engine exports as the glue module has them (what `defineIMService` takes).
 fn exports() -> JsValue {
-    let close = Closure::<dyn Fn(u32, u32, bool, f64) -> Uint8Array>::new(|h, conn, error, now| {
-        bytes(engine::gobelieve_close(h, conn, error, now))
+    let close = Closure::<dyn Fn(u32, u32, bool, f64) -> u32>::new(|h, conn, error, now| {
+        at(engine::gobelieve_close(h, conn, error, now))
     });
     super::exports::exports(super::exports::Engine {
         prefix: "gobelieve",

@@ -6,9 +6,8 @@
 #![allow(dead_code)]
 
 pub use super::exports::call;
-use super::exports::{bytes, read};
+use super::exports::{at, read};
 use imsdk::web::mobileimsdk as engine;
-use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/engine/mobileimsdk.js")]
@@ -33,11 +32,9 @@ extern "C" {
 
 /// The engine exports as the glue module has them (what `defineIMClientManager` takes).
 fn exports() -> JsValue {
-    let close = Closure::<dyn Fn(u32, u32, u32, String, bool, f64) -> Uint8Array>::new(
-        |h, conn, code, reason: String, error, now| {
-            bytes(engine::mobileimsdk_close(
-                h, conn, code, &reason, error, now,
-            ))
+    let close = Closure::<dyn Fn(u32, u32, u32, u32, bool, f64) -> u32>::new(
+        |h, conn, code, len, error, now| {
+            at(engine::mobileimsdk_close(h, conn, code, len, error, now))
         },
     );
     super::exports::exports(super::exports::Engine {

@@ -365,7 +365,9 @@ impl Packet {
 
     /// The full frame: header then body. Version 0 writes IM bodies without a timestamp.
     pub fn encode(&self) -> Result<Vec<u8>, EncodeError> {
-        let mut out = vec![0u8; HEADER_SIZE];
+        // Sized once: the fixed fields of any body take at most 40 bytes.
+        let mut out = Vec::with_capacity(HEADER_SIZE + 40 + text_len(&self.body));
+        out.resize(HEADER_SIZE, 0);
         encode_body(&self.body, self.version, &mut out)?;
         let len = out.len() - HEADER_SIZE;
         if len >= MAX_BODY_LEN {
@@ -378,6 +380,20 @@ impl Packet {
         out[10] = self.flag;
         out[11] = 0;
         Ok(out)
+    }
+}
+
+/// Bytes of the text fields of `body` (the variable part of its size).
+fn text_len(body: &Body) -> usize {
+    match body {
+        Body::Im(m) | Body::GroupIm(m) => m.content.len(),
+        Body::Customer(m) => m.content.len(),
+        Body::Rt(m) | Body::RoomIm(m) => m.content.len(),
+        Body::GroupNotification(t) | Body::System(t) | Body::Notification(t) => t.len(),
+        Body::AuthToken {
+            token, device_id, ..
+        } => token.len() + device_id.len(),
+        _ => 0,
     }
 }
 

@@ -26,6 +26,7 @@
 //! that dropped or interleaved frames) merges only identical messages.
 
 use crate::core::dedupe::{DedupeKey, Digester};
+use crate::core::hash::HashKeys;
 use crate::core::io::ConnId;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
 use std::collections::VecDeque;
@@ -77,6 +78,39 @@ impl DedupeKey for StoredId {
     /// Exact: a collision here would cost a message.
     fn id(&self, _: &Digester) -> StoredId {
         *self
+    }
+}
+
+/// The identities of one message: at most four (a packet, a queue place,
+/// one through known links, an END anchor), kept on the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Ids {
+    ids: [StoredId; 4],
+    len: usize,
+}
+
+impl Ids {
+    fn one(id: StoredId) -> Self {
+        Ids {
+            ids: [id; 4],
+            len: 1,
+        }
+    }
+
+    /// Adds `id` (a fifth is never derived).
+    pub fn push(&mut self, id: StoredId) {
+        debug_assert!(self.len < self.ids.len(), "a fifth identity");
+        if let Some(slot) = self.ids.get_mut(self.len) {
+            *slot = id;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for Ids {
+    type Target = [StoredId];
+    fn deref(&self) -> &[StoredId] {
+        &self.ids[..self.len]
     }
 }
 
@@ -136,7 +170,7 @@ impl Keyed for Requests {
 }
 
 /// Derives identities; per-connection state is reset on open and close.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Identities {
     conn: ConnId,
     /// `(queue, prev) → key`: what the server told us follows `prev`,
@@ -148,6 +182,16 @@ pub struct Identities {
 }
 
 impl Identities {
+    /// Nothing known yet; `keys` key the link and request indexes.
+    pub fn new(keys: HashKeys) -> Self {
+        Identities {
+            conn: 0,
+            links: KeyedQueue::new(keys),
+            requests: KeyedQueue::new(keys),
+            batches: VecDeque::new(),
+        }
+    }
+
     /// A new connection: forget the previous one's requests and batches
     /// (links are facts about the server's queues and are kept).
     pub fn on_open(&mut self, conn: ConnId) {
@@ -282,8 +326,8 @@ impl Identities {
     }
 
     /// Identities of an accepted PUSH (METADATA `prev` in `queue`).
-    pub fn of_push(&self, queue: Queue, prev: i64, seq: i32, content: u64) -> Vec<StoredId> {
-        let mut ids = vec![self.packet(seq, content)];
+    pub fn of_push(&self, queue: Queue, prev: i64, seq: i32, content: u64) -> Ids {
+        let mut ids = Ids::one(self.packet(seq, content));
         if prev != 0 {
             ids.push(StoredId::InQueue {
                 queue,
@@ -298,8 +342,8 @@ impl Identities {
     /// Identities of a stored message that came without PUSH (by sync).
     /// `group` is the group id of a group message (it may be in a super
     /// group's batch); other kinds belong to the peer queue only.
-    pub fn of_synced(&mut self, group: Option<i64>, seq: i32, content: u64) -> Vec<StoredId> {
-        let mut ids = vec![self.packet(seq, content)];
+    pub fn of_synced(&mut self, group: Option<i64>, seq: i32, content: u64) -> Ids {
+        let mut ids = Ids::one(self.packet(seq, content));
         let batch = self.batch_for(seq);
         let Some(b) = batch else { return ids };
         let fits = match b.queue {
@@ -431,7 +475,7 @@ mod tests {
 
     #[test]
     fn synced_messages_are_placed_after_the_requested_key() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.on_open(1);
         ids.requested(Queue::Peer, 10);
         ids.batch_begin(Queue::Peer, 5, Some(10));
@@ -445,7 +489,7 @@ mod tests {
 
     #[test]
     fn unknown_starts_give_no_queue_identity() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.requested(Queue::Peer, 0);
         ids.batch_begin(Queue::Peer, 1, Some(0));
         assert_eq!(queue_ids(&ids.of_synced(None, 2, 0)), []);
@@ -458,7 +502,7 @@ mod tests {
 
     #[test]
     fn links_relate_sync_positions_to_pushed_messages() {
-        let mut ids = Identities::default();
+        let mut ids = Identities::new(HashKeys::from_seed(1));
         ids.learn_link(Queue::Group(7), 100, 101);
         ids.learn_link(Queue::Group(7), 101, 104);
         ids.requested(Queue::Group(7), 100);

@@ -11,20 +11,20 @@ use super::command::*;
 use super::config::Config;
 use super::event::*;
 use super::held::{Hold, Weigh, HELD_CAPACITY};
-use super::identity::{Identities, OpenBatch, Queue, StoredId};
+use super::identity::{Identities, Ids, OpenBatch, Queue, StoredId};
 use super::self_note::SelfNoteTwins;
 use super::sync::{KeyTarget, Metadata, SyncOutput, SyncState};
 use crate::core::backoff::Backoff;
 use crate::core::dedupe::Dedupe;
+use crate::core::hash::HashKeys;
 use crate::core::io::{ConnId, Frame, Io};
 use crate::core::late::woke_late;
 use crate::core::link::Link;
 use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::VecDeque;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 #[cfg(test)]
 mod tests;
@@ -81,6 +81,8 @@ fn liveness_config(config: &Config) -> LivenessConfig {
 pub struct Session {
     config: Config,
     rng: Rng,
+    /// Keys of the content hash and the indexes (from the seed).
+    keys: HashKeys,
     backoff: Backoff,
     liveness: Liveness,
     state: ConnectState,
@@ -115,12 +117,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// A stopped session; `seed` drives the reconnect jitter.
+    /// A stopped session; `seed` drives the reconnect jitter and keys the
+    /// hashes of its indexes.
     pub fn new(config: Config, seed: u64) -> Self {
         let mut liveness = Liveness::new(liveness_config(&config));
         liveness.probe_late_wake_ups(true);
+        let keys = HashKeys::from_seed(seed);
         Session {
             rng: Rng::new(seed),
+            keys,
             backoff: Backoff::new(config.backoff),
             liveness,
             state: ConnectState::Unconnected,
@@ -133,15 +138,15 @@ impl Session {
             reconnect_at: None,
             room: 0,
             sync: SyncState::default(),
-            pending: Outbox::new(config.max_pending),
+            pending: Outbox::new(config.max_pending, keys),
             overdue_through: None,
             ack_probe: None,
             last_token: 0,
-            identities: Identities::default(),
+            identities: Identities::new(keys),
             held: Hold::default(),
             early: Vec::new(),
             self_notes: SelfNoteTwins::default(),
-            seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY),
+            seen: Dedupe::new(DEDUPE_WINDOW_MS, DEDUPE_CAPACITY, keys),
             io: VecDeque::new(),
             events: VecDeque::new(),
             config,
@@ -159,6 +164,7 @@ impl Session {
         change(&mut self.config);
         self.liveness.set_config(liveness_config(&self.config));
         self.backoff.set_config(self.config.backoff);
+        self.pending.set_capacity(self.config.max_pending);
     }
 
     /// Sets the token for the next connection. After an authentication
@@ -900,7 +906,7 @@ impl Session {
         now: u64,
         out: &mut Vec<SyncOutput>,
     ) {
-        let content = msg.content_hash();
+        let content = msg.content_hash(&self.keys);
         if flag & MESSAGE_FLAG_PUSH == 0 {
             return self.on_synced(seq, flag, msg, content, now);
         }
@@ -1027,7 +1033,9 @@ impl Session {
         let mut ids = self
             .identities
             .of_synced(h.msg.group_id(), h.seq, h.content);
-        ids.extend(anchor);
+        if let Some(anchor) = anchor {
+            ids.push(anchor);
+        }
         self.deliver(ids, h.seq, h.flag, h.msg, h.content, h.at);
         self.send(Body::Ack {
             seq: h.seq,
@@ -1037,18 +1045,14 @@ impl Session {
 
     /// Emits a stored message unless one of its identities was seen (a copy)
     /// or it is the twin of a note to oneself; remembers its identities.
-    fn deliver(
-        &mut self,
-        ids: Vec<StoredId>,
-        seq: i32,
-        flag: u8,
-        msg: Stored,
-        content: u64,
-        now: u64,
-    ) {
-        let copy = ids.iter().any(|id| self.seen.contains(id, now));
-        for id in ids {
-            self.seen.insert(id, now);
+    fn deliver(&mut self, ids: Ids, seq: i32, flag: u8, msg: Stored, content: u64, now: u64) {
+        // One pass: recording an identity tells whether it was seen (the
+        // window is endless, so "remembered" is "seen within it"); one
+        // listed twice is not a sighting of its own.
+        let mut copy = false;
+        for (i, id) in ids.iter().enumerate() {
+            let fresh = self.seen.insert(*id, now);
+            copy |= !fresh && !ids[..i].contains(id);
         }
         let twin = !copy && msg.is_note_to_self() && self.self_notes.is_twin(content, now);
         if !copy && !twin {
@@ -1130,8 +1134,8 @@ impl Stored {
     /// has the same fields whether it came by push or by sync (flags differ,
     /// so they are left out). Alone it is no identity: two messages "ok" in
     /// one second are different messages.
-    fn content_hash(&self) -> u64 {
-        let mut h = DefaultHasher::new();
+    fn content_hash(&self, keys: &HashKeys) -> u64 {
+        let mut h = keys.build_hasher();
         match self {
             Stored::Peer(m) | Stored::Group(m) => {
                 matches!(self, Stored::Group(_)).hash(&mut h);

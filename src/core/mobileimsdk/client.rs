@@ -22,6 +22,7 @@ use super::request::{LoginInfo, SendRequest};
 use super::send_error::SendError;
 use crate::core::backoff::BackoffConfig;
 use crate::core::clock::MonoClock;
+use crate::core::hash::HashKeys;
 use crate::core::io::{ConnId, Frame, Io};
 use crate::core::link::Link;
 use crate::core::liveness::LivenessAction;
@@ -97,6 +98,8 @@ impl fmt::Debug for Client {
 impl Client {
     /// A released client; `seed` feeds the fingerprint generator.
     pub fn new(config: Config, seed: u64) -> Self {
+        // The index and digest keys: from the seed, as nothing else here is random.
+        let keys = HashKeys::from_seed(seed);
         let relogin_backoff = BackoffConfig {
             base_ms: config.relogin_interval_ms,
             cap_ms: config.relogin_max_interval_ms,
@@ -123,8 +126,9 @@ impl Client {
                 config.qos_just_now_ms,
                 config.qos_max_resends,
                 config.max_pending,
+                keys,
             ),
-            qos_receive: QosReceive::new(config.receive_window_ms),
+            qos_receive: QosReceive::new(config.receive_window_ms, keys),
             ios: VecDeque::new(),
             events: VecDeque::new(),
             config,

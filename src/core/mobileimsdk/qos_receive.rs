@@ -2,6 +2,7 @@
 //! the receive window, so each is delivered once however often it arrives.
 
 use crate::core::dedupe::Dedupe;
+use crate::core::hash::HashKeys;
 
 /// Upper bound on remembered fingerprints (memory guard against a flood).
 const CAPACITY: usize = 20_000;
@@ -14,9 +15,9 @@ pub struct QosReceive {
 
 impl QosReceive {
     /// Fingerprints are remembered `window_ms` after they were last seen.
-    pub fn new(window_ms: u64) -> Self {
+    pub fn new(window_ms: u64, keys: HashKeys) -> Self {
         QosReceive {
-            seen: Dedupe::new(window_ms, CAPACITY),
+            seen: Dedupe::new(window_ms, CAPACITY, keys),
         }
     }
 
@@ -49,7 +50,7 @@ mod tests {
 
     #[test]
     fn duplicates_within_ten_minutes_are_caught() {
-        let mut q = QosReceive::new(600_000);
+        let mut q = QosReceive::new(600_000, HashKeys::from_seed(1));
         assert!(q.record("a", 0));
         assert!(!q.record("a", 5_300));
         assert!(!q.record("a", 600_000), "refreshed at 5.3 s");

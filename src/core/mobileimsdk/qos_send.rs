@@ -10,6 +10,7 @@
 //! gets one more on-time check before its verdict.
 
 use super::protocal::Protocal;
+use crate::core::hash::HashKeys;
 use crate::core::late::woke_late;
 use crate::core::outbox::{InsertError, Outbox};
 
@@ -45,10 +46,16 @@ pub struct QosSend {
 impl QosSend {
     /// A stopped daemon with an empty queue holding at most `capacity`
     /// messages (`Config::max_pending`).
-    pub fn new(check_ms: u64, just_now_ms: u64, max_resends: u32, capacity: usize) -> Self {
+    pub fn new(
+        check_ms: u64,
+        just_now_ms: u64,
+        max_resends: u32,
+        capacity: usize,
+        keys: HashKeys,
+    ) -> Self {
         QosSend {
             capacity,
-            queue: Outbox::new(capacity),
+            queue: Outbox::new(capacity, keys),
             check_ms,
             just_now_ms,
             max_resends,
@@ -179,7 +186,7 @@ mod tests {
 
     #[test]
     fn official_schedule_resend_twice_then_lost() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.start(0);
         assert_eq!(q.poll(0), Some(QosCheck::default()));
         q.insert("a".into(), msg("a"), 1_000).unwrap();
@@ -198,7 +205,7 @@ mod tests {
 
     #[test]
     fn just_now_messages_are_skipped() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.start(0);
         q.poll(0);
         q.insert("a".into(), msg("a"), 2_000).unwrap();
@@ -212,7 +219,7 @@ mod tests {
 
     #[test]
     fn acknowledged_messages_leave_once() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.start(0);
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert!(q.acknowledge("a"));
@@ -222,7 +229,7 @@ mod tests {
 
     #[test]
     fn stopped_daemon_does_not_check_and_restarts_immediately() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert_eq!(q.poll(50_000), None);
         q.start(60_000);
@@ -234,7 +241,7 @@ mod tests {
 
     #[test]
     fn an_idle_timer_is_rephased_on_insert() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.start(0);
         q.insert("a".into(), msg("a"), 100_000).unwrap();
         assert_eq!(q.next_deadline(), Some(105_000));
@@ -242,7 +249,7 @@ mod tests {
 
     #[test]
     fn a_pending_fingerprint_is_refused() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.insert("a".into(), msg("a"), 0).unwrap();
         assert_eq!(
             q.insert("a".into(), msg("a"), 10),
@@ -254,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_late_check_defers_the_verdict_once() {
-        let mut q = QosSend::new(5_000, 3_000, 2, 10);
+        let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
         q.start(0);
         q.poll(0);
         q.insert("a".into(), msg("a"), 1_000).unwrap();
@@ -268,7 +275,7 @@ mod tests {
         // Without an ACK, the next on-time check reports it; a second late
         // check does too (the verdict is put off only once).
         for next in [80_000, 200_000] {
-            let mut q = QosSend::new(5_000, 3_000, 2, 10);
+            let mut q = QosSend::new(5_000, 3_000, 2, 10, HashKeys::from_seed(1));
             q.start(0);
             q.insert("a".into(), msg("a"), 0).unwrap();
             q.poll(5_000);
@@ -281,7 +288,7 @@ mod tests {
     /// Queue slots visited per send for `n` in flight, the next deadline
     /// read after each send as the client does.
     fn work_per_send(n: usize) -> f64 {
-        let mut q = QosSend::new(5_000, 3_000, 2, n);
+        let mut q = QosSend::new(5_000, 3_000, 2, n, HashKeys::from_seed(1));
         q.start(0);
         for i in 0..n {
             let fp = format!("fp{i}");

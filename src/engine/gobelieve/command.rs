@@ -37,6 +37,9 @@ pub enum Setting {
     PlatformId(u8),
     ProtocolVersion(u8),
     SyncKey(i64),
+    /// `maxPending` (an option of the constructor only): most tracked
+    /// messages awaiting their ACK.
+    MaxPending(u64),
     /// `ackTimeout` and the other timings, in ms.
     Timing(Timing, u64),
 }
@@ -126,6 +129,7 @@ pub mod key {
     pub const RECONNECT_DELAY: u64 = 9;
     pub const RECONNECT_MAX_DELAY: u64 = 10;
     pub const CONNECT_TIMEOUT: u64 = 11;
+    pub const MAX_PENDING: u64 = 12;
 }
 
 const TIMINGS: [(u64, Timing); 6] = [
@@ -178,6 +182,7 @@ fn setting(r: &mut Reader) -> Result<Setting, ReadError> {
             _ => return Err(ReadError::Overflow),
         },
         key::SYNC_KEY => Setting::SyncKey(id(r)?),
+        key::MAX_PENDING => Setting::MaxPending(r.uint()?),
         k => match TIMINGS.iter().find(|(tk, _)| *tk == k) {
             Some((_, t)) => Setting::Timing(*t, r.uint()?),
             None => return Err(ReadError::BadTag(at)),
@@ -206,6 +211,10 @@ fn write_setting(w: &mut Writer, s: &Setting) {
         Setting::SyncKey(k) => {
             w.uint(key::SYNC_KEY);
             write_id(w, *k);
+        }
+        Setting::MaxPending(n) => {
+            w.uint(key::MAX_PENDING);
+            w.uint(*n);
         }
         Setting::Timing(t, ms) => {
             let k = TIMINGS

@@ -26,6 +26,7 @@ fn every_command() -> Vec<Command> {
         Command::Set(Setting::PlatformId(255)),
         Command::Set(Setting::ProtocolVersion(1)),
         Command::Set(Setting::SyncKey(i64::MIN)),
+        Command::Set(Setting::MaxPending(10_000_000)),
         Command::Set(Setting::Timing(Timing::AckTimeout, 86_400_000)),
         Command::Set(Setting::Timing(Timing::PingInterval, 1)),
         Command::Set(Setting::Timing(Timing::PongTimeout, 2)),
@@ -136,6 +137,7 @@ fn fixture() -> (Setup, Vec<Command>) {
             Setting::DeviceId("dev".into()),
             Setting::SyncKey(9_007_199_254_740_993),
             Setting::Timing(Timing::AckTimeout, 1_234),
+            Setting::MaxPending(100_000),
         ],
     };
     let relay = |sender, receiver, content: &str| OutMessage {

@@ -3,6 +3,7 @@ use super::event::*;
 use super::*;
 use crate::core::gobelieve::codec::{self, Body, Im, Packet};
 use crate::core::gobelieve::OutMessage;
+use crate::engine::batch::Record;
 use crate::engine::driver::{events_except, records};
 
 const URL: &str = "ws://127.0.0.1:13891/ws";
@@ -21,12 +22,12 @@ fn engine() -> Engine {
 }
 
 /// The events but console warnings.
-fn events(batch: Vec<u8>) -> Vec<(u32, Vec<Value>)> {
+fn events(batch: impl AsRef<[u8]>) -> Vec<(u32, Vec<Value>)> {
     events_except(batch, Some(WARNING))
 }
 
 fn cmd(e: &mut Engine, c: Command) -> Vec<u8> {
-    e.command(&encode_command(&c), T0)
+    e.command(&encode_command(&c), T0).to_vec()
 }
 
 /// The packets of the batch's binary frames.
@@ -47,7 +48,7 @@ fn server(e: &mut Engine, seq: i32, body: Body) -> Vec<u8> {
         flag: 0,
         body,
     };
-    e.binary(1, &p.encode().unwrap(), T0)
+    e.binary(1, &p.encode().unwrap(), T0).to_vec()
 }
 
 fn msg(content: &str) -> OutMessage {
@@ -315,4 +316,27 @@ fn settings_apply_to_the_session() {
         events(set(&mut e, Setting::SyncKey(6))),
         vec![(SYNC_KEY, vec![Value::Int(6)])]
     );
+}
+
+#[test]
+fn max_pending_from_the_setup_bounds_the_messages_in_flight() {
+    let setup = Setup {
+        seed: 7,
+        settings: vec![Setting::AccessToken("token".into()), Setting::MaxPending(2)],
+    };
+    let mut e = Engine::new(&encode_setup(&setup)).unwrap();
+    cmd(&mut e, Command::Start { url: URL.into() });
+    e.open(1, T0);
+    let reply =
+        |e: &mut Engine| match records(cmd(e, Command::Send(Send::Peer(msg("x")))))[0].clone() {
+            Record::Event {
+                kind: REPLY,
+                values,
+            } => values[0].clone(),
+            other => panic!("no reply first: {other:?}"),
+        };
+    assert_eq!(reply(&mut e), Value::Int(0));
+    assert_eq!(reply(&mut e), Value::Int(0));
+    assert_eq!(reply(&mut e), Value::Int(send_error(SendError::OutboxFull)));
+    assert_eq!(e.machine.config().max_pending, 2);
 }

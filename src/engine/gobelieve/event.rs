@@ -10,7 +10,7 @@
 use crate::core::gobelieve::{
     ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage, SendError,
 };
-use crate::engine::batch::{Record, Value};
+use crate::engine::batch::{BatchWriter, Record, Value};
 
 /// The reply to a send, first in its batch: 0 and the token (0 for an
 /// untracked send), or a [`SendError`] code ([`send_error`]).
@@ -92,8 +92,8 @@ fn int(n: impl Into<i64>) -> Value {
     Value::Int(n.into())
 }
 
-fn message(m: InMessage) -> Vec<Value> {
-    vec![
+fn message(w: &mut BatchWriter, kind: u32, m: InMessage) {
+    let values = [
         int(m.seq),
         int(m.cmd),
         int(m.flag),
@@ -101,22 +101,24 @@ fn message(m: InMessage) -> Vec<Value> {
         int(m.receiver),
         int(m.timestamp),
         Value::Text(m.content),
-    ]
+    ];
+    w.event(kind, &values);
 }
 
-fn relay(m: InRelayMessage) -> Vec<Value> {
-    vec![
+fn relay(w: &mut BatchWriter, kind: u32, m: InRelayMessage) {
+    let values = [
         int(m.seq),
         int(m.cmd),
         int(m.flag),
         int(m.sender),
         int(m.receiver),
         Value::Text(m.content),
-    ]
+    ];
+    w.event(kind, &values);
 }
 
-fn customer(m: InCustomerMessage) -> Vec<Value> {
-    vec![
+fn customer(w: &mut BatchWriter, m: InCustomerMessage) {
+    let values = [
         int(m.seq),
         int(m.flag),
         int(m.sender_app_id),
@@ -125,45 +127,46 @@ fn customer(m: InCustomerMessage) -> Vec<Value> {
         int(m.receiver),
         int(m.timestamp),
         Value::Text(m.content),
-    ]
+    ];
+    w.event(CUSTOMER_MESSAGE, &values);
 }
 
-fn failure(kind: i64, token: u32, reason: FailReason) -> Vec<Value> {
+fn failure(w: &mut BatchWriter, kind: i64, token: u32, reason: FailReason) {
     let (code, status) = fail_reason(reason);
-    vec![int(kind), int(token), int(code), status]
+    w.event(FAILURE, &[int(kind), int(token), int(code), status]);
 }
 
-/// The record of one session event.
-pub fn record(event: Event) -> Record {
-    let (kind, values) = match event {
-        Event::StateChanged(s) => (STATE, vec![state(s)]),
-        Event::PeerMessage(m) => (PEER_MESSAGE, message(m)),
-        Event::GroupMessage(m) => (GROUP_MESSAGE, message(m)),
-        Event::CustomerMessage(m) => (CUSTOMER_MESSAGE, customer(m)),
-        Event::RtMessage(m) => (RT_MESSAGE, relay(m)),
-        Event::RoomMessage(m) => (ROOM_MESSAGE, relay(m)),
-        Event::SystemMessage(t) => (SYSTEM_MESSAGE, vec![Value::Text(t)]),
-        Event::Notification(t) => (NOTIFICATION, vec![Value::Text(t)]),
-        Event::GroupNotification(t) => (GROUP_NOTIFICATION, vec![Value::Text(t)]),
-        Event::PeerAck(t) => (ACK, vec![int(PEER), int(t)]),
-        Event::GroupAck(t) => (ACK, vec![int(GROUP), int(t)]),
-        Event::CustomerAck(t) => (ACK, vec![int(CUSTOMER), int(t)]),
-        Event::PeerFailure { token, reason } => (FAILURE, failure(PEER, token, reason)),
-        Event::GroupFailure { token, reason } => (FAILURE, failure(GROUP, token, reason)),
-        Event::CustomerFailure { token, reason } => (FAILURE, failure(CUSTOMER, token, reason)),
-        Event::SaveSyncKey(k) => (SAVE_SYNC_KEY, vec![int(k)]),
+/// Writes the record of one session event (its values on the stack: no
+/// allocation but the event's own text).
+pub fn write(event: Event, w: &mut BatchWriter) {
+    match event {
+        Event::StateChanged(s) => w.event(STATE, &[state(s)]),
+        Event::PeerMessage(m) => message(w, PEER_MESSAGE, m),
+        Event::GroupMessage(m) => message(w, GROUP_MESSAGE, m),
+        Event::CustomerMessage(m) => customer(w, m),
+        Event::RtMessage(m) => relay(w, RT_MESSAGE, m),
+        Event::RoomMessage(m) => relay(w, ROOM_MESSAGE, m),
+        Event::SystemMessage(t) => w.event(SYSTEM_MESSAGE, &[Value::Text(t)]),
+        Event::Notification(t) => w.event(NOTIFICATION, &[Value::Text(t)]),
+        Event::GroupNotification(t) => w.event(GROUP_NOTIFICATION, &[Value::Text(t)]),
+        Event::PeerAck(t) => w.event(ACK, &[int(PEER), int(t)]),
+        Event::GroupAck(t) => w.event(ACK, &[int(GROUP), int(t)]),
+        Event::CustomerAck(t) => w.event(ACK, &[int(CUSTOMER), int(t)]),
+        Event::PeerFailure { token, reason } => failure(w, PEER, token, reason),
+        Event::GroupFailure { token, reason } => failure(w, GROUP, token, reason),
+        Event::CustomerFailure { token, reason } => failure(w, CUSTOMER, token, reason),
+        Event::SaveSyncKey(k) => w.event(SAVE_SYNC_KEY, &[int(k)]),
         Event::SaveSuperGroupSyncKey { gid, key } => {
-            (SAVE_SUPER_GROUP_SYNC_KEY, vec![int(gid), int(key)])
+            w.event(SAVE_SUPER_GROUP_SYNC_KEY, &[int(gid), int(key)])
         }
-        Event::SyncEnd(k) => (SYNC_END, vec![int(k)]),
-        Event::ReconnectScheduled { delay_ms } => (
+        Event::SyncEnd(k) => w.event(SYNC_END, &[int(k)]),
+        Event::ReconnectScheduled { delay_ms } => w.event(
             RECONNECT_SCHEDULED,
-            vec![int(i64::try_from(delay_ms).unwrap_or(i64::MAX))],
+            &[int(i64::try_from(delay_ms).unwrap_or(i64::MAX))],
         ),
-        Event::AuthRefused(status) => (AUTH_REFUSED, vec![int(status)]),
-        Event::Warning(t) => (WARNING, vec![Value::Text(t)]),
-    };
-    Record::Event { kind, values }
+        Event::AuthRefused(status) => w.event(AUTH_REFUSED, &[int(status)]),
+        Event::Warning(t) => w.event(WARNING, &[Value::Text(t)]),
+    }
 }
 
 fn state(s: ConnectState) -> Value {

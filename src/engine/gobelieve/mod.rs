@@ -8,7 +8,7 @@ pub mod command;
 pub mod event;
 
 use crate::core::gobelieve::{Config, Event, MsgToken, SendError, Session};
-use crate::engine::batch::{Record, Value};
+use crate::engine::batch::{BatchWriter, Value};
 use crate::engine::pump::Pump;
 use crate::engine::shell::{Glue, Shell};
 use crate::engine::wire::ReadError;
@@ -37,11 +37,10 @@ impl Engine {
 
 impl Glue for GobelieveGlue {
     type Machine = Session;
-    const REPLY: u32 = event::REPLY;
 
     /// A send's reply leads the batch.
-    fn command(&mut self, s: &mut Session, bytes: &[u8], now: u64) -> Option<Vec<Value>> {
-        match decode_command(bytes) {
+    fn command(&mut self, s: &mut Session, bytes: &[u8], now: u64, pump: &mut Pump) {
+        let result = match decode_command(bytes) {
             Ok(Command::Start { url }) => {
                 s.set_url(url);
                 s.start(now);
@@ -55,13 +54,13 @@ impl Glue for GobelieveGlue {
                 apply(s, setting, now);
                 None
             }
-            Ok(Command::Send(send)) => Some(reply(match send {
+            Ok(Command::Send(send)) => Some(match send {
                 Send::Peer(m) => s.send_peer_message(m, now),
                 Send::Group(m) => s.send_group_message(m, now),
                 Send::Customer(m) => s.send_customer_message(m, now),
                 Send::Rt(m) => s.send_rt_message(m, now).map(|()| 0),
                 Send::Room(m) => s.send_room_message(m, now).map(|()| 0),
-            })),
+            }),
             Ok(Command::EnterRoom(room)) => {
                 s.enter_room(room, now);
                 None
@@ -93,12 +92,15 @@ impl Glue for GobelieveGlue {
                 None
             }
             // The JS encoder never writes one: a bug, answered as a refused send.
-            Err(_) => Some(reply(Err(SendError::NotConnected))),
+            Err(_) => Some(Err(SendError::NotConnected)),
+        };
+        if let Some(result) = result {
+            reply(result, pump);
         }
     }
 
-    fn record(&self, _: &Session, e: Event) -> Option<Record> {
-        Some(event::record(e))
+    fn write(&self, _: &Session, e: Event, out: &mut BatchWriter) {
+        event::write(e, out);
     }
 
     /// A changed sync key.
@@ -111,10 +113,11 @@ impl Glue for GobelieveGlue {
     }
 }
 
-fn reply(result: Result<MsgToken, SendError>) -> Vec<Value> {
+/// A send's reply, written from borrowed values (no allocation per send).
+fn reply(result: Result<MsgToken, SendError>, pump: &mut Pump) {
     match result {
-        Ok(token) => vec![Value::Int(0), Value::Int(token.into())],
-        Err(e) => vec![Value::Int(event::send_error(e))],
+        Ok(token) => pump.event(event::REPLY, &[Value::Int(0), Value::Int(token.into())]),
+        Err(e) => pump.event(event::REPLY, &[Value::Int(event::send_error(e))]),
     }
 }
 
@@ -127,6 +130,9 @@ fn apply(s: &mut Session, setting: Setting, now: u64) {
         Setting::PlatformId(p) => s.set_platform_id(p),
         Setting::ProtocolVersion(v) => s.update_config(|c| c.protocol_version = v),
         Setting::SyncKey(k) => s.set_sync_key(k),
+        Setting::MaxPending(n) => {
+            s.update_config(|c| c.max_pending = usize::try_from(n).unwrap_or(usize::MAX))
+        }
         Setting::Timing(t, ms) => s.update_config(|c| match t {
             Timing::AckTimeout => c.ack_timeout_ms = ms,
             Timing::PingInterval => c.heartbeat_ms = ms,

@@ -26,6 +26,7 @@ fn login(e: &mut Engine) -> Vec<u8> {
         app: None,
     };
     e.command(&encode_command(&Command::Login(info)), T0)
+        .to_vec()
 }
 
 fn login_ok() -> String {

@@ -9,7 +9,7 @@ pub mod event;
 
 use crate::core::mobileimsdk::constants::code;
 use crate::core::mobileimsdk::{Client, Event};
-use crate::engine::batch::{Record, Value};
+use crate::engine::batch::{BatchWriter, Record, Value};
 use crate::engine::pump::Pump;
 use crate::engine::shell::{Glue, Shell};
 use crate::engine::wire::ReadError;
@@ -56,21 +56,21 @@ impl Engine {
         reason: &str,
         error: bool,
         now: u64,
-    ) -> Vec<u8> {
+    ) -> &[u8] {
         self.glue.closing = Some((code, reason.to_string()));
-        let batch = self.close(conn, error, now);
+        self.machine.handle_close(conn, error, now);
+        self.drain(now);
         self.glue.closing = None;
-        batch
+        self.take()
     }
 }
 
 impl Glue for MobileimsdkGlue {
     type Machine = Client;
-    const REPLY: u32 = event::REPLY;
 
     /// The reply of `send` and `logout` leads the batch.
-    fn command(&mut self, c: &mut Client, bytes: &[u8], now: u64) -> Option<Vec<Value>> {
-        match decode_command(bytes) {
+    fn command(&mut self, c: &mut Client, bytes: &[u8], now: u64, pump: &mut Pump) {
+        let reply = match decode_command(bytes) {
             Ok(Command::Login(info)) => {
                 c.login(info, now);
                 None
@@ -103,11 +103,22 @@ impl Glue for MobileimsdkGlue {
                 Value::Text("-1".into()),
                 Value::Null,
             ]),
+        };
+        if let Some(values) = reply {
+            pump.push(&Record::Event {
+                kind: event::REPLY,
+                values,
+            });
         }
     }
 
-    fn record(&self, c: &Client, e: Event) -> Option<Record> {
-        Some(event::record(e, c, self.max_resends, self.closing.as_ref()))
+    fn write(&self, c: &Client, e: Event, out: &mut BatchWriter) {
+        out.push(&event::record(
+            e,
+            c,
+            self.max_resends,
+            self.closing.as_ref(),
+        ));
     }
 
     /// A changed re-login plan, then a changed state.

@@ -1,0 +1,57 @@
+// The JS half of src/web/exchange.rs: an input (a frame, a text, a command)
+// is written straight into the wasm's staging buffer and passed by length;
+// an export answers with the address of its batch, read in place from wasm
+// memory. So a socket event is one call into wasm, with no wasm-bindgen
+// copies, allocations or frees around it. A batch is valid until the next
+// call into the module: ./batch.js reads it whole (copying what outlives it)
+// before anything calls in again.
+
+/** The wasm memory of each loaded glue (the glue namespace has no `memory` export). */
+const memories = new WeakMap();
+const EMPTY = new Uint8Array(0);
+let encoder = null;
+
+/** Notes the memory of `glue` from `exports` (what its init resolved to); returns `exports`. */
+export function noteExports(glue, exports) {
+  if (exports && exports.memory) memories.set(glue, exports.memory);
+  return exports;
+}
+
+/**
+ * The exchange over `engine` (a glue, or an object with the same exports
+ * and a `memory`): `put(bytes)` and `putText(text)` stage an input and
+ * return its length, `batch(address)` is the batch an export answered with.
+ */
+export function exchange(engine) {
+  let bytes = null;
+  let lenAt = -1;
+  // A view of all of memory, made again after the memory grew (the old buffer is then detached).
+  const view = () => {
+    if (bytes === null || bytes.byteLength === 0) {
+      const memory = engine.memory || memories.get(engine);
+      if (!memory) throw new Error('imsdk: the wasm is not loaded through init()');
+      bytes = new Uint8Array(memory.buffer);
+    }
+    return bytes;
+  };
+  return {
+    put(data) {
+      const at = engine.engine_input(data.length) >>> 0;
+      view().set(data, at);
+      return data.length;
+    },
+    putText(text) {
+      if (!encoder || encoder.constructor !== TextEncoder) encoder = new TextEncoder();
+      if (typeof encoder.encodeInto !== 'function') return this.put(encoder.encode(text)); // the mini-program polyfill
+      // At most 3 bytes per UTF-16 unit.
+      const at = engine.engine_input(text.length * 3) >>> 0;
+      return encoder.encodeInto(text, view().subarray(at, at + text.length * 3)).written;
+    },
+    batch(address) {
+      if (lenAt < 0) lenAt = engine.engine_batch_len_at() >>> 0;
+      const v = view();
+      const len = (v[lenAt] | (v[lenAt + 1] << 8) | (v[lenAt + 2] << 16) | (v[lenAt + 3] << 24)) >>> 0;
+      return len === 0 ? EMPTY : v.subarray(address >>> 0, (address >>> 0) + len);
+    },
+  };
+}
