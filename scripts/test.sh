@@ -28,6 +28,8 @@ stage() {
 stage "install missing tools" bash scripts/ensure-tools.sh
 stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (host)" cargo clippy --workspace --all-targets -- -D warnings
+# The wasm32 test targets import this one module (tests/support/bundle-entry.js says why).
+stage "the wasm-bindgen suites' JS module (esbuild)" node scripts/bundle-test-js.mjs
 stage "clippy (wasm32)" cargo clippy -p imsdk --target wasm32-unknown-unknown --all-targets -- -D warnings
 for protocol in gobelieve mobileimsdk; do
   stage "clippy (wasm32, $protocol only)" cargo clippy -p imsdk --target wasm32-unknown-unknown --lib \
@@ -74,6 +76,11 @@ stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headles
 # Through scripts/wasm-test-runner.sh: a page Chromium never started is tried again (up to 5 times).
 stage "wasm-bindgen tests (headless Chromium)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/scripts/wasm-test-runner.sh" \
   cargo test -p imsdk --target wasm32-unknown-unknown
+for protocol in gobelieve mobileimsdk; do
+  stage "wasm-bindgen tests, $protocol-only build (headless Chromium)" \
+    env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/scripts/wasm-test-runner.sh" \
+    cargo test -p imsdk --target wasm32-unknown-unknown --no-default-features --features "$protocol"
+done
 stage "mini-program bundles (every build, baseline wasm) and test builds" node scripts/build-miniprogram.mjs --test-artifacts
 stage "mini-program runtime emulation, every build (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs

@@ -3,16 +3,16 @@
 # CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER to this file): wasm-bindgen-test-runner,
 # with up to four more tries when Chromium never started a test.
 #
-# Why: in about one page load in five of the MobileIMSDK API suite (measured
-# with chromedriver's network log, 2 of 8 back-to-back runs; a clean-clone
-# `npm test` hit it on 2 of the 4 binaries), one of the
-# page's module requests (a snippet under /snippets/) never gets a response
-# from the runner's own HTTP server, so the page never finishes loading: the
-# output stays at "Loading scripts...", and chromedriver gives up after 300 s
-# ("Timed out receiving message from renderer"), which failed a CI run. That
-# is the runner and the browser, before any test code ran, so the binary is
-# run again, loudly. A test that ran and failed, or a page that hangs five
-# times, fails the stage as before. The suites take under 10 s each.
+# Why: the runner's own HTTP server (tiny_http) reads each connection on one
+# worker thread and starts with four. When Chromium opened five or six
+# connections for the ~16 JS snippets the suites used to import, the
+# requests on the last ones sat unread (non-zero Recv-Q on the server's
+# sockets, seen with `ss`), so the page stayed at "Loading scripts..." until
+# chromedriver gave up after 300 s: 2 of 3 loads of one binary, and every
+# attempt of a whole stage once. The suites now import one bundled module
+# (tests/support/bundle-entry.js), which ended it (0 of 6 loads of the same
+# binary). The retry stays as a guard: it only runs a binary again when its
+# page never started a test; a test that ran and failed fails the stage.
 set -u
 ATTEMPT_LIMIT_S=${WASM_TEST_ATTEMPT_LIMIT_S:-90}
 out="$(mktemp)"

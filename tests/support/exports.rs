@@ -6,49 +6,6 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-// wasm-bindgen copies a JS file into the test bundle only when something
-// imports from it: the modules both classes import, named once each.
-#[wasm_bindgen(module = "/js/engine/exchange.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = exchange)]
-    fn _exchange(engine: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/engine/batch.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = readBatch)]
-    fn _read_batch(bytes: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/engine/writer.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = Writer)]
-    fn _writer();
-}
-#[wasm_bindgen(module = "/js/checks.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = idValue)]
-    fn _id_value(v: &JsValue) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/transport.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = setWebSocketImpl)]
-    fn _set_web_socket_impl(imp: &JsValue);
-}
-#[wasm_bindgen(module = "/js/host.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = now)]
-    fn _now() -> f64;
-}
-#[wasm_bindgen(module = "/js/observer.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = imMessage)]
-    fn _im_message(seq: i32) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/api/log.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = logOf)]
-    fn _log_of(target: &JsValue) -> JsValue;
-}
-
 /// One protocol's exports (`src/web/<protocol>.rs`), named `<prefix>_<input>`:
 /// inputs staged with `engine_input`, batches returned as addresses.
 pub struct Engine {

@@ -11,29 +11,10 @@ use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(module = "/js/engine/gobelieve.js")]
+#[wasm_bindgen(module = "/target/wasm-test-js/support.js")]
 extern "C" {
     #[wasm_bindgen(js_name = defineIMService)]
     fn define_class(engine: &JsValue) -> JsValue;
-}
-
-// wasm-bindgen copies a JS file into the test bundle only when something
-// imports from it: the modules only this class imports, named once each
-// (the shared ones in ./exports.rs).
-#[wasm_bindgen(module = "/js/engine/gobelieve-command.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = encodeStop)]
-    fn _encode_stop() -> JsValue;
-}
-#[wasm_bindgen(module = "/js/engine/gobelieve-codes.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = gobelieveEndpoint)]
-    fn _gobelieve_endpoint(e: &JsValue, name: &str, secure: bool) -> JsValue;
-}
-#[wasm_bindgen(module = "/js/facade-shared.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = guid)]
-    fn _guid() -> String;
 }
 
 /// The engine exports as the glue module has them (what `defineIMService` takes).

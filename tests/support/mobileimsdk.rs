@@ -10,21 +10,13 @@ use super::exports::{at, read};
 use imsdk::web::mobileimsdk as engine;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/js/engine/mobileimsdk.js")]
+#[wasm_bindgen(module = "/target/wasm-test-js/support.js")]
 extern "C" {
     #[wasm_bindgen(js_name = defineIMClientManager)]
     fn define_class(engine: &JsValue) -> JsValue;
 }
 
-// wasm-bindgen copies a JS file into the test bundle only when something
-// imports from it: the modules only this class imports, named once each
-// (the shared ones in ./exports.rs).
-#[wasm_bindgen(module = "/js/engine/command.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = encodeLogout)]
-    fn _encode_logout() -> JsValue;
-}
-#[wasm_bindgen(module = "/js/engine/mobileimsdk-codes.js")]
+#[wasm_bindgen(module = "/target/wasm-test-js/support.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = MOBILEIMSDK_CONSTANTS)]
     static MOBILEIMSDK_CONSTANTS: JsValue;

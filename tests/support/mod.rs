@@ -12,7 +12,7 @@ pub mod mobileimsdk;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/tests/support/http.js")]
+#[wasm_bindgen(module = "/target/wasm-test-js/support.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn post(url: &str) -> Result<JsValue, JsValue>;
