@@ -15,8 +15,22 @@ export function disarmTimer(id) {
   clearTimeout(id);
 }
 
+/**
+ * A 53-bit engine seed. It keys the engine's hash tables (src/core/hash.rs),
+ * so it comes from crypto.getRandomValues where the host has it (browsers,
+ * Node); Math.random only where it has not (WeChat mini-programs).
+ */
 export function randomSeed() {
-  return Math.floor(Math.random() * 4294967296) * 4096 + Math.floor(Math.random() * 4096);
+  const c = typeof globalThis !== 'undefined' ? globalThis.crypto : undefined;
+  if (c && typeof c.getRandomValues === 'function') {
+    try {
+      const w = c.getRandomValues(new Uint32Array(2));
+      return (w[0] & 0x1fffff) * 4294967296 + w[1];
+    } catch (_) {
+      // a host whose crypto refuses: fall through
+    }
+  }
+  return Math.floor(Math.random() * 2097152) * 4294967296 + Math.floor(Math.random() * 4294967296);
 }
 
 /** Reports an error thrown by application code (an observer) without stopping the SDK. */

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import {
   SETUP, SIGNAL_OFFLINE, SIGNAL_SHOWN, encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
 } from '../../js/engine/command.js';
+import { randomSeed } from '../../js/host.js';
 
 const want = fs.readFileSync(new URL('./command-fixture.hex', import.meta.url), 'utf8').trim().split('\n');
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -36,6 +37,28 @@ async function test(name, f) {
     console.log('FAIL ' + name + ': ' + e.message);
   }
 }
+
+await test('randomSeed: 53-bit integers from crypto.getRandomValues, and from Math.random without crypto', () => {
+  const seeds = (n) => Array.from({ length: n }, () => randomSeed());
+  const valid = (x) => Number.isSafeInteger(x) && x >= 0;
+  const fromCrypto = seeds(2000);
+  if (!fromCrypto.every(valid) || new Set(fromCrypto).size !== 2000) throw new Error('crypto seeds repeat or are out of range');
+  // Over 2,000 seeds some land above 2^44 (the old Math.random seed's range) with near certainty.
+  if (!fromCrypto.some((x) => x >= 2 ** 44)) throw new Error('no seed above 2^44: not 53 bits');
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  let calls = 0;
+  Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: (a) => { calls++; return a.fill(7); } }, configurable: true });
+  try {
+    const fixed = randomSeed();
+    if (calls !== 1 || fixed !== (7 & 0x1fffff) * 4294967296 + 7) throw new Error('crypto not used: ' + fixed);
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    const fallback = seeds(200);
+    if (!fallback.every(valid) || new Set(fallback).size < 199) throw new Error('Math.random seeds repeat or are out of range');
+  } finally {
+    if (saved) Object.defineProperty(globalThis, 'crypto', saved);
+    else delete globalThis.crypto;
+  }
+});
 
 await test('the JS writer writes the fixture the Rust reader decodes, line for line', () => {
   if (got.length !== want.length) throw new Error(got.length + ' lines vs ' + want.length);
