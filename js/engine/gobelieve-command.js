@@ -38,6 +38,7 @@ export const SETTING = {
   reconnectDelay: 9,
   reconnectMaxDelay: 10,
   connectTimeout: 11,
+  maxPending: 12,
 };
 
 /** Signal codes (command.rs `Signal`). */

@@ -145,6 +145,7 @@ fn gobelieve_commands() -> String {
         ("reconnectDelay", key::RECONNECT_DELAY),
         ("reconnectMaxDelay", key::RECONNECT_MAX_DELAY),
         ("connectTimeout", key::CONNECT_TIMEOUT),
+        ("maxPending", key::MAX_PENDING),
     ]
     .iter()
     .map(|&(n, k)| (n, k.to_string()))
