@@ -55,3 +55,25 @@ export function exchange(engine) {
     },
   };
 }
+
+/**
+ * The `<prefix>_*` exports of `glue` as the engine classes call them (same
+ * names): inputs as bytes or text, each answering with its batch (a view).
+ * `close(x, glueClose)` builds the protocol's close, whose arguments differ.
+ */
+export function engineCalls(glue, prefix, close) {
+  const x = exchange(glue);
+  const f = (name) => glue[prefix + '_' + name];
+  const [create, command, open, binary, text, timer] = ['create', 'command', 'open', 'binary', 'text', 'timer'].map(f);
+  return {
+    [prefix + '_create']: (setup) => create(x.put(setup)),
+    [prefix + '_free']: f('free'),
+    [prefix + '_command']: (h, bytes, t) => x.batch(command(h, x.put(bytes), t)),
+    [prefix + '_open']: (h, conn, t) => x.batch(open(h, conn, t)),
+    [prefix + '_binary']: (h, conn, bytes, t) => x.batch(binary(h, conn, x.put(bytes), t)),
+    [prefix + '_text']: (h, conn, str, t) => x.batch(text(h, conn, x.putText(str), t)),
+    [prefix + '_close']: close(x, f('close')),
+    [prefix + '_timer']: (h, t) => x.batch(timer(h, t)),
+    wasm_memory_bytes: glue.wasm_memory_bytes,
+  };
+}

@@ -16,7 +16,7 @@
 // was never started and is collected frees its engine.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, readBatch } from './batch.js';
-import { exchange } from './exchange.js';
+import { engineCalls } from './exchange.js';
 import {
   GOBELIEVE_SIGNAL_BACKGROUND, GOBELIEVE_SIGNAL_FOREGROUND, GOBELIEVE_SIGNAL_OFFLINE, GOBELIEVE_SIGNAL_ONLINE, GOBELIEVE_SIGNAL_REACHABLE, SETTING,
   encodeAddSuperGroup, encodeClearSuperGroups, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRemoveSuperGroup,
@@ -91,23 +91,9 @@ const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 
 const ENDPOINT = ['host', 'port', 'protocol', 'url'];
 const MAX_TIMER_MS = 2147483647;
 
-/**
- * The `gobelieve_*` exports of `glue` as this class calls them: inputs as bytes or
- * text, each answering with its batch (a view, ./exchange.js).
- */
+/** The `gobelieve_*` exports of `glue` as this class calls them (./exchange.js). */
 function gobelieveEngine(glue) {
-  const x = exchange(glue);
-  return {
-    gobelieve_create: (setup) => glue.gobelieve_create(x.put(setup)),
-    gobelieve_free: glue.gobelieve_free,
-    gobelieve_command: (h, bytes, t) => x.batch(glue.gobelieve_command(h, x.put(bytes), t)),
-    gobelieve_open: (h, conn, t) => x.batch(glue.gobelieve_open(h, conn, t)),
-    gobelieve_binary: (h, conn, bytes, t) => x.batch(glue.gobelieve_binary(h, conn, x.put(bytes), t)),
-    gobelieve_text: (h, conn, text, t) => x.batch(glue.gobelieve_text(h, conn, x.putText(text), t)),
-    gobelieve_close: (h, conn, error, t) => x.batch(glue.gobelieve_close(h, conn, error, t)),
-    gobelieve_timer: (h, t) => x.batch(glue.gobelieve_timer(h, t)),
-    wasm_memory_bytes: glue.wasm_memory_bytes,
-  };
+  return engineCalls(glue, 'gobelieve', (x, close) => (h, conn, error, t) => x.batch(close(h, conn, error, t)));
 }
 
 /**

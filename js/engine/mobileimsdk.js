@@ -23,7 +23,7 @@
 //   next `getInstance(options)` builds a fresh one.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_TEXT, readBatch } from './batch.js';
-import { exchange } from './exchange.js';
+import { engineCalls } from './exchange.js';
 import {
   SETUP, SIGNAL_HIDDEN, SIGNAL_OFFLINE, SIGNAL_ONLINE, SIGNAL_SHOWN,
   encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
@@ -85,23 +85,9 @@ function setup(o) {
 
 const INTERNAL = {};
 
-/**
- * The `mobileimsdk_*` exports of `glue` as this class calls them: inputs as bytes or
- * text, each answering with its batch (a view, ./exchange.js).
- */
+/** The `mobileimsdk_*` exports of `glue` as this class calls them (./exchange.js). */
 function mobileimsdkEngine(glue) {
-  const x = exchange(glue);
-  return {
-    mobileimsdk_create: (setup) => glue.mobileimsdk_create(x.put(setup)),
-    mobileimsdk_free: glue.mobileimsdk_free,
-    mobileimsdk_command: (h, bytes, t) => x.batch(glue.mobileimsdk_command(h, x.put(bytes), t)),
-    mobileimsdk_open: (h, conn, t) => x.batch(glue.mobileimsdk_open(h, conn, t)),
-    mobileimsdk_text: (h, conn, text, t) => x.batch(glue.mobileimsdk_text(h, conn, x.putText(text), t)),
-    mobileimsdk_binary: (h, conn, bytes, t) => x.batch(glue.mobileimsdk_binary(h, conn, x.put(bytes), t)),
-    mobileimsdk_close: (h, conn, code, reason, error, t) => x.batch(glue.mobileimsdk_close(h, conn, code, x.putText(reason), error, t)),
-    mobileimsdk_timer: (h, t) => x.batch(glue.mobileimsdk_timer(h, t)),
-    wasm_memory_bytes: glue.wasm_memory_bytes,
-  };
+  return engineCalls(glue, 'mobileimsdk', (x, close) => (h, conn, code, reason, error, t) => x.batch(close(h, conn, code, x.putText(reason), error, t)));
 }
 
 /**
