@@ -7,6 +7,7 @@
 // Usage (repo root): node tests/engine/batch.test.mjs
 import fs from 'node:fs';
 import { readBatch } from '../../js/engine/batch.js';
+import { runner } from '../support/node-env.mjs';
 
 const hex = fs.readFileSync(new URL('./batch-fixture.hex', import.meta.url), 'utf8').trim();
 const bytes = Uint8Array.from(hex.match(/../g).map((h) => parseInt(h, 16)));
@@ -23,23 +24,14 @@ const expected = [
 ];
 
 const plain = (records) => JSON.stringify(records, (k, v) => (v instanceof Uint8Array ? Array.from(v) : v));
-let failures = 0;
-function test(name, f) {
-  try {
-    f();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failures++;
-    console.log('FAIL ' + name + ': ' + (e && e.message));
-  }
-}
+const { test, summary } = runner();
 
-test('the fixture decodes into the records the Rust writer encoded', () => {
+await test('the fixture decodes into the records the Rust writer encoded', () => {
   const got = plain(readBatch(bytes));
   if (got !== plain(expected)) throw new Error('got ' + got);
 });
 
-test('every cut reads as a prefix of the records, or throws a RangeError', () => {
+await test('every cut reads as a prefix of the records, or throws a RangeError', () => {
   for (let cut = 0; cut < bytes.length; cut++) {
     let got;
     try {
@@ -52,7 +44,7 @@ test('every cut reads as a prefix of the records, or throws a RangeError', () =>
   }
 });
 
-test('integers up to 2^53 in magnitude are Numbers, beyond that decimal strings', () => {
+await test('integers up to 2^53 in magnitude are Numbers, beyond that decimal strings', () => {
   // Event kind 0 with one zigzag integer each: 2^53 - 1, -(2^53 - 1), 2^53.
   const zz = (n) => { // n >= 0 as BigInt -> LEB128 bytes
     const out = [];
@@ -68,7 +60,7 @@ test('integers up to 2^53 in magnitude are Numbers, beyond that decimal strings'
   for (const [z, want] of cases) if (v(z) !== want) throw new Error(z + ' read as ' + JSON.stringify(v(z)));
 });
 
-test('unknown tags and bad text throw RangeErrors', () => {
+await test('unknown tags and bad text throw RangeErrors', () => {
   for (const bad of [[0], [7, 1, 1, 9], [2, 0, 1, 0xff], [5, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]]) {
     let threw = false;
     try { readBatch(Uint8Array.from(bad)); } catch (e) { threw = e instanceof RangeError; }
@@ -76,4 +68,4 @@ test('unknown tags and bad text throw RangeErrors', () => {
   }
 });
 
-process.exit(failures ? 1 : 0);
+process.exit(summary());

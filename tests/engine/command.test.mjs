@@ -10,6 +10,7 @@ import {
   SETUP, SIGNAL_OFFLINE, SIGNAL_SHOWN, encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
 } from '../../js/engine/command.js';
 import { randomSeed } from '../../js/host.js';
+import { runner } from '../support/node-env.mjs';
 
 const want = fs.readFileSync(new URL('./command-fixture.hex', import.meta.url), 'utf8').trim().split('\n');
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -27,16 +28,7 @@ const got = [
   hex(encodeSignal(SIGNAL_SHOWN)),
 ];
 
-let failures = 0;
-async function test(name, f) {
-  try {
-    await f();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failures++;
-    console.log('FAIL ' + name + ': ' + e.message);
-  }
-}
+const { test, summary } = runner();
 
 await test('randomSeed: 53-bit integers from crypto.getRandomValues, and from Math.random without crypto', () => {
   const seeds = (n) => Array.from({ length: n }, () => randomSeed());
@@ -87,5 +79,4 @@ await test('text without encodeInto (the mini-program polyfill) writes the same 
   }
 });
 
-console.log(failures ? failures + ' failed' : 'all passed');
-process.exitCode = failures ? 1 : 0;
+process.exit(summary());

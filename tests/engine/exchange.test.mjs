@@ -7,17 +7,9 @@
 // Usage (repo root): node tests/engine/exchange.test.mjs
 import { exchange, noteExports } from '../../js/engine/exchange.js';
 import { readBatch } from '../../js/engine/batch.js';
+import { runner } from '../support/node-env.mjs';
 
-let failures = 0;
-function test(name, f) {
-  try {
-    f();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failures++;
-    console.log('FAIL ' + name + ': ' + (e && e.message));
-  }
-}
+const { test, summary } = runner();
 function equal(got, want, what) {
   if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
 }
@@ -47,7 +39,7 @@ function standIn(memory) {
 const SEND = [3, 1, 3, 7, 8, 9];
 const CLOSE = [4, 1];
 
-test('a staged input is where the engine reads it, as bytes or as UTF-8 text', () => {
+await test('a staged input is where the engine reads it, as bytes or as UTF-8 text', () => {
   const e = standIn(new WebAssembly.Memory({ initial: 1 }));
   const x = exchange(e);
   equal(x.put(Uint8Array.of(1, 2, 3)), 3, 'length');
@@ -57,14 +49,14 @@ test('a staged input is where the engine reads it, as bytes or as UTF-8 text', (
   equal(e.staged(n), [104, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80], 'UTF-8');
 });
 
-test('a batch is read in place, and an empty one is empty', () => {
+await test('a batch is read in place, and an empty one is empty', () => {
   const e = standIn(new WebAssembly.Memory({ initial: 1 }));
   const x = exchange(e);
   equal(Array.from(x.batch(e.answer([...SEND, ...CLOSE]))), [...SEND, ...CLOSE], 'batch');
   equal(x.batch(e.answer([])).length, 0, 'empty');
 });
 
-test('after the memory grew, inputs and batches use the new buffer', () => {
+await test('after the memory grew, inputs and batches use the new buffer', () => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const e = standIn(memory);
   const x = exchange(e);
@@ -75,7 +67,7 @@ test('after the memory grew, inputs and batches use the new buffer', () => {
   equal(e.staged(2), [5, 6], 'input after growth');
 });
 
-test('a frame read from a batch outlives the next batch written over it', () => {
+await test('a frame read from a batch outlives the next batch written over it', () => {
   const e = standIn(new WebAssembly.Memory({ initial: 1 }));
   const x = exchange(e);
   const [send] = readBatch(x.batch(e.answer(SEND)));
@@ -83,7 +75,7 @@ test('a frame read from a batch outlives the next batch written over it', () => 
   equal(Array.from(send.bytes), [7, 8, 9], 'frame');
 });
 
-test('a glue namespace gets its memory from the exports its init resolved to', () => {
+await test('a glue namespace gets its memory from the exports its init resolved to', () => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const glue = { ...standIn(memory), memory: undefined };
   const x = exchange(glue);
@@ -99,8 +91,4 @@ test('a glue namespace gets its memory from the exports its init resolved to', (
   equal(glue.staged(1), [4], 'input');
 });
 
-if (failures) {
-  console.log(failures + ' failed');
-  process.exit(1);
-}
-console.log('all passed');
+process.exit(summary());

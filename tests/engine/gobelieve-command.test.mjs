@@ -10,6 +10,7 @@ import {
   GOBELIEVE_SIGNAL_BACKGROUND, SETTING, encodeAddSuperGroup, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRoom, encodeSet,
   encodeStart, encodeStop,
 } from '../../js/engine/gobelieve-command.js';
+import { runner } from '../support/node-env.mjs';
 
 const path = new URL('./gobelieve-command-fixture.hex', import.meta.url);
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -38,23 +39,13 @@ const got = [
 if (process.env.IMSDK_WRITE_FIXTURES) fs.writeFileSync(path, got.join('\n') + '\n');
 const want = fs.readFileSync(path, 'utf8').trim().split('\n');
 
-let failures = 0;
-function test(name, f) {
-  try {
-    f();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failures++;
-    console.log('FAIL ' + name + ': ' + e.message);
-  }
-}
+const { test, summary } = runner();
 
-test('the JS writer writes the fixture the Rust reader decodes, line for line', () => {
+await test('the JS writer writes the fixture the Rust reader decodes, line for line', () => {
   if (got.length !== want.length) throw new Error(got.length + ' lines vs ' + want.length);
   got.forEach((line, i) => {
     if (line !== want[i]) throw new Error('line ' + (i + 1) + ': ' + line + ' vs ' + want[i]);
   });
 });
 
-console.log(failures ? failures + ' failed' : 'all passed');
-process.exitCode = failures ? 1 : 0;
+process.exit(summary());
