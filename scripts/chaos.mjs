@@ -9,8 +9,8 @@
 // `--mobileimsdk-server demo` runs MobileIMSDK against the official demo server's
 // behaviour instead of a server with offline storage (it loses messages).
 // `--build own` runs each protocol on its one-protocol build (dist/npm/gobelieve.js,
-// mobileimsdk.js) instead of the full one; `--min-faults N` (default 1) fails a
-// run in which fewer faults fired.
+// mobileimsdk.js) instead of the full one; `--min-faults N` (default 1) sends on past
+// `--messages` until that many faults fired (and fails a run in which fewer did).
 import { run, verdict } from '../tests/chaos/driver.mjs';
 
 function option(name, fallback) {
@@ -30,7 +30,7 @@ for (const seed of seeds) {
   for (const proto of protos) {
     // The one-protocol npm entries are named like the protocols.
     const entry = own ? proto : 'index';
-    const f = await run({ proto, seed, messages, mobileimsdkServer, entry });
+    const f = await run({ proto, seed, messages, mobileimsdkServer, entry, minFaults });
     const { ok, line } = verdict(proto, seed, f, minFaults);
     console.log(line + (own ? ' (dist/npm/' + entry + '.js)' : ''));
     if (!ok) {

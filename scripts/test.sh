@@ -85,7 +85,7 @@ stage "mini-program bundles (every build, baseline wasm) and test builds" node s
 stage "mini-program runtime emulation, every build (Node harness)" node tests/miniprogram/run.js
 stage "demo page: two users chat in Chromium (Playwright)" node tests/demo/demo.test.mjs
 # Both start dev servers of their own (their restart faults would disturb the shared one).
-# 10,000 messages, so that faults fire (1,000 were over before the first one); a run with fewer than 3 fails.
+# 10,000 messages, going on until at least 3 faults fired (1,000 were over before the first one).
 stage "chaos: 10,000 messages per protocol through random faults (Node, npm package)" \
   node scripts/chaos.mjs --messages 10000 --seed 1 --min-faults 3
 stage "chaos on the one-protocol builds (dist/npm/gobelieve.js, mobileimsdk.js): 10,000 messages each" \
