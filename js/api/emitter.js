@@ -99,6 +99,12 @@ export function listenerCount(target, type) {
   return list ? list.length : 0;
 }
 
+/** True when `target` has a listener for `type` (so an event's detail is worth building). */
+export function hasListeners(target, type) {
+  const all = Object.prototype.hasOwnProperty.call(target, '_listeners') ? target._listeners : null;
+  return !!(all && all.get(type));
+}
+
 /** The members `mixEmitter` adds. */
 export const EMITTER_MEMBERS = Object.freeze(Object.keys(methods));
 

@@ -12,6 +12,7 @@
 // observer nor the events; the message's one outcome comes later.
 
 import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js';
+import { hasListeners } from './emitter.js';
 import { weakRef } from './weak-ref.js';
 
 /**
@@ -91,6 +92,8 @@ function emitFor(service, name, a, b) {
   // Anything the server sends after the token proves it was accepted.
   const api = service._api;
   if (api && api.tokens && type !== 'failure') api.tokens.accepted();
+  // No event object for a type nobody listens to (every incoming message comes through here).
+  if (!hasListeners(service, type)) return;
   if (type === 'message') service._emit('message', { message: a, kind });
   else if (type === 'ack') service._emit('ack', { msgLocalID: a && a.msgLocalID, message: a, kind });
   else {
@@ -143,37 +146,44 @@ export function observerWrapper(instance, role, original) {
   const quiet = quietService(instance._log);
   const wrapper = {};
   for (const name of ROLE_NAMES[role]) {
+    // What the getter read of an era-F observer, for the call that follows it
+    // (the engine reads a method and calls it at once); one call function per
+    // name, so a message costs no closure.
+    const read = { app: null, error: null };
+    const call = (a, b) => {
+      const service = ref.deref() || quiet;
+      if (name === 'onConnectState') onGobelieveState(service, a);
+      const meaning = MEANING[name];
+      if (meaning && (meaning[0] === 'ack' || meaning[0] === 'failure') && !outboxOutcome(service, meaning[1], meaning[0], a, b)) return;
+      let app = read.app;
+      let readError = read.error;
+      if (role === 'observer') {
+        try {
+          app = method(originals.observer, name);
+        } catch (err) {
+          readError = err;
+        }
+      }
+      if (readError) service._log.error(name + ' threw:', readError);
+      else callApp(service, originals[role], app, name, a, b);
+      emitFor(service, name, a, b);
+    };
     Object.defineProperty(wrapper, name, {
       enumerable: true,
       get() {
         // Reading the app's method runs app code too (a getter, a Proxy trap): a throw is reported at the call.
-        let app = null;
-        let readError = null;
+        read.app = null;
+        read.error = null;
         if (role !== 'observer') {
           try {
-            app = method(originals[role], name);
+            read.app = method(originals[role], name);
           } catch (err) {
-            readError = err;
+            read.error = err;
           }
           // An era-F observer without this method lets the engine fall back to `observer`.
-          if (!app && !readError) return undefined;
+          if (!read.app && !read.error) return undefined;
         }
-        return (a, b) => {
-          const service = ref.deref() || quiet;
-          if (name === 'onConnectState') onGobelieveState(service, a);
-          const meaning = MEANING[name];
-          if (meaning && (meaning[0] === 'ack' || meaning[0] === 'failure') && !outboxOutcome(service, meaning[1], meaning[0], a, b)) return;
-          if (role === 'observer') {
-            try {
-              app = method(originals.observer, name);
-            } catch (err) {
-              readError = err;
-            }
-          }
-          if (readError) service._log.error(name + ' threw:', readError);
-          else callApp(service, originals[role], app, name, a, b);
-          emitFor(service, name, a, b);
-        };
+        return call;
       },
     });
   }

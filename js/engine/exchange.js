@@ -23,8 +23,29 @@ export function noteExports(glue, exports) {
  * return its length, `batch(address)` is the batch an export answered with.
  */
 export function exchange(engine) {
+  // One per module: both classes of a full build stage into the same buffer,
+  // so its cached address must be one too.
+  let x = exchanges.get(engine);
+  if (!x) exchanges.set(engine, (x = newExchange(engine)));
+  return x;
+}
+
+const exchanges = new WeakMap();
+
+function newExchange(engine) {
   let bytes = null;
   let lenAt = -1;
+  // The staging buffer as last asked for: it only moves when it grows, so an
+  // input that fits costs no call to engine_input.
+  let inputAt = 0;
+  let inputCap = 0;
+  const stage = (len) => {
+    if (len > inputCap) {
+      inputAt = engine.engine_input(len) >>> 0;
+      inputCap = len;
+    }
+    return inputAt;
+  };
   // A view of all of memory, made again after the memory grew (the old buffer is then detached).
   const view = () => {
     if (bytes === null || bytes.byteLength === 0) {
@@ -36,7 +57,7 @@ export function exchange(engine) {
   };
   return {
     put(data) {
-      const at = engine.engine_input(data.length) >>> 0;
+      const at = stage(data.length);
       view().set(data, at);
       return data.length;
     },
@@ -44,7 +65,7 @@ export function exchange(engine) {
       if (!encoder || encoder.constructor !== TextEncoder) encoder = new TextEncoder();
       if (typeof encoder.encodeInto !== 'function') return this.put(encoder.encode(text)); // the mini-program polyfill
       // At most 3 bytes per UTF-16 unit.
-      const at = engine.engine_input(text.length * 3) >>> 0;
+      const at = stage(text.length * 3);
       return encoder.encodeInto(text, view().subarray(at, at + text.length * 3)).written;
     },
     batch(address) {

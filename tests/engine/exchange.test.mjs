@@ -91,4 +91,45 @@ await test('a glue namespace gets its memory from the exports its init resolved 
   equal(glue.staged(1), [4], 'input');
 });
 
+/** A stand-in whose staging buffer moves each time it grows, as a Vec does; counts the calls. */
+function movingStandIn(memory) {
+  const e = standIn(memory);
+  let at = 64;
+  let cap = 0;
+  e.calls = 0;
+  e.engine_input = (len) => {
+    e.calls++;
+    if (len > cap) {
+      at += 2048;
+      cap = len;
+    }
+    return at;
+  };
+  e.staged = (len) => Array.from(new Uint8Array(memory.buffer).subarray(at, at + len));
+  return e;
+}
+
+await test('an input that fits the staging buffer costs no call; one that does not lands where it moved', () => {
+  const e = movingStandIn(new WebAssembly.Memory({ initial: 1 }));
+  const x = exchange(e);
+  x.put(new Uint8Array(8));
+  x.put(Uint8Array.of(5, 6));
+  x.putText('ab'); // stages room for 3 bytes per unit: 6
+  equal(e.calls, 1, 'calls for inputs that fit');
+  equal(e.staged(2), [97, 98], 'text where the buffer is');
+  x.put(new Uint8Array(20).fill(9));
+  equal(e.calls, 2, 'calls after one that did not fit');
+  equal(e.staged(20), new Array(20).fill(9), 'input where the buffer moved');
+});
+
+await test('both classes of one module share the staging buffer: a move by one is seen by the other', () => {
+  const e = movingStandIn(new WebAssembly.Memory({ initial: 1 }));
+  const gobelieve = exchange(e);
+  const mobileimsdk = exchange(e);
+  gobelieve.put(Uint8Array.of(1));
+  mobileimsdk.put(new Uint8Array(50).fill(7)); // moves the buffer
+  gobelieve.put(Uint8Array.of(3, 4));
+  equal(e.staged(2), [3, 4], 'the other exchange stages where the buffer is now');
+});
+
 process.exit(summary());
