@@ -8,6 +8,8 @@
 
 /** The wasm memory of each loaded glue (the glue namespace has no `memory` export). */
 const memories = new WeakMap();
+/** Per wasm memory, where its staging buffer is and how many bytes it holds: `{at, cap}`. */
+const stagings = new WeakMap();
 const EMPTY = new Uint8Array(0);
 let encoder = null;
 
@@ -23,36 +25,35 @@ export function noteExports(glue, exports) {
  * return its length, `batch(address)` is the batch an export answered with.
  */
 export function exchange(engine) {
-  // One per module: both classes of a full build stage into the same buffer,
-  // so its cached address must be one too.
-  let x = exchanges.get(engine);
-  if (!x) exchanges.set(engine, (x = newExchange(engine)));
-  return x;
-}
-
-const exchanges = new WeakMap();
-
-function newExchange(engine) {
   let bytes = null;
   let lenAt = -1;
-  // The staging buffer as last asked for: it only moves when it grows, so an
-  // input that fits costs no call to engine_input.
-  let inputAt = 0;
-  let inputCap = 0;
+  let staged = null;
+  let stagedMemory = null;
+  const memory = () => {
+    const m = engine.memory || memories.get(engine);
+    if (!m) throw new Error('imsdk: the wasm is not loaded through init()');
+    return m;
+  };
+  // The staging buffer only moves when it grows, so an input that fits costs
+  // no call to engine_input. Its address is kept per wasm memory, not per
+  // exchange: every exchange over one module (both classes of a full build,
+  // each exports object of a test) stages into the same buffer.
   const stage = (len) => {
-    if (len > inputCap) {
-      inputAt = engine.engine_input(len) >>> 0;
-      inputCap = len;
+    const m = memory();
+    if (m !== stagedMemory) {
+      stagedMemory = m;
+      staged = stagings.get(m);
+      if (!staged) stagings.set(m, (staged = { at: 0, cap: 0 }));
     }
-    return inputAt;
+    if (len > staged.cap) {
+      staged.at = engine.engine_input(len) >>> 0;
+      staged.cap = len;
+    }
+    return staged.at;
   };
   // A view of all of memory, made again after the memory grew (the old buffer is then detached).
   const view = () => {
-    if (bytes === null || bytes.byteLength === 0) {
-      const memory = engine.memory || memories.get(engine);
-      if (!memory) throw new Error('imsdk: the wasm is not loaded through init()');
-      bytes = new Uint8Array(memory.buffer);
-    }
+    if (bytes === null || bytes.byteLength === 0) bytes = new Uint8Array(memory().buffer);
     return bytes;
   };
   return {

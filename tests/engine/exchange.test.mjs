@@ -132,4 +132,15 @@ await test('both classes of one module share the staging buffer: a move by one i
   equal(e.staged(2), [3, 4], 'the other exchange stages where the buffer is now');
 });
 
+await test('two exports objects over one module (as each wasm-bindgen suite builds) share the staging buffer too', () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const first = movingStandIn(memory);
+  const second = { ...first }; // another object, the same module (its engine_input and memory)
+  const x = exchange(first);
+  x.put(new Uint8Array(10));
+  exchange(second).put(new Uint8Array(50).fill(7)); // moves the buffer
+  x.put(Uint8Array.of(3, 4)); // fits what `x` staged before: no call, so only a shared record knows the move
+  equal(first.staged(2), [3, 4], 'staged where the buffer is now');
+});
+
 process.exit(summary());
