@@ -23,7 +23,9 @@ thread_local! {
 static BATCH_LEN: AtomicU32 = AtomicU32::new(0);
 
 /// The address of a staging buffer of at least `len` bytes, for the next
-/// call's input (valid until the next call into the module).
+/// call's input. The buffer moves only when it grows: JS keeps the address
+/// and calls again only for an input larger than any before
+/// (`js/engine/exchange.js`), so nothing else may move or shrink it.
 #[wasm_bindgen]
 pub fn engine_input(len: u32) -> *mut u8 {
     INPUT.with(|i| {
