@@ -12,7 +12,7 @@
 // observer nor the events; the message's one outcome comes later.
 
 import { onGobelieveFact, onGobelieveState, outboxOutcome } from './gobelieve.js';
-import { hasListeners } from './emitter.js';
+import { listenerCount } from './emitter.js';
 import { weakRef } from './weak-ref.js';
 
 /**
@@ -93,7 +93,7 @@ function emitFor(service, name, a, b) {
   const api = service._api;
   if (api && api.tokens && type !== 'failure') api.tokens.accepted();
   // No event object for a type nobody listens to (every incoming message comes through here).
-  if (!hasListeners(service, type)) return;
+  if (listenerCount(service, type) === 0) return;
   if (type === 'message') service._emit('message', { message: a, kind });
   else if (type === 'ack') service._emit('ack', { msgLocalID: a && a.msgLocalID, message: a, kind });
   else {
