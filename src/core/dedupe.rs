@@ -133,11 +133,10 @@ impl<K: DedupeKey> Dedupe<K> {
         )
     }
 
-    /// An upper estimate of the bytes one entry takes: its queue slot twice
-    /// (removal holes and growth leave up to one more per entry) and four
-    /// index cells (the table is at least a quarter full once grown).
+    /// An upper estimate of the bytes one entry takes
+    /// ([`KeyedQueue::entry_bytes`]).
     pub fn entry_bytes() -> usize {
-        2 * std::mem::size_of::<Option<Sighting<K::Id>>>() + 4 * std::mem::size_of::<u64>()
+        KeyedQueue::<Sighting<K::Id>>::entry_bytes()
     }
 
     /// Estimated bytes held by the entries now (at most `capacity` of them).
@@ -156,8 +155,10 @@ impl<K: DedupeKey> Dedupe<K> {
     pub fn insert(&mut self, key: K, now: u64) -> bool {
         self.expire(now);
         let id = key.id(&self.digester);
-        let fresh = self.seen.remove(&id).is_none();
-        self.seen.push_back(Sighting { id, at: now });
+        let fresh = self
+            .seen
+            .push_back_replacing(Sighting { id, at: now })
+            .is_none();
         while self.seen.len() > self.capacity {
             self.seen.pop_front();
         }

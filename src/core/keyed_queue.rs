@@ -9,7 +9,8 @@
 //! the table). A removal by key leaves a hole in the queue; holes at the front
 //! are popped at once, the others are swept out (and the table rebuilt to
 //! fit) when they outnumber the live entries. Keys are hashed with the
-//! engine's keyed fast hash ([`HashKeys`]).
+//! engine's keyed fast hash ([`HashKeys`]), once per entry: a slot keeps its
+//! key's hash, so removals, evictions and rebuilds hash nothing.
 
 use std::borrow::Borrow;
 #[cfg(test)]
@@ -27,12 +28,19 @@ pub trait Keyed {
     fn key(&self) -> &Self::Key;
 }
 
+/// A queued entry and the hash of its key.
+#[derive(Debug, Clone)]
+struct Slot<T> {
+    hash: u64,
+    entry: T,
+}
+
 /// Entries in insertion order, indexed by key (keys are unique).
 #[derive(Debug, Clone)]
 pub struct KeyedQueue<T> {
     /// Insertion order; `None` is a hole left by a removal by key. The front
     /// is never a hole.
-    slots: VecDeque<Option<T>>,
+    slots: VecDeque<Option<Slot<T>>>,
     /// Sequence number of `slots[0]`: slot `i` holds entry `base + i`.
     base: u64,
     /// Live entries.
@@ -60,6 +68,13 @@ impl<T: Keyed> KeyedQueue<T> {
         }
     }
 
+    /// An upper estimate of the bytes one entry takes: its queue slot twice
+    /// (removal holes and growth leave up to one more per entry) and four
+    /// index cells (the table is at least a quarter full once grown).
+    pub fn entry_bytes() -> usize {
+        2 * std::mem::size_of::<Option<Slot<T>>>() + 4 * std::mem::size_of::<u64>()
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.len
@@ -84,7 +99,7 @@ impl<T: Keyed> KeyedQueue<T> {
         T::Key: Borrow<Q>,
     {
         let (_, seq) = self.find(key)?;
-        self.slot(seq)
+        self.slot(seq).map(|s| &s.entry)
     }
 
     /// The entry with `key`, mutably (its key must stay as it is).
@@ -93,38 +108,37 @@ impl<T: Keyed> KeyedQueue<T> {
         T::Key: Borrow<Q>,
     {
         let (_, seq) = self.find(key)?;
-        self.slots.get_mut((seq - self.base) as usize)?.as_mut()
+        let slot = self.slots.get_mut((seq - self.base) as usize)?.as_mut();
+        slot.map(|s| &mut s.entry)
     }
 
     /// Appends `entry`; the caller makes sure its key is not queued yet.
     pub fn push_back(&mut self, entry: T) {
-        if 2 * (self.len + 1) > self.table.len() {
-            self.rebuild(2 * (self.len + 1));
-        }
-        let seq = self.base + self.slots.len() as u64;
-        let cell = self.free_cell(entry.key());
-        self.table[cell] = seq + 1;
-        self.slots.push_back(Some(entry));
-        self.len += 1;
+        let hash = self.hasher.hash_one(entry.key());
+        self.push_hashed(hash, entry);
+    }
+
+    /// Appends `entry` behind the others, taking out the entry with the same
+    /// key (returned) if one is queued: a move to the back, one hash.
+    pub fn push_back_replacing(&mut self, entry: T) -> Option<T> {
+        let hash = self.hasher.hash_one(entry.key());
+        let old = self
+            .find_hashed(entry.key(), hash)
+            .and_then(|(cell, seq)| self.take(cell, seq));
+        self.push_hashed(hash, entry);
+        old
     }
 
     /// The oldest entry.
     pub fn front(&self) -> Option<&T> {
-        self.slots.front()?.as_ref()
+        self.slots.front()?.as_ref().map(|s| &s.entry)
     }
 
     /// Removes and returns the oldest entry.
     pub fn pop_front(&mut self) -> Option<T> {
-        let key = self.front()?.key();
-        let (cell, _) = self.find(key)?;
-        self.unlink(cell);
-        let entry = self.slots.pop_front()??;
-        self.base += 1;
-        self.len -= 1;
-        self.count_work(1);
-        self.pop_holes();
-        self.shrink_if_sparse();
-        Some(entry)
+        let hash = self.slots.front()?.as_ref()?.hash;
+        let cell = self.cell_of(self.base, hash)?;
+        self.take(cell, self.base)
     }
 
     /// Removes and returns the entry with `key`.
@@ -133,12 +147,7 @@ impl<T: Keyed> KeyedQueue<T> {
         T::Key: Borrow<Q>,
     {
         let (cell, seq) = self.find(key)?;
-        self.unlink(cell);
-        let entry = self.slots.get_mut((seq - self.base) as usize)?.take();
-        self.len -= 1;
-        self.pop_holes();
-        self.shrink_if_sparse();
-        entry
+        self.take(cell, seq)
     }
 
     /// Forgets everything.
@@ -150,21 +159,46 @@ impl<T: Keyed> KeyedQueue<T> {
 
     /// The entries in order (lazily: stopping early is cheap).
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.slots.iter().inspect(|_| self.count_work(1)).flatten()
+        self.slots
+            .iter()
+            .inspect(|_| self.count_work(1))
+            .flatten()
+            .map(|s| &s.entry)
     }
 
     /// The entries in order, mutably (keys must stay as they are).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.count_work(self.slots.len() as u64);
-        self.slots.iter_mut().flatten()
+        self.slots.iter_mut().flatten().map(|s| &mut s.entry)
     }
 
-    fn slot(&self, seq: u64) -> Option<&T> {
+    fn slot(&self, seq: u64) -> Option<&Slot<T>> {
         self.slots.get((seq - self.base) as usize)?.as_ref()
     }
 
-    fn home<Q: Hash + ?Sized>(&self, key: &Q) -> usize {
-        self.hasher.hash_one(key) as usize & (self.table.len() - 1)
+    fn home(&self, hash: u64) -> usize {
+        hash as usize & (self.table.len() - 1)
+    }
+
+    fn push_hashed(&mut self, hash: u64, entry: T) {
+        if 2 * (self.len + 1) > self.table.len() {
+            self.rebuild(2 * (self.len + 1));
+        }
+        let seq = self.base + self.slots.len() as u64;
+        let cell = self.free_cell(hash);
+        self.table[cell] = seq + 1;
+        self.slots.push_back(Some(Slot { hash, entry }));
+        self.len += 1;
+    }
+
+    /// Removes the entry `seq`, whose index cell is `cell`.
+    fn take(&mut self, cell: usize, seq: u64) -> Option<T> {
+        self.unlink(cell);
+        let slot = self.slots.get_mut((seq - self.base) as usize)?.take();
+        self.len -= 1;
+        self.pop_holes();
+        self.shrink_if_sparse();
+        slot.map(|s| s.entry)
     }
 
     /// `(table cell, sequence number)` of the entry with `key`.
@@ -172,25 +206,53 @@ impl<T: Keyed> KeyedQueue<T> {
     where
         T::Key: Borrow<Q>,
     {
+        self.find_hashed(key, self.hasher.hash_one(key))
+    }
+
+    /// [`Self::find`] with the key's hash given (the hash of a `Q` equals
+    /// the hash of the `T::Key` it borrows from, as `Borrow` requires).
+    fn find_hashed<Q: Eq + ?Sized>(&self, key: &Q, hash: u64) -> Option<(usize, u64)>
+    where
+        T::Key: Borrow<Q>,
+    {
         if self.table.is_empty() {
             return None;
         }
         let mask = self.table.len() - 1;
-        let mut cell = self.home(key);
+        let mut cell = self.home(hash);
         loop {
             self.count_work(1);
             let seq = self.table[cell].checked_sub(1)?;
-            if self.slot(seq).is_some_and(|e| e.key().borrow() == key) {
+            if self
+                .slot(seq)
+                .is_some_and(|s| s.hash == hash && s.entry.key().borrow() == key)
+            {
                 return Some((cell, seq));
             }
             cell = (cell + 1) & mask;
         }
     }
 
-    /// The first free cell on `key`'s probe path.
-    fn free_cell(&self, key: &T::Key) -> usize {
+    /// The cell of entry `seq`, whose key hashes to `hash`.
+    fn cell_of(&self, seq: u64, hash: u64) -> Option<usize> {
+        if self.table.is_empty() {
+            return None;
+        }
         let mask = self.table.len() - 1;
-        let mut cell = self.home(key);
+        let mut cell = self.home(hash);
+        loop {
+            self.count_work(1);
+            if self.table[cell].checked_sub(1)? == seq {
+                return Some(cell);
+            }
+            cell = (cell + 1) & mask;
+        }
+    }
+
+    /// The first free cell on the probe path of `hash`.
+    fn free_cell(&self, hash: u64) -> usize {
+        let mask = self.table.len() - 1;
+        let mut cell = self.home(hash);
         while self.table[cell] != 0 {
             self.count_work(1);
             cell = (cell + 1) & mask;
@@ -209,10 +271,10 @@ impl<T: Keyed> KeyedQueue<T> {
             let Some(seq) = self.table[next].checked_sub(1) else {
                 break;
             };
-            let Some(entry) = self.slot(seq) else {
+            let Some(slot) = self.slot(seq) else {
                 break;
             };
-            let home = self.home(entry.key());
+            let home = self.home(slot.hash);
             // `next` may move to `cell` unless its home lies in (cell, next].
             if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(cell) & mask) {
                 self.table[cell] = self.table[next];
@@ -252,8 +314,8 @@ impl<T: Keyed> KeyedQueue<T> {
         self.table = vec![0; min_cells.max(8).next_power_of_two()];
         self.count_work(self.table.len() as u64);
         for i in 0..self.slots.len() {
-            if let Some(entry) = &self.slots[i] {
-                let cell = self.free_cell(entry.key());
+            if let Some(slot) = &self.slots[i] {
+                let cell = self.free_cell(slot.hash);
                 self.table[cell] = self.base + i as u64 + 1;
             }
         }
@@ -301,14 +363,22 @@ mod tests {
         for step in 0..50_000u32 {
             // Few keys, so probe chains collide and wrap around the table.
             let k = rng.up_to(300) as u32;
-            match rng.up_to(4) {
+            match rng.up_to(5) {
                 0 | 1 => {
                     if !model.iter().any(|e| e.0 == k) {
                         q.push_back((k, step));
                         model.push((k, step));
                     }
                 }
-                2 | 3 => {
+                4 => {
+                    let at = model.iter().position(|e| e.0 == k);
+                    assert_eq!(
+                        q.push_back_replacing((k, step)),
+                        at.map(|at| model.remove(at))
+                    );
+                    model.push((k, step));
+                }
+                2 => {
                     let at = model.iter().position(|e| e.0 == k);
                     assert_eq!(q.remove(&k), at.map(|at| model.remove(at)));
                 }
@@ -326,6 +396,48 @@ mod tests {
         }
         q.clear();
         assert!(q.is_empty() && q.front().is_none() && !q.contains(&1));
+    }
+
+    thread_local!(static HASHED: Cell<u64> = const { Cell::new(0) });
+
+    /// A key that counts how often it is hashed.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Counted(u64);
+
+    impl Hash for Counted {
+        fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+            HASHED.with(|n| n.set(n.get() + 1));
+            self.0.hash(h);
+        }
+    }
+
+    impl Keyed for Counted {
+        type Key = Counted;
+        fn key(&self) -> &Counted {
+            self
+        }
+    }
+
+    #[test]
+    fn an_entry_is_hashed_once_however_it_leaves() {
+        let hashed = || HASHED.with(Cell::get);
+        let mut q = KeyedQueue::new(HashKeys::from_seed(1));
+        // Growth rebuilds the table many times over these.
+        for k in 0..10_000 {
+            q.push_back(Counted(k));
+        }
+        assert_eq!(hashed(), 10_000);
+        // A move to the back hashes the new entry only.
+        assert_eq!(q.push_back_replacing(Counted(5)), Some(Counted(5)));
+        assert_eq!(hashed(), 10_001);
+        // Evictions and the backward shifts of removals read the stored hashes.
+        while q.len() > 5_000 {
+            q.pop_front();
+        }
+        assert_eq!(hashed(), 10_001);
+        assert_eq!(q.remove(&Counted(9_999)), Some(Counted(9_999)));
+        assert_eq!(hashed(), 10_002);
+        assert_eq!(q.iter().last(), Some(&Counted(5)));
     }
 
     #[test]
