@@ -15,7 +15,7 @@ import { Outbox, checkOutboxLimits } from './outbox.js';
 import { openOutboxStore, checkOutboxOption } from './outbox-store.js';
 import { IMError } from './im-error.js';
 import { deliverOutcome } from './observe-gobelieve.js';
-import { GOBELIEVE_STATES } from '../engine/gobelieve-codes.js';
+import { GOBELIEVE_DEFAULTS, GOBELIEVE_STATES } from '../engine/gobelieve-codes.js';
 
 const { STATE_CONNECTING: CONNECTING, STATE_CONNECTED: CONNECTED, STATE_AUTHENTICATION_FAIL: AUTHENTICATION_FAIL } = GOBELIEVE_STATES;
 
@@ -63,7 +63,9 @@ export function setupGobelieve(service, options) {
   const api = { log, state: 0, attempts: 0, retrying: false, started: false, tokens: null, outbox: null, refusal: null,
     transmitting: false, reconnectDelayMs: null, authStatus: null };
   const getToken = read(options, 'getToken');
-  if (getToken) api.tokens = new TokenProvider(getToken, { log });
+  // The reconnect back-off's base and cap; each refusal reads them from the properties again.
+  const { reconnectDelay, reconnectMaxDelay } = GOBELIEVE_DEFAULTS;
+  if (getToken) api.tokens = new TokenProvider(getToken, { log, baseMs: reconnectDelay, capMs: reconnectMaxDelay });
   const store = openOutboxStore(read(options, 'outbox'), 'gobelieve:' + (read(options, 'outboxName') || 'default'));
   if (store) {
     api.outbox = new Outbox(store, {

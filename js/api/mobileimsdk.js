@@ -20,10 +20,9 @@ import { Outbox, checkOutboxLimits } from './outbox.js';
 import { openOutboxStore, checkOutboxOption } from './outbox-store.js';
 import { IMError } from './im-error.js';
 import { weakRef } from './weak-ref.js';
-import { FINGER_PRINT_IN_USE as DUPLICATE_FP, MOBILEIMSDK_CONSTANTS } from '../engine/mobileimsdk-codes.js';
+import { FINGER_PRINT_IN_USE as DUPLICATE_FP, MOBILEIMSDK_CONSTANTS, MOBILEIMSDK_DEFAULTS } from '../engine/mobileimsdk-codes.js';
 
 const { COMMON_NO_LOGIN: NOT_LOGGED_IN, COMMON_DATA_SEND_FAILD: NOT_CONNECTED } = MOBILEIMSDK_CONSTANTS;
-const RELOGIN_CAP_MS = 60000;
 
 /** The options of this API in `getInstance(options)` (beside the seed's). */
 export const MOBILEIMSDK_API_OPTIONS = Object.freeze(['logLevel', 'logger', 'getToken', 'outbox', 'outboxMaxEntries', 'outboxExpiry']);
@@ -65,8 +64,10 @@ export function setupMobileimsdk(manager, options) {
   };
   const getToken = read(options, 'getToken');
   if (getToken) {
+    // The re-login back-off's base and cap (the cap is not an option).
     const base = read(options, 'reloginInterval');
-    api.tokens = new TokenProvider(getToken, { log, baseMs: typeof base === 'number' ? base : 3000, capMs: RELOGIN_CAP_MS });
+    const { reloginInterval, reloginMaxInterval } = MOBILEIMSDK_DEFAULTS;
+    api.tokens = new TokenProvider(getToken, { log, baseMs: typeof base === 'number' ? base : reloginInterval, capMs: reloginMaxInterval });
   }
   Object.defineProperty(manager, '_api', { value: api, configurable: true });
   return api;

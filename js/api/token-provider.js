@@ -25,15 +25,17 @@ export function checkGetToken(getToken) {
 
 export class TokenProvider {
   /**
-   * `getToken`: the app's function. `options`: `baseMs`, `capMs`, and for
-   * tests `random` (0..1), `setTimer(fn, ms)` / `clearTimer(id)`; `log`.
+   * `getToken`: the app's function. `options`: `baseMs` and `capMs` (the
+   * class's back-off, required), `log`, and for tests `random` (0..1),
+   * `setTimer(fn, ms)` / `clearTimer(id)`.
    */
   constructor(getToken, options) {
     checkGetToken(getToken);
-    const o = options || {};
+    const o = options;
+    if (!(o.baseMs > 0 && o.capMs > 0)) throw new RangeError('imsdk: a token back-off needs baseMs and capMs');
     this._getToken = getToken;
-    this.baseMs = o.baseMs || 1000;
-    this.capMs = o.capMs || 60000;
+    this.baseMs = o.baseMs;
+    this.capMs = o.capMs;
     this._random = o.random || Math.random;
     this._setTimer = o.setTimer || ((fn, ms) => setTimeout(fn, ms));
     this._clearTimer = o.clearTimer || ((id) => clearTimeout(id));

@@ -31,4 +31,18 @@ export const MOBILEIMSDK_CONSTANTS = Object.freeze({
 
 /** Not a seed code: a QoS send reused the fingerprint of one still pending. */
 export const FINGER_PRINT_IN_USE = 206;
+
+/** The engine's defaults (src/core/mobileimsdk/config.rs `Config`; times in ms). */
+export const MOBILEIMSDK_DEFAULTS = Object.freeze({
+  keepAliveInterval: 5000,
+  keepAliveTimeout: 8000,
+  reloginInterval: 3000,
+  reloginMaxInterval: 60000,
+  qosCheckInterval: 5000,
+  qosJustNow: 3000,
+  qosMaxResends: 2,
+  receiveWindow: 600000,
+  connectTimeout: 60000,
+  maxPending: 10000,
+});
 // </generated>

@@ -17,6 +17,7 @@ use crate::core::gobelieve::command as gobelieve_core;
 use crate::core::gobelieve::{Config as GobelieveConfig, ConnectState};
 use crate::core::machine::Machine;
 use crate::core::mobileimsdk::client::MAX_FRAME_BYTES;
+use crate::core::mobileimsdk::config::{Config as MobileimsdkConfig, SenseMode};
 use crate::core::mobileimsdk::constants::{code, CODE_NAMES, PACKET_TYPE_NAMES};
 use std::path::Path;
 
@@ -250,7 +251,8 @@ fn mobileimsdk_events() -> String {
     out
 }
 
-/// `js/engine/mobileimsdk-codes.js`: the seed's codes and packet types, and ours.
+/// `js/engine/mobileimsdk-codes.js`: the seed's codes and packet types, ours,
+/// and the defaults of the timing and bound options.
 fn mobileimsdk_constants() -> String {
     let mut out = String::from("export const MOBILEIMSDK_CONSTANTS = Object.freeze({\n");
     out += &fields(&numbers(CODE_NAMES));
@@ -261,6 +263,25 @@ fn mobileimsdk_constants() -> String {
         true,
         &[("FINGER_PRINT_IN_USE", code::FINGER_PRINT_IN_USE.into())],
     );
+    let c = MobileimsdkConfig::default();
+    let defaults = [
+        ("keepAliveInterval", c.keep_alive_interval_ms),
+        ("keepAliveTimeout", c.keep_alive_timeout_ms),
+        ("reloginInterval", c.relogin_interval_ms),
+        ("reloginMaxInterval", c.relogin_max_interval_ms),
+        ("qosCheckInterval", c.qos_check_ms),
+        ("qosJustNow", c.qos_just_now_ms),
+        ("qosMaxResends", c.qos_max_resends.into()),
+        ("receiveWindow", c.receive_window_ms),
+        ("connectTimeout", c.connect_timeout_ms),
+        ("maxPending", c.max_pending as u64),
+    ];
+    let defaults: Vec<_> = defaults.iter().map(|&(n, v)| (n, v.to_string())).collect();
+    out +=
+        "\n/** The engine's defaults (src/core/mobileimsdk/config.rs `Config`; times in ms). */\n";
+    out += "export const MOBILEIMSDK_DEFAULTS = Object.freeze({\n";
+    out += &fields(&defaults);
+    out += "});\n";
     out
 }
 
@@ -271,6 +292,12 @@ fn mobileimsdk_max_frame() -> String {
     );
     out += &consts(true, &[("MAX_FRAME_BYTES", MAX_FRAME_BYTES as i64)]);
     out
+}
+
+/// `js/checks.js`: the sense modes `senseModeSeconds` accepts.
+fn mobileimsdk_sense_modes() -> String {
+    let seconds: Vec<_> = SenseMode::ALL.iter().map(|(s, _)| s.to_string()).collect();
+    format!("const SENSE_MODES = [{}];\n", seconds.join(", "))
 }
 
 /// IMService's connection states (`ConnectState`).
@@ -365,6 +392,7 @@ fn regions() -> Vec<(&'static str, &'static str, String)> {
             mobileimsdk_constants(),
         ),
         ("js/checks.js", "frame limit", mobileimsdk_max_frame()),
+        ("js/checks.js", "sense modes", mobileimsdk_sense_modes()),
         (
             "js/engine/gobelieve-codes.js",
             "constants",

@@ -6,6 +6,10 @@
 import { runner, check } from '../support/node-env.mjs';
 import { FakeClock, settle } from './fake-clock.mjs';
 import { TokenProvider } from '../../js/api/token-provider.js';
+import { setupMobileimsdk } from '../../js/api/mobileimsdk.js';
+import { setupGobelieve } from '../../js/api/gobelieve.js';
+import { MOBILEIMSDK_DEFAULTS } from '../../js/engine/mobileimsdk-codes.js';
+import { GOBELIEVE_DEFAULTS } from '../../js/engine/gobelieve-codes.js';
 
 const { test, summary } = runner();
 const BASE = 1000;
@@ -124,6 +128,20 @@ await test('cancel() drops a scheduled call and the answer of one in flight', as
   await clock.runUntil(PERIOD * 2);
   await settle();
   check(record.applied === applied, 'an answer arriving after cancel was applied');
+});
+
+await test("each class's token back-off starts as its engine's reconnect back-off (generated defaults)", () => {
+  const getToken = () => Promise.resolve('t');
+  const mim = setupMobileimsdk({}, { getToken }).tokens;
+  check(mim.baseMs === MOBILEIMSDK_DEFAULTS.reloginInterval && mim.capMs === MOBILEIMSDK_DEFAULTS.reloginMaxInterval,
+    'MobileIMSDK back-off ' + mim.baseMs + '..' + mim.capMs);
+  check(setupMobileimsdk({}, { getToken, reloginInterval: 700 }).tokens.baseMs === 700, 'reloginInterval is not the base');
+  const gb = setupGobelieve({}, { getToken }).tokens;
+  check(gb.baseMs === GOBELIEVE_DEFAULTS.reconnectDelay && gb.capMs === GOBELIEVE_DEFAULTS.reconnectMaxDelay,
+    'GoBelieve back-off ' + gb.baseMs + '..' + gb.capMs);
+  let threw = false;
+  try { new TokenProvider(getToken, {}); } catch (e) { threw = e instanceof RangeError; }
+  check(threw, 'a provider without a back-off was made');
 });
 
 process.exit(summary());

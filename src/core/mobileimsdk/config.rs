@@ -27,6 +27,26 @@ pub enum SenseMode {
 }
 
 impl SenseMode {
+    /// Every mode, named by its interval in seconds (the values of the
+    /// `senseModeSeconds` option, js/checks.js `SENSE_MODES`).
+    pub const ALL: [(u64, SenseMode); 7] = [
+        (3, SenseMode::Mode3s),
+        (5, SenseMode::Mode5s),
+        (10, SenseMode::Mode10s),
+        (15, SenseMode::Mode15s),
+        (30, SenseMode::Mode30s),
+        (60, SenseMode::Mode60s),
+        (120, SenseMode::Mode120s),
+    ];
+
+    /// The mode named `seconds`, if there is one.
+    pub fn from_seconds(seconds: u64) -> Option<SenseMode> {
+        Self::ALL
+            .iter()
+            .find(|&&(s, _)| s == seconds)
+            .map(|&(_, mode)| mode)
+    }
+
     /// The client's heartbeat interval and timeout in ms.
     pub fn interval_and_timeout(self) -> (u64, u64) {
         match self {

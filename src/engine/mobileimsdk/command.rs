@@ -138,16 +138,7 @@ pub fn decode_setup(input: &[u8]) -> Result<Setup, ReadError> {
 }
 
 fn sense_mode(seconds: u64) -> Result<SenseMode, ReadError> {
-    Ok(match seconds {
-        3 => SenseMode::Mode3s,
-        5 => SenseMode::Mode5s,
-        10 => SenseMode::Mode10s,
-        15 => SenseMode::Mode15s,
-        30 => SenseMode::Mode30s,
-        60 => SenseMode::Mode60s,
-        120 => SenseMode::Mode120s,
-        _ => return Err(ReadError::Overflow),
-    })
+    SenseMode::from_seconds(seconds).ok_or(ReadError::Overflow)
 }
 
 /// Writes every field of `setup` (no sense mode: its timings are explicit).
