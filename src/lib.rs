@@ -6,10 +6,12 @@
 //!
 //! [`core`] is pure Rust (no I/O, time passed in) and is tested on the host;
 //! [`engine`] holds the compact encodings that cross the wasm boundary;
-//! `web` (wasm32 only) binds it to JavaScript sockets, timers and observers.
+//! `web` (wasm32 only) binds it to JavaScript sockets, timers and observers,
+//! over the [`heap`] allocator.
 
 pub mod core;
 pub mod engine;
+pub mod heap;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

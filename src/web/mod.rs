@@ -2,7 +2,7 @@
 //! ([`gobelieve`] for the JS class `IMService`, [`mobileimsdk`] for
 //! `IMClientManager`, in `js/engine/`), which perform sockets, the timer and
 //! callbacks from the batches these return, read in place ([`exchange`]).
-//! No JS is imported.
+//! No JS is imported. The heap is [`crate::heap`]'s, over `memory.grow`.
 
 pub mod exchange;
 #[cfg(feature = "gobelieve")]
@@ -11,7 +11,51 @@ mod handles;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
 
+use std::alloc::{GlobalAlloc, Layout};
+use std::cell::UnsafeCell;
+
 use wasm_bindgen::prelude::*;
+
+use crate::heap::{Pages, SizeClasses, PAGE};
+
+/// Pages from `memory.grow`.
+struct WasmPages;
+
+impl Pages for WasmPages {
+    fn grow(&mut self, count: usize) -> Option<usize> {
+        let first = core::arch::wasm32::memory_grow(0, count);
+        (first != usize::MAX).then_some(first * PAGE)
+    }
+
+    fn end(&self) -> usize {
+        core::arch::wasm32::memory_size(0) * PAGE
+    }
+}
+
+/// The heap of every wasm build ([`crate::heap`]: smaller than dlmalloc).
+struct Heap(UnsafeCell<SizeClasses<WasmPages>>);
+
+// SAFETY: wasm32-unknown-unknown runs one thread.
+unsafe impl Sync for Heap {}
+
+// SAFETY (each method): one thread, and the heap never allocates itself, so
+// no call re-enters it; the caller's contract is `SizeClasses`' own.
+unsafe impl GlobalAlloc for Heap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { (*self.0.get()).alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { (*self.0.get()).dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        unsafe { (*self.0.get()).realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static HEAP: Heap = Heap(UnsafeCell::new(SizeClasses::new(WasmPages)));
 
 /// Bytes of wasm linear memory (it grows, never shrinks): diagnostics and tests.
 #[wasm_bindgen]
