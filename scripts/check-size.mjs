@@ -15,18 +15,18 @@ const FILES = [
   ['dist/npm/index.js', 79_200, 26_100],
   ['dist/npm/index.cjs', 79_900, 26_400],
   ['dist/npm/gobelieve_bg.wasm', 75_800, 33_100],
-  ['dist/npm/gobelieve.js', 56_300, 19_100],
+  ['dist/npm/gobelieve.js', 56_300, 19_500],
   ['dist/npm/mobileimsdk_bg.wasm', 62_100, 28_500],
   ['dist/npm/mobileimsdk.js', 54_100, 19_000],
   ['dist/script/imsdk.js', 80_100, 26_400],
-  ['dist/script/gobelieve.js', 57_100, 19_300],
-  ['dist/script/mobileimsdk.js', 55_000, 19_200],
+  ['dist/script/gobelieve.js', 57_100, 19_800],
+  ['dist/script/mobileimsdk.js', 55_000, 19_700],
   ['dist/miniprogram/imsdk_bg.wasm', 122_200, 51_900],
   ['dist/miniprogram/imsdk.js', 78_700, 26_000],
   ['dist/miniprogram-gobelieve/imsdk_bg.wasm', 76_100, 33_200],
-  ['dist/miniprogram-gobelieve/imsdk.js', 55_700, 18_900],
+  ['dist/miniprogram-gobelieve/imsdk.js', 55_700, 19_400],
   ['dist/miniprogram-mobileimsdk/imsdk_bg.wasm', 62_500, 28_700],
-  ['dist/miniprogram-mobileimsdk/imsdk.js', 53_500, 18_800],
+  ['dist/miniprogram-mobileimsdk/imsdk.js', 53_500, 19_300],
 ];
 
 // [build, its files, max gzip bytes of the sum]: what a page downloads.
@@ -34,6 +34,19 @@ const BUILDS = [
   ['<script> both protocols', ['dist/script/imsdk.js', 'dist/script/imsdk_bg.wasm'], 78_300],
   ['<script> GoBelieve only', ['dist/script/gobelieve.js', 'dist/script/gobelieve_bg.wasm'], 52_500],
   ['<script> MobileIMSDK only', ['dist/script/mobileimsdk.js', 'dist/script/mobileimsdk_bg.wasm'], 47_900],
+];
+
+// The README's "Build sizes" rows: [build, its files as the README names them, the files].
+const README_ROWS = [
+  ['`<script>`, both protocols', '`dist/script/imsdk.js` + `imsdk_bg.wasm`', ['dist/script/imsdk.js', 'dist/script/imsdk_bg.wasm']],
+  ['`<script>`, GoBelieve only', '`dist/script/gobelieve.js` + `gobelieve_bg.wasm`', ['dist/script/gobelieve.js', 'dist/script/gobelieve_bg.wasm']],
+  ['`<script>`, MobileIMSDK only', '`dist/script/mobileimsdk.js` + `mobileimsdk_bg.wasm`', ['dist/script/mobileimsdk.js', 'dist/script/mobileimsdk_bg.wasm']],
+  ['npm `imsdk`', '`dist/npm/index.js` + `imsdk_bg.wasm`', ['dist/npm/index.js', 'dist/npm/imsdk_bg.wasm']],
+  ['npm `imsdk/gobelieve`', '`dist/npm/gobelieve.js` + `gobelieve_bg.wasm`', ['dist/npm/gobelieve.js', 'dist/npm/gobelieve_bg.wasm']],
+  ['npm `imsdk/mobileimsdk`', '`dist/npm/mobileimsdk.js` + `mobileimsdk_bg.wasm`', ['dist/npm/mobileimsdk.js', 'dist/npm/mobileimsdk_bg.wasm']],
+  ['mini-program, both', '`dist/miniprogram/imsdk.js` + `imsdk_bg.wasm` (shipped as `.br`)', ['dist/miniprogram/imsdk.js', 'dist/miniprogram/imsdk_bg.wasm']],
+  ['mini-program, GoBelieve only', '`dist/miniprogram-gobelieve/`', ['dist/miniprogram-gobelieve/imsdk.js', 'dist/miniprogram-gobelieve/imsdk_bg.wasm']],
+  ['mini-program, MobileIMSDK only', '`dist/miniprogram-mobileimsdk/`', ['dist/miniprogram-mobileimsdk/imsdk.js', 'dist/miniprogram-mobileimsdk/imsdk_bg.wasm']],
 ];
 
 /** {raw, gzip, brotli} bytes of `file`, or null when it is missing. */
@@ -47,7 +60,25 @@ export function sizes(file) {
   };
 }
 
+/** The sum of sizes of `files` (each compressed on its own), or null when one is missing. */
+function total(files) {
+  const parts = files.map(sizes);
+  if (parts.includes(null)) return null;
+  return ['raw', 'gzip', 'brotli'].reduce((t, k) => ({ ...t, [k]: parts.reduce((a, p) => a + p[k], 0) }), {});
+}
+
+/** Prints the README's "Build sizes" rows as measured now (`--readme`). */
+function readmeRows() {
+  const n = (x) => x.toLocaleString('en-US');
+  for (const [name, shown, files] of README_ROWS) {
+    const s = total(files);
+    if (!s) throw new Error('missing a file of ' + name + ': build first');
+    console.log(`| ${name} | ${shown} | ${n(s.raw)} | ${n(s.gzip)} | ${n(s.brotli)} |`);
+  }
+}
+
 function main() {
+  if (process.argv.includes('--readme')) return readmeRows();
   let failed = 0;
   const row = (name, s, budget, over) => console.log(name.padEnd(44), String(s.raw).padStart(8), String(s.gzip).padStart(8),
     String(s.brotli).padStart(8), '  ' + budget + (over ? '  OVER BUDGET' : ''));
@@ -65,13 +96,12 @@ function main() {
   }
   console.log('\n' + 'build (JS + wasm, each compressed)'.padEnd(44), 'raw'.padStart(8), 'gzip'.padStart(8), 'brotli'.padStart(8), '  budget gzip');
   for (const [name, files, maxGz] of BUILDS) {
-    const parts = files.map(sizes);
-    if (parts.includes(null)) {
+    const s = total(files);
+    if (!s) {
       console.log(name.padEnd(44), 'MISSING');
       failed++;
       continue;
     }
-    const s = ['raw', 'gzip', 'brotli'].reduce((t, k) => ({ ...t, [k]: parts.reduce((a, p) => a + p[k], 0) }), {});
     const over = s.gzip > maxGz;
     if (over) failed++;
     row(name, s, String(maxGz), over);

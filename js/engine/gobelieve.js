@@ -5,9 +5,8 @@
 // which refuses a frame over the protocol limit before it is copied anywhere),
 // the one timer and the observer calls. Every input (an API call, a socket
 // event, the timer) is one call into wasm that answers with one batch
-// (./batch.js): socket work, timer changes and events, performed here in
-// order. A batch that arrives while another is being performed (an observer
-// called back into the SDK) is appended to it, so events keep the engine's order.
+// (./batch.js): socket work, timer changes and events, performed in order by
+// ./runner.js, which calls `dispatch` here for each event.
 //
 // The object the page holds is a thin shell over its "core" (the engine
 // handle, sockets, timer, observers): sockets, the timer and the environment
@@ -15,8 +14,8 @@
 // running (as with im.js) while its object can be collected; a service that
 // was never started and is collected frees its engine.
 
-import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, readBatch } from './batch.js';
 import { engineCalls } from './exchange.js';
+import { batchRunner, seat } from './runner.js';
 import {
   GOBELIEVE_SIGNAL_BACKGROUND, GOBELIEVE_SIGNAL_FOREGROUND, GOBELIEVE_SIGNAL_OFFLINE, GOBELIEVE_SIGNAL_ONLINE, GOBELIEVE_SIGNAL_REACHABLE, SETTING,
   encodeAddSuperGroup, encodeClearSuperGroups, encodeGobelieveSend, encodeGobelieveSetup, encodeGobelieveSignal, encodeRemoveSuperGroup,
@@ -24,10 +23,9 @@ import {
 } from './gobelieve-command.js';
 import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_MAX_FRAME, gobelieveEndpoint } from './gobelieve-codes.js';
 import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from '../checks.js';
-import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
-  armTimer, disarmTimer, now, pageIsSecure, randomSeed, reportError, warn, watchEnvironment,
+  now, pageIsSecure, randomSeed, reportError, warn, watchEnvironment,
 } from '../host.js';
 import { customerMessage, failure, imMessage, notify, relayMessage } from '../observer.js';
 import { constants, guid } from '../facade-shared.js';
@@ -89,7 +87,6 @@ const OBSERVERS = {
 const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 'reconnectMaxDelay', 'connectTimeout'];
 /** The endpoint properties (kept here, composed into the URL at `start()`). */
 const ENDPOINT = ['host', 'port', 'protocol', 'url'];
-const MAX_TIMER_MS = 2147483647;
 
 /** The `gobelieve_*` exports of `glue` as this class calls them (./exchange.js). */
 function gobelieveEngine(glue) {
@@ -108,103 +105,21 @@ export function defineIMService(glue) {
     if (!c.started) release(c);
   }) : null;
 
-  /** Performs `bytes` (a batch) for core `c`; returns the values of its reply, if any. */
-  function run(c, bytes) {
-    const records = readBatch(bytes);
-    let first = 0;
-    let reply = null;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i];
-      if (r.op !== OP_EVENT) continue;
-      // The properties read the engine's latest value, even from a callback of an earlier event.
-      if (r.kind === STATE) c.state = r.values[0];
-      else if (r.kind === SYNC_KEY) c.syncKey = r.values[0];
-      else if (r.kind === REPLY && i === 0) {
-        reply = r.values;
-        first = 1;
-      }
-    }
-    if (c.queue) {
-      for (let i = first; i < records.length; i++) c.queue.push(records[i]);
-      return reply;
-    }
-    const queue = first ? records.slice(first) : records;
-    c.queue = queue;
-    try {
-      // The queue grows while it is performed (nested inputs append to it).
-      for (let i = 0; i < queue.length; i++) perform(c, queue[i]);
-    } finally {
-      c.queue = null;
-    }
-    return reply;
-  }
-
-  function perform(c, r) {
-    switch (r.op) {
-      case OP_CONNECT: return connect(c, r.conn, r.url);
-      case OP_SEND_BINARY: {
-        const socket = c.sockets.get(r.conn);
-        if (!socket) return undefined;
-        try {
-          socket.sendOwned(r.bytes); // copied out of the batch by readBatch: nothing writes to it again
-        } catch (e) {
-          reportError('sending a frame', e);
-          forget(c, r.conn);
-          run(c, engine.gobelieve_close(c.h, r.conn, true, now()));
-        }
-        return undefined;
-      }
-      case OP_CLOSE:
-        // The SDK closes this socket itself (stop, timeout, refusal): its close is the transport's 1000.
-        if (forget(c, r.conn)) c.lastClose = { code: 1000, reason: 'closed by the client', error: false };
-        return undefined;
-      case OP_ARM_TIMER:
-        stopTimer(c);
-        c.timer = armTimer(() => {
-          c.timer = null;
-          run(c, engine.gobelieve_timer(c.h, now()));
-        }, Math.min(r.delayMs, MAX_TIMER_MS));
-        return undefined;
-      case OP_DISARM_TIMER: return stopTimer(c);
-      case OP_EVENT: return dispatch(c, r.kind, r.values);
-      default: return undefined;
-    }
-  }
-
-  function connect(c, conn, url) {
-    try {
-      c.sockets.set(conn, openSocket(url, conn, true, GOBELIEVE_MAX_FRAME, c.onSocket));
-    } catch (e) {
-      reportError('opening a socket', e);
-      run(c, engine.gobelieve_close(c.h, conn, true, now()));
-    }
-  }
-
-  function socketEvent(c, conn, kind, data) {
-    if (kind === EVENT_BINARY) run(c, engine.gobelieve_binary(c.h, conn, data, now()));
-    else if (kind === EVENT_OPEN) run(c, engine.gobelieve_open(c.h, conn, now()));
-    else if (kind === EVENT_TEXT) run(c, engine.gobelieve_text(c.h, conn, data, now()));
-    else if (kind === EVENT_CLOSED) {
-      forget(c, conn);
-      c.lastClose = data;
-      run(c, engine.gobelieve_close(c.h, conn, !!data.error, now()));
-    }
-  }
-
-  /** Closes and forgets socket `conn`; false when it was already gone. */
-  function forget(c, conn) {
-    const socket = c.sockets.get(conn);
-    if (!socket) return false;
-    c.sockets.delete(conn);
-    socket.close();
-    return true;
-  }
-
-  function stopTimer(c) {
-    if (c.timer === null) return;
-    disarmTimer(c.timer);
-    c.timer = null;
-  }
+  const { run, listen } = batchRunner(engine, 'gobelieve', {
+    binary: true,
+    maxFrame: GOBELIEVE_MAX_FRAME,
+    reply: REPLY,
+    close: (h, conn, why, t) => engine.gobelieve_close(h, conn, !!why.error, t),
+    report: (c, what, e) => reportError(what, e),
+    // The properties read the engine's latest value, even from a callback of an earlier event.
+    note(c, kind, v) {
+      if (kind === STATE) c.state = v[0];
+      else if (kind === SYNC_KEY) c.syncKey = v[0];
+    },
+    dispatch,
+    // The SDK closes this socket itself (stop, timeout, refusal): its close is the transport's 1000.
+    ownClose: () => ({ code: 1000, reason: 'closed by the client', error: false }),
+  });
 
   /** The caller's own object of a tracked send, handed back once by its ACK or failure. */
   function take(c, token) {
@@ -322,13 +237,11 @@ export function defineIMService(glue) {
       }
       const h = engine.gobelieve_create(encodeGobelieveSetup(randomSeed(), pairs));
       if (!h) throw new Error('imsdk: the engine refused the options');
-      const c = {
-        h, props, endpoint, state: 0, syncKey: props.syncKey, sockets: new Map(), timer: null, lastClose: undefined,
-        queue: null, sent: new Map(), started: false, orphan: false, undoEnv: null,
+      const c = Object.assign(seat(h), {
+        props, endpoint, state: 0, syncKey: props.syncKey, sent: new Map(), started: false, orphan: false, undoEnv: null,
         observers: { observer: undefined, peer: undefined, group: undefined, customer: undefined, rt: undefined, system: undefined, room: undefined },
-        onSocket: null,
-      };
-      c.onSocket = (conn, kind, data) => socketEvent(c, conn, kind, data);
+      });
+      listen(c);
       this._c = c;
       if (observer !== undefined && observer !== null) c.observers.observer = observer;
       if (finalizer) finalizer.register(this, c, c);

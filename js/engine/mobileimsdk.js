@@ -6,9 +6,8 @@
 // a frame over 64 KiB before it is copied anywhere), the one timer and the
 // callbacks. Every input (an API call, a socket event, the timer) is one
 // call into wasm that answers with one batch (./batch.js): socket work,
-// timer changes and events, performed here in order. A batch that arrives
-// while another is being performed (an app callback called back into the
-// SDK) is appended to it, so events keep the engine's order.
+// timer changes and events, performed in order by ./runner.js, which calls
+// `dispatch` here for each event. The manager's seat there is `_s`.
 //
 // Decisions the seed leaves open (see shared/protocol/mobileimsdk.md §8):
 // - `getInstance()` without options before any instance throws an Error
@@ -22,18 +21,16 @@
 // - after `release()` the instance is spent (its calls report 203) and the
 //   next `getInstance(options)` builds a fresh one.
 
-import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_TEXT, readBatch } from './batch.js';
 import { engineCalls } from './exchange.js';
+import { batchRunner, seat } from './runner.js';
 import {
   SETUP, SIGNAL_HIDDEN, SIGNAL_OFFLINE, SIGNAL_ONLINE, SIGNAL_SHOWN,
   encodeLogin, encodeLogout, encodeRelease, encodeSend, encodeSetup, encodeSignal,
 } from './command.js';
 import { MOBILEIMSDK_CONSTANTS } from './mobileimsdk-codes.js';
 import { MAX_FRAME_BYTES, field, mobileimsdkLogin, mobileimsdkOptions, mobileimsdkSendRequest } from '../checks.js';
-import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
 import {
-  ENV_APP_HIDE, ENV_APP_SHOW, ENV_HIDDEN, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
-  armTimer, disarmTimer, now, randomSeed, watchEnvironment,
+  ENV_APP_HIDE, ENV_APP_SHOW, ENV_HIDDEN, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE, now, randomSeed, watchEnvironment,
 } from '../host.js';
 import { mobileimsdkCodeError, mobileimsdkError, mobileimsdkKickout, mobileimsdkProtocal } from '../observer.js';
 import { logOf } from '../api/log.js';
@@ -56,7 +53,6 @@ const STATE = 13;
 // </generated>
 
 const { COMMON_CODE_OK, COMMON_INVALID_PROTOCAL, CLIENT_SDK_NO_INITIALED } = MOBILEIMSDK_CONSTANTS;
-const MAX_TIMER_MS = 2147483647;
 
 const SIGNALS = {
   [ENV_ONLINE]: SIGNAL_ONLINE, [ENV_OFFLINE]: SIGNAL_OFFLINE, [ENV_VISIBLE]: SIGNAL_SHOWN,
@@ -100,93 +96,18 @@ export function defineIMClientManager(glue) {
   let current = null;
   let initFlag = false;
 
-  /** Performs `bytes` (a batch) for `m`; returns the values of its reply, if any. */
-  function run(m, bytes) {
-    const records = readBatch(bytes);
-    let first = 0;
-    let reply = null;
-    if (records.length && records[0].op === OP_EVENT && records[0].kind === REPLY) {
-      reply = records[0].values;
-      first = 1;
-    }
-    if (m._queue) {
-      for (let i = first; i < records.length; i++) m._queue.push(records[i]);
-      return reply;
-    }
-    const queue = first ? records.slice(first) : records;
-    m._queue = queue;
-    try {
-      // The queue grows while it is performed (nested inputs append to it).
-      for (let i = 0; i < queue.length; i++) perform(m, queue[i]);
-    } finally {
-      m._queue = null;
-    }
-    return reply;
-  }
+  const runner = batchRunner(engine, 'mobileimsdk', {
+    binary: false,
+    maxFrame: MAX_FRAME_BYTES,
+    reply: REPLY,
+    close: (h, conn, why, t) => engine.mobileimsdk_close(h, conn, why.code >>> 0, String(why.reason), !!why.error, t),
+    report: (s, what, e) => logOf(s.manager).error(what + ' threw:', e),
+    dispatch: (s, kind, v) => dispatch(s.manager, kind, v),
+  });
 
-  function perform(m, r) {
-    switch (r.op) {
-      case OP_CONNECT: return connect(m, r.conn, r.url);
-      case OP_SEND_TEXT: {
-        const socket = m._sockets.get(r.conn);
-        if (!socket) return undefined;
-        try {
-          socket.sendText(r.text);
-        } catch (e) {
-          logOf(m).error('sending a frame threw:', e);
-          forget(m, r.conn);
-          run(m, engine.mobileimsdk_close(m._h, r.conn, 1006, 'send failed', true, now()));
-        }
-        return undefined;
-      }
-      case OP_CLOSE: return forget(m, r.conn);
-      case OP_ARM_TIMER: {
-        stopTimer(m);
-        if (m._released) return undefined;
-        m._timer = armTimer(() => {
-          m._timer = null;
-          run(m, engine.mobileimsdk_timer(m._h, now()));
-        }, Math.min(r.delayMs, MAX_TIMER_MS));
-        return undefined;
-      }
-      case OP_DISARM_TIMER: return stopTimer(m);
-      case OP_EVENT: return dispatch(m, r.kind, r.values);
-      default: return undefined;
-    }
-  }
-
-  function connect(m, conn, url) {
-    if (m._released) return;
-    try {
-      m._sockets.set(conn, openSocket(url, conn, false, MAX_FRAME_BYTES, m._onSocket));
-    } catch (e) {
-      logOf(m).error('opening a socket threw:', e);
-      run(m, engine.mobileimsdk_close(m._h, conn, 1006, String((e && e.message) || e), true, now()));
-    }
-  }
-
-  function socketEvent(m, conn, kind, data) {
-    if (kind === EVENT_OPEN) run(m, engine.mobileimsdk_open(m._h, conn, now()));
-    else if (kind === EVENT_TEXT) run(m, engine.mobileimsdk_text(m._h, conn, data, now()));
-    else if (kind === EVENT_BINARY) run(m, engine.mobileimsdk_binary(m._h, conn, data, now()));
-    else if (kind === EVENT_CLOSED) {
-      forget(m, conn);
-      m._lastClose = data;
-      run(m, engine.mobileimsdk_close(m._h, conn, data.code >>> 0, String(data.reason), !!data.error, now()));
-    }
-  }
-
-  function forget(m, conn) {
-    const socket = m._sockets.get(conn);
-    if (!socket) return;
-    m._sockets.delete(conn);
-    socket.close();
-  }
-
-  function stopTimer(m) {
-    if (m._timer === null) return;
-    disarmTimer(m._timer);
-    m._timer = null;
+  /** Runs one command (./command.js) on `m`'s engine; returns the values of its reply, if any. */
+  function command(m, bytes) {
+    return runner.run(m._s, engine.mobileimsdk_command(m._s.h, bytes, now()));
   }
 
   /** Calls `group[name](a)`; anything it throws (reading the method runs app code too) goes to `m`'s log. */
@@ -297,18 +218,19 @@ export function defineIMClientManager(glue) {
 
   /** Stops everything for good; true the first time. */
   function release(m) {
-    if (m._released) return false;
+    const s = m._s;
+    if (s.released) return false;
     const undo = m._undoEnv;
     m._undoEnv = null;
     if (undo) undo();
     // The engine reports what ends (a pending login, lost messages) and closes the socket.
-    run(m, engine.mobileimsdk_command(m._h, encodeRelease(), now()));
-    m._released = true;
-    for (const conn of Array.from(m._sockets.keys())) forget(m, conn);
-    stopTimer(m);
+    command(m, encodeRelease());
+    s.released = true;
+    for (const conn of Array.from(s.sockets.keys())) runner.forget(s, conn);
+    runner.stopTimer(s);
     // Spent: its engine goes (handle 0 reaches none, so a late socket event is dropped).
-    engine.mobileimsdk_free(m._h);
-    m._h = 0;
+    engine.mobileimsdk_free(s.h);
+    s.h = 0;
     return true;
   }
 
@@ -318,21 +240,17 @@ export function defineIMClientManager(glue) {
       if (key !== INTERNAL) throw new TypeError('IMClientManager: use IMClientManager.getInstance(options)');
       const h = engine.mobileimsdk_create(setup(options));
       if (!h) throw new Error('imsdk: the engine refused the options');
-      this._h = h;
+      // The runner's seat (./runner.js), and this manager for the events.
+      this._s = Object.assign(seat(h), { manager: this });
+      runner.listen(this._s);
       this._options = options;
-      this._sockets = new Map();
-      this._timer = null;
       this._loginCallbacks = [];
       this._state = [false, false];
-      this._lastClose = undefined;
-      this._queue = null;
-      this._released = false;
       // The developer API's hooks (../api/mobileimsdk.js `attachEngine`): its event listener and its log.
       this._onEvent = null;
       this._log = null;
-      this._onSocket = (conn, kind, data) => socketEvent(this, conn, kind, data);
       this._undoEnv = watchEnvironment((kind) => {
-        if (!this._released && SIGNALS[kind]) run(this, engine.mobileimsdk_command(this._h, encodeSignal(SIGNALS[kind]), now()));
+        if (!this._s.released && SIGNALS[kind]) command(this, encodeSignal(SIGNALS[kind]));
       });
     }
 
@@ -382,14 +300,14 @@ export function defineIMClientManager(glue) {
      * loss are automatic and reported through `chatBaseCB`.
      */
     login(args) {
-      if (this._released) {
+      if (this._s.released) {
         invoke(this, field(args, 'callBack', 'login options'), 'login callBack', CLIENT_SDK_NO_INITIALED, undefined);
         return;
       }
       const info = mobileimsdkLogin(args);
       // Queued first: the result may be in this very batch (e.g. 204 when offline).
       this._loginCallbacks.push(info.callBack);
-      run(this, engine.mobileimsdk_command(this._h, encodeLogin(info), now()));
+      command(this, encodeLogin(info));
     }
 
     /**
@@ -412,8 +330,8 @@ export function defineIMClientManager(glue) {
       }
       const { error, req } = mobileimsdkSendRequest(args);
       if (error) return reportInvalid(this, cb, error);
-      if (this._released) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
-      const reply = run(this, engine.mobileimsdk_command(this._h, encodeSend(req), now())) || [COMMON_INVALID_PROTOCAL, '-1', null];
+      if (this._s.released) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
+      const reply = command(this, encodeSend(req)) || [COMMON_INVALID_PROTOCAL, '-1', null];
       const code = reply[0];
       if (code === COMMON_CODE_OK) invoke(this, cb, 'send callBack', code, requestProtocal(req, reply[1], reply[2]));
       else if (code === COMMON_INVALID_PROTOCAL) {
@@ -429,8 +347,8 @@ export function defineIMClientManager(glue) {
      */
     logout(callBack) {
       let code = CLIENT_SDK_NO_INITIALED;
-      if (!this._released) {
-        const reply = run(this, engine.mobileimsdk_command(this._h, encodeLogout(), now()));
+      if (!this._s.released) {
+        const reply = command(this, encodeLogout());
         code = reply ? reply[0] : COMMON_INVALID_PROTOCAL;
       }
       invoke(this, callBack, 'logout callBack', code, undefined);
@@ -469,17 +387,17 @@ export function defineIMClientManager(glue) {
 
     /** Sockets currently open by this manager (diagnostics and tests). */
     get openSocketCount() {
-      return this._sockets.size;
+      return this._s.sockets.size;
     }
 
     /** True while a timer is armed (none after logout or release). */
     get timerArmed() {
-      return this._timer !== null;
+      return this._s.timer !== null;
     }
 
     /** `{code, reason, error}` of the last connection that closed (e.g. 1009 for a frame over 64 KiB), or undefined. */
     get lastClose() {
-      return this._lastClose;
+      return this._s.lastClose;
     }
 
     /** True while the network/app listeners are registered (until `release()`). */
