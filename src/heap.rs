@@ -44,8 +44,12 @@ pub struct SizeClasses<P> {
     pages: P,
 }
 
-/// The class and block size of `layout`, `None` when too large.
+/// The class and block size of `layout`, `None` when too large or aligned
+/// beyond a page (pages are only page aligned: such a block could not be).
 fn class_of(layout: Layout) -> Option<(usize, usize)> {
+    if layout.align() > PAGE {
+        return None;
+    }
     let size = layout
         .size()
         .max(layout.align())
@@ -346,6 +350,23 @@ mod tests {
                 assert!(!heap.alloc(small).is_null());
             }
             assert!(heap.alloc(small).is_null());
+        }
+        drop(memory);
+    }
+
+    #[test]
+    fn alignment_beyond_a_page_is_refused_not_broken() {
+        let mut memory = vec![0u8; 9 * PAGE];
+        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
+        let mut heap = SizeClasses::new(Arena {
+            base,
+            used: 1,
+            limit: 8,
+        });
+        for align in [2 * PAGE, 4 * PAGE] {
+            // SAFETY: a non-zero size; nothing is allocated.
+            let at = unsafe { heap.alloc(Layout::from_size_align(PAGE, align).unwrap()) };
+            assert!(at.is_null(), "align {align}: got {at:?}");
         }
         drop(memory);
     }
