@@ -10,6 +10,7 @@
 
 use super::command::*;
 use super::secret::Secret;
+use crate::core::text::{push_int, push_uint};
 use std::fmt;
 
 #[cfg(test)]
@@ -187,22 +188,52 @@ pub enum DecodeError {
     UnknownCommand(u8),
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl DecodeError {
+    /// Appends the description (what `Display` shows), without `core::fmt`.
+    pub fn describe(&self, out: &mut String) {
+        let n = |out: &mut String, v: usize| push_uint(out, v as u64);
+        match *self {
             DecodeError::ShortHeader { len } => {
-                write!(f, "frame of {len} bytes has no full header")
+                out.push_str("frame of ");
+                n(out, len);
+                out.push_str(" bytes has no full header");
             }
-            DecodeError::BadLength(n) => write!(f, "body length {n} out of range 0..32768"),
+            DecodeError::BadLength(len) => {
+                out.push_str("body length ");
+                push_int(out, len.into());
+                out.push_str(" out of range 0..32768");
+            }
             DecodeError::Truncated { expected, got } => {
-                write!(f, "frame truncated: {got} of {expected} bytes")
+                out.push_str("frame truncated: ");
+                n(out, got);
+                out.push_str(" of ");
+                n(out, expected);
+                out.push_str(" bytes");
             }
             DecodeError::BodyTooShort { cmd, len } => {
-                write!(f, "body of {len} bytes too short for command {cmd}")
+                out.push_str("body of ");
+                n(out, len);
+                out.push_str(" bytes too short for command ");
+                n(out, cmd.into());
             }
-            DecodeError::BodyNotEmpty { cmd } => write!(f, "command {cmd} must have an empty body"),
-            DecodeError::UnknownCommand(cmd) => write!(f, "unknown command {cmd}"),
+            DecodeError::BodyNotEmpty { cmd } => {
+                out.push_str("command ");
+                n(out, cmd.into());
+                out.push_str(" must have an empty body");
+            }
+            DecodeError::UnknownCommand(cmd) => {
+                out.push_str("unknown command ");
+                n(out, cmd.into());
+            }
         }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.describe(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -222,16 +253,29 @@ pub enum EncodeError {
     EmptyAuth,
 }
 
+impl EncodeError {
+    /// Appends the description (what `Display` shows), without `core::fmt`.
+    pub fn describe(&self, out: &mut String) {
+        match *self {
+            EncodeError::BodyTooLong { len } => {
+                out.push_str("body of ");
+                push_uint(out, len as u64);
+                out.push_str(" bytes over the ");
+                push_uint(out, MAX_BODY_LEN as u64);
+                out.push_str("-byte limit");
+            }
+            EncodeError::TokenTooLong => out.push_str("access token longer than 255 bytes"),
+            EncodeError::DeviceIdTooLong => out.push_str("device id longer than 255 bytes"),
+            EncodeError::EmptyAuth => out.push_str("no access token (and no device id)"),
+        }
+    }
+}
+
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EncodeError::BodyTooLong { len } => {
-                write!(f, "body of {len} bytes over the {MAX_BODY_LEN}-byte limit")
-            }
-            EncodeError::TokenTooLong => write!(f, "access token longer than 255 bytes"),
-            EncodeError::DeviceIdTooLong => write!(f, "device id longer than 255 bytes"),
-            EncodeError::EmptyAuth => write!(f, "no access token (and no device id)"),
-        }
+        let mut text = String::new();
+        self.describe(&mut text);
+        f.write_str(&text)
     }
 }
 

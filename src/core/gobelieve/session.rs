@@ -23,6 +23,7 @@ use crate::core::link::Link;
 use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
+use crate::core::text::{push_int, push_uint};
 use std::collections::VecDeque;
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -360,7 +361,7 @@ impl Session {
             device_id: self.config.device_id.clone(),
         };
         if let Err(e) = self.try_send(auth, 0) {
-            self.warn(format!("cannot authenticate: {e}"));
+            self.warn_because("cannot authenticate: ", |out| e.describe(out));
             self.auth_failed = true;
             self.close_link(FailReason::Disconnected, ConnectState::AuthenticationFail);
             return;
@@ -386,7 +387,7 @@ impl Session {
         let packet = match codec::decode(data) {
             Ok(p) => p,
             Err(e) => {
-                self.warn(format!("dropped a malformed packet: {e}"));
+                self.warn_because("dropped a malformed packet: ", |out| e.describe(out));
                 return;
             }
         };
@@ -698,7 +699,7 @@ impl Session {
     /// Queues a small control packet (it cannot exceed the limits).
     fn send(&mut self, body: Body) {
         if let Err(e) = self.try_send(body, 0) {
-            self.warn(format!("could not encode a control packet: {e}"));
+            self.warn_because("could not encode a control packet: ", |out| e.describe(out));
         }
     }
 
@@ -760,6 +761,13 @@ impl Session {
         self.events.push_back(Event::Warning(text));
     }
 
+    /// Warns `start` followed by what `rest` appends (the wasm has no `format!`).
+    fn warn_because(&mut self, start: &str, rest: impl FnOnce(&mut String)) {
+        let mut text = String::from(start);
+        rest(&mut text);
+        self.warn(text);
+    }
+
     // ---- outcomes ----
 
     fn ack(&mut self, t: Tracked) {
@@ -792,7 +800,10 @@ impl Session {
                 }
             }
             Body::AuthStatus { status } => {
-                self.warn(format!("authentication refused (status {status})"));
+                self.warn_because("authentication refused (status ", |out| {
+                    push_int(out, status.into());
+                    out.push(')');
+                });
                 self.events.push_back(Event::AuthRefused(status));
                 self.auth_failed = true;
                 self.reconnect_at = None;
@@ -853,10 +864,10 @@ impl Session {
                     &mut out,
                 )
             }
-            other => self.warn(format!(
-                "ignored command {} (not sent by servers)",
-                other.cmd()
-            )),
+            other => self.warn_because("ignored command ", |out| {
+                push_uint(out, other.cmd().into());
+                out.push_str(" (not sent by servers)");
+            }),
         }
         self.apply(out);
     }

@@ -7,6 +7,7 @@
 use super::codec::Body;
 use super::event::Event;
 use crate::core::sorted_map::SortedMap;
+use crate::core::text::{concat, push_int};
 
 /// A new SYNC_NOTIFY starts another sync only if the running one began this
 /// long ago (a lost SYNC_END must not block syncing forever).
@@ -240,9 +241,10 @@ impl SyncState {
             } else {
                 "unregistered group"
             };
-            out.push(SyncOutput::Emit(Event::Warning(format!(
-                "ignored SYNC_GROUP_NOTIFY for group {gid} ({why})"
-            ))));
+            let mut text = String::from("ignored SYNC_GROUP_NOTIFY for group ");
+            push_int(&mut text, gid);
+            text.push_str(&concat(&[" (", why, ")"]));
+            out.push(SyncOutput::Emit(Event::Warning(text)));
             return;
         };
         if key > current {

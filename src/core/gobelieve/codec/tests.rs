@@ -451,3 +451,55 @@ fn random_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn errors_describe_themselves_without_core_fmt_as_display_shows() {
+    let cases: [(Box<dyn std::fmt::Display>, &str); 10] = [
+        (
+            Box::new(DecodeError::ShortHeader { len: 7 }),
+            "frame of 7 bytes has no full header",
+        ),
+        (
+            Box::new(DecodeError::BadLength(-2)),
+            "body length -2 out of range 0..32768",
+        ),
+        (
+            Box::new(DecodeError::Truncated {
+                expected: 40,
+                got: 12,
+            }),
+            "frame truncated: 12 of 40 bytes",
+        ),
+        (
+            Box::new(DecodeError::BodyTooShort { cmd: 4, len: 3 }),
+            "body of 3 bytes too short for command 4",
+        ),
+        (
+            Box::new(DecodeError::BodyNotEmpty { cmd: 13 }),
+            "command 13 must have an empty body",
+        ),
+        (
+            Box::new(DecodeError::UnknownCommand(250)),
+            "unknown command 250",
+        ),
+        (
+            Box::new(EncodeError::BodyTooLong { len: 40_000 }),
+            "body of 40000 bytes over the 32768-byte limit",
+        ),
+        (
+            Box::new(EncodeError::TokenTooLong),
+            "access token longer than 255 bytes",
+        ),
+        (
+            Box::new(EncodeError::DeviceIdTooLong),
+            "device id longer than 255 bytes",
+        ),
+        (
+            Box::new(EncodeError::EmptyAuth),
+            "no access token (and no device id)",
+        ),
+    ];
+    for (e, want) in cases {
+        assert_eq!(e.to_string(), want);
+    }
+}
