@@ -52,6 +52,28 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD exactly
+/// as `String::from_utf8_lossy` does (one per maximal invalid subpart), in a
+/// few lines instead of the standard library's chunk iterator.
+pub fn utf8_lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(rest) => {
+                out.push_str(rest);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{FFFD}');
+                // No error length: the text ends inside a sequence.
+                bytes = &rest[e.error_len().unwrap_or(rest.len())..];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +121,36 @@ mod tests {
             }
         }
         assert_eq!(concat(&["a", "", "bc"]), "abc");
+    }
+
+    #[test]
+    fn lossy_text_is_the_standard_librarys_over_random_bytes() {
+        let mut rng = Rng::new(11);
+        let pieces: [&[u8]; 9] = [
+            b"a",
+            "\u{e9}".as_bytes(),
+            "\u{4e2d}".as_bytes(),
+            "\u{1f600}".as_bytes(),
+            &[0xF0, 0x9F],
+            &[0xE4, 0xB8],
+            &[0x80],
+            &[0xFF],
+            &[0xED, 0xA0, 0x80],
+        ];
+        for _ in 0..20_000 {
+            let mut bytes = Vec::new();
+            for _ in 0..rng.up_to(12) {
+                if rng.up_to(3) == 0 {
+                    bytes.push(rng.up_to(255) as u8);
+                } else {
+                    bytes.extend_from_slice(pieces[rng.up_to(8) as usize]);
+                }
+            }
+            assert_eq!(
+                utf8_lossy(&bytes),
+                String::from_utf8_lossy(&bytes),
+                "{bytes:02x?}"
+            );
+        }
     }
 }

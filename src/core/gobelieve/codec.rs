@@ -10,7 +10,7 @@
 
 use super::command::*;
 use super::secret::Secret;
-use crate::core::text::{push_int, push_uint};
+use crate::core::text::{push_int, push_uint, utf8_lossy};
 use std::fmt;
 
 #[cfg(test)]
@@ -553,7 +553,7 @@ impl<'a> Reader<'a> {
 
     /// The rest of the body as text, invalid UTF-8 replaced by U+FFFD.
     fn text(&mut self) -> String {
-        let text = String::from_utf8_lossy(self.rest).into_owned();
+        let text = utf8_lossy(self.rest);
         self.rest = &[];
         text
     }
@@ -598,9 +598,9 @@ impl<'a> Reader<'a> {
     fn auth_token(&mut self) -> Option<Body> {
         let platform_id = self.u8()?;
         let token_len = self.u8()?;
-        let token = String::from_utf8_lossy(self.bytes(token_len.into())?).into_owned();
+        let token = utf8_lossy(self.bytes(token_len.into())?);
         let device_len = self.u8()?;
-        let device_id = String::from_utf8_lossy(self.bytes(device_len.into())?).into_owned();
+        let device_id = utf8_lossy(self.bytes(device_len.into())?);
         Some(Body::AuthToken {
             platform_id,
             token: token.into(),
