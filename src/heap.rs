@@ -44,12 +44,8 @@ pub struct SizeClasses<P> {
     pages: P,
 }
 
-/// The class and block size of `layout`, `None` when too large or aligned
-/// beyond a page (pages are only page aligned: such a block could not be).
+/// The class and block size of `layout`, `None` when too large.
 fn class_of(layout: Layout) -> Option<(usize, usize)> {
-    if layout.align() > PAGE {
-        return None;
-    }
     let size = layout
         .size()
         .max(layout.align())
@@ -76,7 +72,9 @@ impl<P: Pages> SizeClasses<P> {
     /// `layout` has a non-zero size, and every block of this heap is freed
     /// with the layout (or a layout of the same class) it was allocated with.
     pub unsafe fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        let Some((class, size)) = class_of(layout) else {
+        // Pages are only page aligned: a larger alignment cannot be met. (So
+        // no block of this heap has one, and `dealloc` and `realloc` need not check.)
+        let Some((class, size)) = class_of(layout).filter(|_| layout.align() <= PAGE) else {
             return null_mut();
         };
         let head = self.free[class];
