@@ -20,9 +20,9 @@
 // P4: for each protocol, N messages go from user A to user B through the dev
 // server, pipelined with at most WINDOW unacknowledged, and the run ends when
 // A has every ACK and B has every message. A is once the SDK (wasm, via the
-// npm build) and once a minimal hand-written JS client of the same protocol
-// (no QoS bookkeeping, no validation), which is the floor. B is the SDK both
-// times. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
+// npm build) and once a raw WebSocket sending frames encoded before the
+// timing starts (no QoS bookkeeping, no validation), which is the floor. B
+// is the SDK (GoBelieve) or a raw client (MobileIMSDK) both times. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,8 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 const WebSocket = require('ws');
 const { init, setWebSocketImpl, IMService, IMClientManager } = await import(path.join(ROOT, 'dist/npm/index.js'));
 
-const N = Number(process.env.BENCH_MESSAGES || 2000);
+/** P4 messages per run: enough that a run is a few hundred ms, not a scheduling accident. */
+const N = Number(process.env.BENCH_MESSAGES || 10000);
 const WINDOW = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const IN_FLIGHT = [1000, 10000, 100000];
@@ -101,17 +102,21 @@ async function rawGoBelieve(url, token, sender, receiver) {
   const tok = new TextEncoder().encode(token);
   ws.send(gobelievePacket(++seq, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
   const enc = new TextEncoder();
+  // Every frame encoded before the timing starts.
+  const frames = Array.from({ length: N }, (_, i) => {
+    const content = enc.encode('bench ' + i);
+    const body = new Uint8Array(24 + content.length);
+    const v = new DataView(body.buffer);
+    v.setBigInt64(0, BigInt(sender));
+    v.setBigInt64(8, BigInt(receiver));
+    v.setInt32(20, i);
+    body.set(content, 24);
+    return gobelievePacket(++seq, 4, body);
+  });
   return {
     send(i, onAck) {
-      const content = enc.encode('bench ' + i);
-      const body = new Uint8Array(24 + content.length);
-      const v = new DataView(body.buffer);
-      v.setBigInt64(0, BigInt(sender));
-      v.setBigInt64(8, BigInt(receiver));
-      v.setInt32(20, i);
-      body.set(content, 24);
       acks.push(onAck);
-      ws.send(gobelievePacket(++seq, 4, body));
+      ws.send(frames[i]);
     },
     close: () => ws.close(),
   };
@@ -152,8 +157,8 @@ async function benchGoBelieve(useSdk, round) {
 
 // ---- MobileIMSDK -----------------------------------------------------------
 
-/** A bare MobileIMSDK client: login, then QoS data; calls the ACK callback by fingerprint. */
-async function rawMobileImsdk(url, uid, onData) {
+/** A bare MobileIMSDK client: login, then QoS data to `to` (frames encoded up front); calls the ACK callback by fingerprint. */
+async function rawMobileImsdk(url, uid, onData, to) {
   const ws = new WebSocket(url);
   const acks = new Map();
   const packet = (type, dataContent, to, fp, qos) =>
@@ -172,11 +177,12 @@ async function rawMobileImsdk(url, uid, onData) {
   await new Promise((r) => ws.on('open', r));
   ws.send(packet(0, JSON.stringify({ loginUserId: String(uid), loginToken: 't', extra: null, firstLoginTime: 0 }), '0', null, false));
   await login;
+  const fp = (i) => 'fp-' + uid + '-' + i;
+  const frames = to === undefined ? [] : Array.from({ length: N }, (_, i) => packet(2, 'bench ' + i, String(to), fp(i), true));
   return {
-    send(to, i, onAck) {
-      const fp = 'fp-' + uid + '-' + i;
-      acks.set(fp, onAck);
-      ws.send(packet(2, 'bench ' + i, String(to), fp, true));
+    send(i, onAck) {
+      acks.set(fp(i), onAck);
+      ws.send(frames[i]);
     },
     close: () => ws.close(),
   };
@@ -202,8 +208,8 @@ async function benchMobileImsdk(useSdk, round) {
     }, () => got);
     mgr.release();
   } else {
-    const raw = await rawMobileImsdk(url, a);
-    ms = await pipeline((i, onAck) => raw.send(b, i, onAck), () => got);
+    const raw = await rawMobileImsdk(url, a, null, b);
+    ms = await pipeline(raw.send, () => got);
     raw.close();
   }
   receiver.close();
@@ -759,8 +765,8 @@ try {
     console.log();
   }
   if (want('P4')) {
-    console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight, median of ${ROUNDS} interleaved rounds`);
-    console.log('protocol       SDK msg/s   bare JS msg/s   SDK / bare');
+    console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
+    console.log('protocol     SDK msg/s              raw WebSocket msg/s    SDK / raw');
     for (const [name, bench] of [['GoBelieve', benchGoBelieve], ['MobileIMSDK', benchMobileImsdk]]) {
       const sdk = [];
       const bare = [];
@@ -768,9 +774,10 @@ try {
         bare.push(await bench(false, r));
         sdk.push(await bench(true, r));
       }
-      const rate = (ms) => (N / ms) * 1000;
-      const [s, b] = [rate(median(sdk)), rate(median(bare))];
-      console.log(`${name.padEnd(12)} ${s.toFixed(0).padStart(11)} ${b.toFixed(0).padStart(15)} ${(s / b).toFixed(2).padStart(12)}`);
+      const rates = (ms) => ms.map((x) => (N / x) * 1000);
+      const int = (x) => x.toFixed(0);
+      const ratios = sdk.map((ms, i) => bare[i] / ms);
+      console.log(`${name.padEnd(12)} ${spread(rates(sdk), int).padEnd(22)} ${spread(rates(bare), int).padEnd(22)} ${spread(ratios, (x) => x.toFixed(2))}`);
     }
     console.log();
   }
