@@ -1,6 +1,8 @@
 //! AutoReLoginDaemon schedule, on the shared [`Backoff`]: after a link loss
 //! the first attempt is immediate when the link had proved healthy, every
-//! later one waits a fully jittered, exponentially growing, capped delay.
+//! later one waits a fully jittered, exponentially growing, capped delay,
+//! the first of them up to the base interval (the immediate attempt is free:
+//! it does not take a step of the back-off).
 //! The failure count is reset only by a healthy link (a keep-alive answered
 //! after login), never by a login success alone, so a server that
 //! authenticates and then drops cannot cause a storm.
@@ -21,6 +23,8 @@ pub struct Relogin {
     next_at: Option<u64>,
     /// An attempt is in progress.
     attempting: bool,
+    /// The free immediate attempt since the link last proved healthy was made.
+    immediate_spent: bool,
 }
 
 impl Relogin {
@@ -32,6 +36,7 @@ impl Relogin {
             rng,
             next_at: None,
             attempting: false,
+            immediate_spent: false,
         }
     }
 
@@ -41,12 +46,11 @@ impl Relogin {
         if self.in_attempt() {
             return;
         }
-        let delay = self.backoff.next_delay(&mut self.rng);
-        let immediate = self.backoff.failures() == 1;
-        self.next_at = Some(if immediate {
-            now
+        self.next_at = Some(if self.immediate_spent {
+            now.saturating_add(self.backoff.next_delay(&mut self.rng))
         } else {
-            now.saturating_add(delay)
+            self.immediate_spent = true;
+            now
         });
     }
 
@@ -80,6 +84,7 @@ impl Relogin {
     /// The logged-in link answered a keep-alive: forget past failures.
     pub fn link_healthy(&mut self) {
         self.backoff.reset();
+        self.immediate_spent = false;
     }
 
     /// No more attempts (refused, offline, logout, release, manual login);
@@ -89,6 +94,7 @@ impl Relogin {
         self.attempting = false;
         if forget {
             self.backoff.reset();
+            self.immediate_spent = false;
         }
     }
 
@@ -107,9 +113,10 @@ impl Relogin {
         self.next_at
     }
 
-    /// Consecutive failures so far.
+    /// Attempts since the link last proved healthy, the free immediate one
+    /// included (the number of the one waiting or running, from 1).
     pub fn failures(&self) -> u32 {
-        self.backoff.failures()
+        self.backoff.failures() + u32::from(self.immediate_spent)
     }
 
     /// True when an attempt is due at `now` (start it: open a new
@@ -157,7 +164,8 @@ mod tests {
             assert!(r.poll(next));
             at = next;
         }
-        assert_eq!(ceilings, [6_000, 12_000, 24_000, 48_000, 60_000, 60_000]);
+        // The immediate attempt takes no step: the first wait is up to the base interval.
+        assert_eq!(ceilings, [3_000, 6_000, 12_000, 24_000, 48_000, 60_000]);
     }
 
     #[test]
