@@ -181,6 +181,14 @@ mod tests {
         }
     }
 
+    /// An arena of `limit` pages in `memory` (made one page larger, for
+    /// the alignment), the first `used` of them taken.
+    fn arena(memory: &mut Vec<u8>, used: usize, limit: usize) -> Arena {
+        *memory = vec![0u8; (limit + 1) * PAGE];
+        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
+        Arena { base, used, limit }
+    }
+
     /// A live block: where, its layout, and the byte its contents repeat.
     struct Block {
         at: *mut u8,
@@ -212,15 +220,11 @@ mod tests {
     #[test]
     fn blocks_are_aligned_disjoint_and_keep_their_contents_over_random_runs() {
         const LIMIT: usize = 512;
-        let mut memory = vec![0u8; (LIMIT + 1) * PAGE];
-        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
+        let mut memory = Vec::new();
         for seed in 0..20 {
             let mut rng = Rng::new(seed);
-            let mut heap = SizeClasses::new(Arena {
-                base,
-                used: 0,
-                limit: LIMIT,
-            });
+            let mut heap = SizeClasses::new(arena(&mut memory, 0, LIMIT));
+            let base = heap.pages.base;
             let mut live: Vec<Block> = Vec::new();
             for step in 0..3_000u32 {
                 match rng.up_to(8) {
@@ -286,13 +290,8 @@ mod tests {
 
     #[test]
     fn a_doubling_buffer_at_the_end_of_memory_grows_in_place() {
-        let mut memory = vec![0u8; 10 * PAGE];
-        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
-        let mut heap = SizeClasses::new(Arena {
-            base,
-            used: 0,
-            limit: 9,
-        });
+        let mut memory = Vec::new();
+        let mut heap = SizeClasses::new(arena(&mut memory, 0, 9));
         let page = Layout::from_size_align(PAGE, 8).unwrap();
         let eight = Layout::from_size_align(8 * PAGE, 8).unwrap();
         // SAFETY: non-zero sizes, each realloc and dealloc with the block's current layout.
@@ -325,13 +324,8 @@ mod tests {
 
     #[test]
     fn a_freed_block_is_reused_by_its_class_and_a_refused_grow_is_null() {
-        let mut memory = vec![0u8; 3 * PAGE];
-        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
-        let mut heap = SizeClasses::new(Arena {
-            base,
-            used: 0,
-            limit: 1,
-        });
+        let mut memory = Vec::new();
+        let mut heap = SizeClasses::new(arena(&mut memory, 0, 1));
         let small = Layout::from_size_align(24, 8).unwrap();
         // SAFETY: non-zero sizes, freed with their layouts.
         unsafe {
@@ -354,13 +348,8 @@ mod tests {
 
     #[test]
     fn alignment_beyond_a_page_is_refused_not_broken() {
-        let mut memory = vec![0u8; 9 * PAGE];
-        let base = (memory.as_mut_ptr() as usize + PAGE - 1) & !(PAGE - 1);
-        let mut heap = SizeClasses::new(Arena {
-            base,
-            used: 1,
-            limit: 8,
-        });
+        let mut memory = Vec::new();
+        let mut heap = SizeClasses::new(arena(&mut memory, 1, 8));
         for align in [2 * PAGE, 4 * PAGE] {
             // SAFETY: a non-zero size; nothing is allocated.
             let at = unsafe { heap.alloc(Layout::from_size_align(PAGE, align).unwrap()) };
