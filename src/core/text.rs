@@ -1,7 +1,8 @@
-//! Numbers as text without `core::fmt`: the wasm builds write every number
-//! they show (JSON integers, counts in messages, fingerprints) through these
-//! few lines instead of pulling the formatting machinery in (`format!`,
-//! `to_string()` and `write!` of an integer each cost the wasm bytes).
+//! Text without `core::fmt` or the standard library's heavier helpers: the
+//! wasm builds write every number they show (JSON integers, counts in
+//! messages, fingerprints) through these few lines instead of pulling the
+//! formatting machinery in (`format!`, `to_string()` and `write!` of an
+//! integer each cost the wasm bytes), and decode lossy UTF-8 here too.
 
 /// Appends `v` in decimal.
 pub fn push_uint(out: &mut String, mut v: u64) {
