@@ -7,7 +7,7 @@
 use super::codec::Body;
 use super::event::Event;
 use crate::core::sorted_map::SortedMap;
-use crate::core::text::{concat, push_int};
+use crate::core::text::push_int;
 
 /// A new SYNC_NOTIFY starts another sync only if the running one began this
 /// long ago (a lost SYNC_END must not block syncing forever).
@@ -243,7 +243,9 @@ impl SyncState {
             };
             let mut text = String::from("ignored SYNC_GROUP_NOTIFY for group ");
             push_int(&mut text, gid);
-            text.push_str(&concat(&[" (", why, ")"]));
+            text.push_str(" (");
+            text.push_str(why);
+            text.push(')');
             out.push(SyncOutput::Emit(Event::Warning(text)));
             return;
         };
