@@ -303,4 +303,24 @@ mod tests {
         }
         assert_eq!(sends(&out), MAX_LEARNED_GROUPS);
     }
+
+    #[test]
+    fn an_ignored_group_notify_warns_with_the_group_and_why() {
+        let warnings = |sync_unknown: bool, gid: i64| {
+            let mut s = SyncState::default();
+            let mut out = Vec::new();
+            s.on_group_notify(gid, 9, sync_unknown, &mut out);
+            out.into_iter()
+                .filter_map(|o| match o {
+                    SyncOutput::Emit(Event::Warning(w)) => Some(w),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            warnings(false, -42),
+            ["ignored SYNC_GROUP_NOTIFY for group -42 (unregistered group)"]
+        );
+        assert!(warnings(true, 7).is_empty(), "learned, not ignored");
+    }
 }
