@@ -219,18 +219,18 @@ export function defineIMClientManager(glue) {
   /** Stops everything for good; true the first time. */
   function release(m) {
     const s = m._s;
-    if (s.released) return false;
+    if (!s.h) return false;
     const undo = m._undoEnv;
     m._undoEnv = null;
     if (undo) undo();
     // The engine reports what ends (a pending login, lost messages) and closes the socket.
     command(m, encodeRelease());
-    s.released = true;
+    // Spent from here: handle 0 reaches no engine (a late socket event is dropped) and the runner opens and arms nothing.
+    const h = s.h;
+    s.h = 0;
     for (const conn of Array.from(s.sockets.keys())) runner.forget(s, conn);
     runner.stopTimer(s);
-    // Spent: its engine goes (handle 0 reaches none, so a late socket event is dropped).
-    engine.mobileimsdk_free(s.h);
-    s.h = 0;
+    engine.mobileimsdk_free(h);
     return true;
   }
 
@@ -250,7 +250,7 @@ export function defineIMClientManager(glue) {
       this._onEvent = null;
       this._log = null;
       this._undoEnv = watchEnvironment((kind) => {
-        if (!this._s.released && SIGNALS[kind]) command(this, encodeSignal(SIGNALS[kind]));
+        if (this._s.h && SIGNALS[kind]) command(this, encodeSignal(SIGNALS[kind]));
       });
     }
 
@@ -300,7 +300,7 @@ export function defineIMClientManager(glue) {
      * loss are automatic and reported through `chatBaseCB`.
      */
     login(args) {
-      if (this._s.released) {
+      if (!this._s.h) {
         invoke(this, field(args, 'callBack', 'login options'), 'login callBack', CLIENT_SDK_NO_INITIALED, undefined);
         return;
       }
@@ -330,7 +330,7 @@ export function defineIMClientManager(glue) {
       }
       const { error, req } = mobileimsdkSendRequest(args);
       if (error) return reportInvalid(this, cb, error);
-      if (this._s.released) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
+      if (!this._s.h) return void invoke(this, cb, 'send callBack', CLIENT_SDK_NO_INITIALED, requestProtocal(req, '-1'));
       const reply = command(this, encodeSend(req)) || [COMMON_INVALID_PROTOCAL, '-1', null];
       const code = reply[0];
       if (code === COMMON_CODE_OK) invoke(this, cb, 'send callBack', code, requestProtocal(req, reply[1], reply[2]));
@@ -347,7 +347,7 @@ export function defineIMClientManager(glue) {
      */
     logout(callBack) {
       let code = CLIENT_SDK_NO_INITIALED;
-      if (!this._s.released) {
+      if (this._s.h) {
         const reply = command(this, encodeLogout());
         code = reply ? reply[0] : COMMON_INVALID_PROTOCAL;
       }

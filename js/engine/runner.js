@@ -4,10 +4,11 @@
 // another is being performed (an app callback called back into the SDK) is
 // appended to it.
 //
-// Each instance has a "seat": `{h, sockets, timer, queue, lastClose, released,
-// onSocket}` (its engine handle, sockets by conn id, timer, the batch being
-// performed, the last close its socket reported, whether it is spent, and its
-// socket listener from `listen`); the class may keep more on it.
+// Each instance has a "seat": `{h, sockets, timer, queue, lastClose, onSocket}`
+// (its engine handle, 0 once the engine is freed: the instance is spent; its
+// sockets by conn id, timer, the batch being performed, the last close its
+// socket reported, and its socket listener from `listen`); the class may keep
+// more on it.
 
 import { OP_ARM_TIMER, OP_CLOSE, OP_CONNECT, OP_DISARM_TIMER, OP_EVENT, OP_SEND_BINARY, OP_SEND_TEXT, readBatch } from './batch.js';
 import { EVENT_BINARY, EVENT_CLOSED, EVENT_OPEN, EVENT_TEXT, openSocket } from '../transport.js';
@@ -17,7 +18,7 @@ const MAX_TIMER_MS = 2147483647;
 
 /** The seat fields the runner uses, for an engine `h`. */
 export function seat(h) {
-  return { h, sockets: new Map(), timer: null, queue: null, lastClose: undefined, released: false, onSocket: null };
+  return { h, sockets: new Map(), timer: null, queue: null, lastClose: undefined, onSocket: null };
 }
 
 /**
@@ -71,7 +72,7 @@ export function batchRunner(engine, prefix, protocol) {
         return undefined;
       case OP_ARM_TIMER:
         stopTimer(s);
-        if (s.released) return undefined;
+        if (!s.h) return undefined;
         s.timer = armTimer(() => {
           s.timer = null;
           run(s, timer(s.h, now()));
@@ -98,7 +99,7 @@ export function batchRunner(engine, prefix, protocol) {
   }
 
   function connect(s, conn, url) {
-    if (s.released) return;
+    if (!s.h) return;
     try {
       s.sockets.set(conn, openSocket(url, conn, protocol.binary, protocol.maxFrame, s.onSocket));
     } catch (e) {
