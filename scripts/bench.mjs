@@ -6,7 +6,8 @@
 // P2  decode + dispatch of incoming peer messages (METADATA + MSG_IM with
 //     PUSH, as a server pushes them) from a fake socket, 1,000 messages per
 //     task, SDK vs a plain-JS decoder that builds the same message objects
-//     and writes the same ACKs.
+//     and writes the same ACKs (bare), and vs one that also does im.js's
+//     sync-key work per push (METADATA check, MSG_SYNC_KEY, saveSyncKey).
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
 //     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
 //     P2 and P3 start with an untimed run of each side (JIT warm-up).
@@ -690,22 +691,80 @@ async function bareReceives(frames) {
   return performance.now() - t0;
 }
 
+/**
+ * The plain-JS reference with im.js's work per push (docs: gobelieve.md §5.5
+ * and its client table): METADATA remembered, the PUSH checked against it and
+ * the current sync key, the message object built, the handler called, the
+ * ACK written, the key adopted, MSG_SYNC_KEY written and saveSyncKey called,
+ * which is what the SDK does too (so it also writes two frames per message).
+ */
+async function imjsReceives(frames) {
+  const ws = new FakeSocket();
+  const dec = new TextDecoder();
+  let got = 0;
+  let seq = 0;
+  let syncKey = P2_SYNC_KEY;
+  let meta = null;
+  const handler = () => got++;
+  const saveSyncKey = () => {};
+  const onmessage = (data) => {
+    const b = new Uint8Array(data);
+    const v = new DataView(data);
+    const len = v.getInt32(0);
+    const packetSeq = v.getInt32(4);
+    if (b[8] === 37) {
+      meta = { seq: packetSeq, syncKey: Number(v.getBigInt64(12)), prevSyncKey: Number(v.getBigInt64(20)) };
+      return;
+    }
+    if (b[8] !== 4) return;
+    const m = meta;
+    meta = null;
+    if ((b[10] & 16) !== 0 && (!m || m.seq !== packetSeq - 1 || !m.syncKey || !m.prevSyncKey || m.prevSyncKey !== syncKey)) return;
+    handler({
+      sender: Number(v.getBigInt64(12)),
+      receiver: Number(v.getBigInt64(20)),
+      timestamp: v.getInt32(28),
+      msgLocalID: v.getInt32(32),
+      content: dec.decode(b.subarray(36, 12 + len)),
+    });
+    const ack = new Uint8Array(5);
+    new DataView(ack.buffer).setInt32(0, packetSeq);
+    ws.send(gobelievePacket(++seq, 5, ack).buffer);
+    if (m) {
+      syncKey = m.syncKey;
+      const key = new Uint8Array(8);
+      new DataView(key.buffer).setBigInt64(0, BigInt(syncKey));
+      ws.send(gobelievePacket(++seq, 34, key).buffer);
+      saveSyncKey(syncKey);
+    }
+  };
+  const t0 = performance.now();
+  await feed(frames, onmessage, () => got >= frames.length / 2);
+  if (syncKey !== P2_SYNC_KEY + frames.length / 2) throw new Error('im.js reference: sync key ' + syncKey + ' at the end');
+  return performance.now() - t0;
+}
+
 async function benchReceives() {
   console.log(`P2 ${RECEIVED} incoming peer messages (pushed: METADATA + MSG_IM) from a fake socket, ${PER_TASK} per task; msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds`);
-  console.log('SDK msg/s                 bare JS msg/s            SDK / bare');
+  console.log('SDK msg/s                 bare JS msg/s            SDK / bare    im.js-work JS msg/s    SDK / im.js-work');
   const sdk = [];
   const bare = [];
+  const imjs = [];
   // One untimed round of each first (as P3).
   await bareReceives(incomingFrames(RECEIVED));
+  await imjsReceives(incomingFrames(RECEIVED));
   await sdkReceives(incomingFrames(RECEIVED));
   for (let r = 0; r < FAST_ROUNDS; r++) {
     bare.push(await bareReceives(incomingFrames(RECEIVED)));
+    imjs.push(await imjsReceives(incomingFrames(RECEIVED)));
     sdk.push(await sdkReceives(incomingFrames(RECEIVED)));
   }
   const rates = (ms) => ms.map((x) => (RECEIVED / x) * 1000);
   const int = (x) => x.toFixed(0);
-  const ratios = sdk.map((ms, i) => bare[i] / ms);
-  console.log(`${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)} ${spread(ratios, (x) => x.toFixed(2)).padStart(20)}`);
+  const ratio = (x) => x.toFixed(2);
+  const over = (ref) => sdk.map((ms, i) => ref[i] / ms);
+  console.log(`${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)} ${spread(over(bare), ratio).padStart(20)}` +
+    ` ${spread(rates(imjs), int).padStart(24)} ${spread(over(imjs), ratio).padStart(20)}`);
 }
 
 // ---- P7: compile + instantiate in Chromium --------------------------------
