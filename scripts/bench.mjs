@@ -17,6 +17,8 @@
 //     seed SDK's reconnect schedule (below).
 // P7  wasm compile + instantiate (init(bytes)) of every build in headless Chromium.
 // BENCH_ONLY=P1,P5 (for example) runs only those figures.
+// --smoke (npm test): every figure once with small counts, so a broken bench
+// fails the suite; its numbers mean nothing.
 //
 // P4: for each protocol, N messages go from user A to user B through the dev
 // server, pipelined with at most WINDOW unacknowledged, and the run ends when
@@ -36,12 +38,13 @@ const WebSocket = require('ws');
 const { init, setWebSocketImpl, IMService, IMClientManager } = await import(path.join(ROOT, 'dist/npm/index.js'));
 
 /** P4 messages per run: enough that a run is a few hundred ms, not a scheduling accident. */
-const N = Number(process.env.BENCH_MESSAGES || 10000);
+const SMOKE = process.argv.includes('--smoke');
+const N = SMOKE ? 500 : Number(process.env.BENCH_MESSAGES || 10000);
 const WINDOW = 50;
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
-const IN_FLIGHT = [1000, 10000, 100000];
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS || 3);
+const IN_FLIGHT = SMOKE ? [100, 1000] : [1000, 10000, 100000];
 /** P2 and P3 take well under a second a round: more rounds, a steadier median. */
-const FAST_ROUNDS = Math.max(ROUNDS, 7);
+const FAST_ROUNDS = SMOKE ? 1 : Math.max(ROUNDS, 7);
 
 /** BENCH_ONLY=P2,P5 runs only those figures (all by default). */
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
@@ -247,7 +250,7 @@ const SCENARIOS = [
   ['online', 'online alone', (p5, c) => timeOnline(p5, c, false)],
 ];
 const ONLINE_DOWN_MS = 4500;
-const P5_ROUNDS = Math.max(ROUNDS, 5);
+const P5_ROUNDS = SMOKE ? 1 : Math.max(ROUNDS, 5);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The im.js reconnect schedule around a bare GoBelieve auth: `{connected(), online(), stop()}`. */
@@ -599,7 +602,7 @@ async function benchSends() {
 // ---- P2: decode + dispatch from a fake socket --------------------------------
 
 const PER_TASK = 1000;
-const RECEIVED = 10000;
+const RECEIVED = SMOKE ? 2000 : 10000;
 
 /** The sync key the P2 service starts at (pushes need a known key before theirs). */
 const P2_SYNC_KEY = 1000;
@@ -784,7 +787,7 @@ window.result = performance.now() - t0;
   const browser = await launchChromium();
   try {
     const times = new Map(BUILDS.map((b) => [b.name, []]));
-    for (let r = 0; r < Math.max(ROUNDS, 5); r++) {
+    for (let r = 0; r < (SMOKE ? 1 : Math.max(ROUNDS, 5)); r++) {
       for (const b of BUILDS) {
         const p = await browser.newPage();
         await p.goto(base + '/test-output/bench/instantiate.html?' + new URLSearchParams({ entry: b.npmEntry + '.js', wasm: b.name + '_bg.wasm' }));
@@ -806,6 +809,7 @@ window.result = performance.now() - t0;
 
 // ---- run -------------------------------------------------------------------
 
+if (SMOKE) console.log('bench --smoke: every figure once with small counts (a check that the bench runs; the numbers mean nothing)\n');
 setWebSocketImpl(WebSocket);
 await init();
 const server = await devserver();

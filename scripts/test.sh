@@ -92,4 +92,6 @@ stage "chaos on the one-protocol builds (dist/npm/gobelieve.js, mobileimsdk.js):
   node scripts/chaos.mjs --messages 10000 --seed 2 --build own --min-faults 3
 stage "soak smoke: 4 clients per protocol for 0.3 min with faults" node scripts/soak.mjs --minutes 0.3 --clients 4
 stage "flood: wasm memory of both classes under 8 MiB against a hostile server (Node, npm package)" node tests/flood/flood.test.mjs
+# Its own dev server (P5 restarts it); P2, P3 and P4 runs of a few hundred messages, P5 and P7 once.
+stage "bench smoke: every figure of npm run bench once, small counts" node scripts/bench.mjs --smoke
 stage "size budget of every shipped build" node scripts/check-size.mjs
