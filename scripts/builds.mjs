@@ -6,13 +6,14 @@
 //   npmEntry  its module in dist/npm (package.json "exports": ".", "./gobelieve", "./mobileimsdk")
 //   miniprogram  its mini-program directory (same file names in each, so apps copy one into /imsdk)
 //   classes   the JS classes its wasm defines (and no other)
+//   label     what it holds, as the README's size table and check-size.mjs name it
 export const BUILDS = [
   { name: 'imsdk', features: [], pkg: 'pkg/web', npmEntry: 'index', miniprogram: 'dist/miniprogram',
-    classes: ['IMService', 'IMClientManager'] },
+    classes: ['IMService', 'IMClientManager'], label: 'both protocols' },
   { name: 'gobelieve', features: ['--no-default-features', '--features', 'gobelieve'], pkg: 'pkg/web-gobelieve',
-    npmEntry: 'gobelieve', miniprogram: 'dist/miniprogram-gobelieve', classes: ['IMService'] },
+    npmEntry: 'gobelieve', miniprogram: 'dist/miniprogram-gobelieve', classes: ['IMService'], label: 'GoBelieve only' },
   { name: 'mobileimsdk', features: ['--no-default-features', '--features', 'mobileimsdk'], pkg: 'pkg/web-mobileimsdk',
-    npmEntry: 'mobileimsdk', miniprogram: 'dist/miniprogram-mobileimsdk', classes: ['IMClientManager'] },
+    npmEntry: 'mobileimsdk', miniprogram: 'dist/miniprogram-mobileimsdk', classes: ['IMClientManager'], label: 'MobileIMSDK only' },
 ];
 
 export const ALL_CLASSES = ['IMService', 'IMClientManager'];

@@ -4,50 +4,85 @@
 // Budgets are what the builds reach plus a small margin, so a new dependency,
 // formatting machinery or an unminified bundle shows up here.
 import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
+import { BUILDS } from './builds.mjs';
 
-// [file, max raw bytes, max gzip bytes]: measured + 2 % (README "Build sizes"); the JS rows include the
+// Every shipped code file (shippedFiles below) must have a row here, and every row a file:
+// [max raw bytes, max gzip bytes], measured + 2 % (README "Build sizes"). The JS rows include the
 // developer API of js/api (events, Promise forms, log, token provider, outbox: about 9 KB gzip) and, in
 // each build, the JS classes over its engines (js/engine/: IMService, IMClientManager).
-const FILES = [
-  ['dist/npm/imsdk_bg.wasm', 118_500, 50_600],
-  ['dist/npm/index.js', 79_200, 26_100],
-  ['dist/npm/index.cjs', 79_900, 26_400],
-  ['dist/npm/gobelieve_bg.wasm', 73_600, 32_300],
-  ['dist/npm/gobelieve.js', 56_300, 19_500],
-  ['dist/npm/mobileimsdk_bg.wasm', 62_100, 28_500],
-  ['dist/npm/mobileimsdk.js', 54_100, 19_000],
-  ['dist/script/imsdk.js', 80_100, 26_400],
-  ['dist/script/gobelieve.js', 57_100, 19_800],
-  ['dist/script/mobileimsdk.js', 55_000, 19_700],
-  ['dist/miniprogram/imsdk_bg.wasm', 119_200, 50_800],
-  ['dist/miniprogram/imsdk.js', 78_700, 26_000],
-  ['dist/miniprogram-gobelieve/imsdk_bg.wasm', 73_900, 32_400],
-  ['dist/miniprogram-gobelieve/imsdk.js', 55_700, 19_400],
-  ['dist/miniprogram-mobileimsdk/imsdk_bg.wasm', 62_500, 28_700],
-  ['dist/miniprogram-mobileimsdk/imsdk.js', 53_500, 19_300],
-];
+const BUDGETS = {
+  'dist/npm/imsdk_bg.wasm': [118_500, 50_600],
+  'dist/npm/index.js': [79_200, 26_100],
+  'dist/npm/index.cjs': [79_900, 26_400],
+  'dist/npm/gobelieve_bg.wasm': [73_600, 32_300],
+  'dist/npm/gobelieve.js': [56_300, 19_500],
+  'dist/npm/mobileimsdk_bg.wasm': [62_100, 28_500],
+  'dist/npm/mobileimsdk.js': [54_100, 19_000],
+  'dist/script/imsdk.js': [80_100, 26_400],
+  'dist/script/imsdk_bg.wasm': [118_500, 50_600],
+  'dist/script/gobelieve.js': [57_100, 19_800],
+  'dist/script/gobelieve_bg.wasm': [73_600, 32_300],
+  'dist/script/mobileimsdk.js': [55_000, 19_700],
+  'dist/script/mobileimsdk_bg.wasm': [62_100, 28_500],
+  'dist/miniprogram/imsdk_bg.wasm': [119_200, 50_800],
+  // The brotli file is what a mini-program ships (its gzip is about its raw size).
+  'dist/miniprogram/imsdk_bg.wasm.br': [43_300, 43_400],
+  'dist/miniprogram/imsdk.js': [78_700, 26_000],
+  'dist/miniprogram/websocket.js': [3_900, 1_500],
+  'dist/miniprogram/im.js': [200, 200],
+  'dist/miniprogram-gobelieve/imsdk_bg.wasm': [73_900, 32_400],
+  'dist/miniprogram-gobelieve/imsdk_bg.wasm.br': [27_700, 27_800],
+  'dist/miniprogram-gobelieve/imsdk.js': [55_700, 19_400],
+  'dist/miniprogram-gobelieve/websocket.js': [3_900, 1_500],
+  'dist/miniprogram-gobelieve/im.js': [200, 200],
+  'dist/miniprogram-mobileimsdk/imsdk_bg.wasm': [62_500, 28_700],
+  'dist/miniprogram-mobileimsdk/imsdk_bg.wasm.br': [24_800, 24_900],
+  'dist/miniprogram-mobileimsdk/imsdk.js': [53_500, 19_300],
+  'dist/miniprogram-mobileimsdk/websocket.js': [3_900, 1_500],
+};
 
-// [build, its files, max gzip bytes of the sum]: what a page downloads.
-const BUILDS = [
-  ['<script> both protocols', ['dist/script/imsdk.js', 'dist/script/imsdk_bg.wasm'], 77_300],
-  ['<script> GoBelieve only', ['dist/script/gobelieve.js', 'dist/script/gobelieve_bg.wasm'], 52_000],
-  ['<script> MobileIMSDK only', ['dist/script/mobileimsdk.js', 'dist/script/mobileimsdk_bg.wasm'], 47_900],
-];
+// Max gzip bytes of each build's <script> JS + wasm (what a page downloads), by build name.
+const SCRIPT_TOTALS = { imsdk: 77_300, gobelieve: 52_000, mobileimsdk: 47_900 };
 
-// The README's "Build sizes" rows: [build, its files as the README names them, the files].
-const README_ROWS = [
-  ['`<script>`, both protocols', '`dist/script/imsdk.js` + `imsdk_bg.wasm`', ['dist/script/imsdk.js', 'dist/script/imsdk_bg.wasm']],
-  ['`<script>`, GoBelieve only', '`dist/script/gobelieve.js` + `gobelieve_bg.wasm`', ['dist/script/gobelieve.js', 'dist/script/gobelieve_bg.wasm']],
-  ['`<script>`, MobileIMSDK only', '`dist/script/mobileimsdk.js` + `mobileimsdk_bg.wasm`', ['dist/script/mobileimsdk.js', 'dist/script/mobileimsdk_bg.wasm']],
-  ['npm `imsdk`', '`dist/npm/index.js` + `imsdk_bg.wasm`', ['dist/npm/index.js', 'dist/npm/imsdk_bg.wasm']],
-  ['npm `imsdk/gobelieve`', '`dist/npm/gobelieve.js` + `gobelieve_bg.wasm`', ['dist/npm/gobelieve.js', 'dist/npm/gobelieve_bg.wasm']],
-  ['npm `imsdk/mobileimsdk`', '`dist/npm/mobileimsdk.js` + `mobileimsdk_bg.wasm`', ['dist/npm/mobileimsdk.js', 'dist/npm/mobileimsdk_bg.wasm']],
-  ['mini-program, both', '`dist/miniprogram/imsdk.js` + `imsdk_bg.wasm` (shipped as `.br`)', ['dist/miniprogram/imsdk.js', 'dist/miniprogram/imsdk_bg.wasm']],
-  ['mini-program, GoBelieve only', '`dist/miniprogram-gobelieve/`', ['dist/miniprogram-gobelieve/imsdk.js', 'dist/miniprogram-gobelieve/imsdk_bg.wasm']],
-  ['mini-program, MobileIMSDK only', '`dist/miniprogram-mobileimsdk/`', ['dist/miniprogram-mobileimsdk/imsdk.js', 'dist/miniprogram-mobileimsdk/imsdk_bg.wasm']],
-];
+/** The code files in the shipped directories (npm, <script>, each build's mini-program): JS, wasm, brotli wasm. */
+function shippedFiles() {
+  const dirs = ['dist/npm', 'dist/script', ...BUILDS.map((b) => b.miniprogram)];
+  return dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d) : [])
+    .filter((f) => /\.(js|cjs|wasm|br)$/.test(f))
+    .map((f) => d + '/' + f));
+}
+
+/** Each build's page downloads, as [its `<script>` files, its npm entry's, its mini-program's]. */
+function buildFiles(b) {
+  return {
+    script: ['dist/script/' + b.name + '.js', 'dist/script/' + b.name + '_bg.wasm'],
+    npm: ['dist/npm/' + b.npmEntry + '.js', 'dist/npm/' + b.name + '_bg.wasm'],
+    miniprogram: [b.miniprogram + '/imsdk.js', b.miniprogram + '/imsdk_bg.wasm'],
+  };
+}
+
+/** The README's "Build sizes" rows: [build, its files as the README names them, the files]. */
+function readmeRowsOf() {
+  const code = (s) => '`' + s + '`';
+  const rows = [];
+  for (const b of BUILDS) {
+    const f = buildFiles(b);
+    rows.push(['`<script>`, ' + b.label, code(f.script[0]) + ' + ' + code(path.basename(f.script[1])), f.script]);
+  }
+  for (const b of BUILDS) {
+    const f = buildFiles(b);
+    const name = b.npmEntry === 'index' ? 'imsdk' : 'imsdk/' + b.npmEntry;
+    rows.push(['npm ' + code(name), code(f.npm[0]) + ' + ' + code(path.basename(f.npm[1])), f.npm]);
+  }
+  for (const b of BUILDS) {
+    const f = buildFiles(b);
+    rows.push(['mini-program, ' + b.label, code(f.miniprogram[0]) + ' + ' + code('imsdk_bg.wasm') + ' (shipped as `.br`)', f.miniprogram]);
+  }
+  return rows;
+}
 
 /** {raw, gzip, brotli} bytes of `file`, or null when it is missing. */
 export function sizes(file) {
@@ -70,7 +105,7 @@ function total(files) {
 /** Prints the README's "Build sizes" rows as measured now (`--readme`). */
 function readmeRows() {
   const n = (x) => x.toLocaleString('en-US');
-  for (const [name, shown, files] of README_ROWS) {
+  for (const [name, shown, files] of readmeRowsOf()) {
     const s = total(files);
     if (!s) throw new Error('missing a file of ' + name + ': build first');
     console.log(`| ${name} | ${shown} | ${n(s.raw)} | ${n(s.gzip)} | ${n(s.brotli)} |`);
@@ -83,22 +118,28 @@ function main() {
   const row = (name, s, budget, over) => console.log(name.padEnd(44), String(s.raw).padStart(8), String(s.gzip).padStart(8),
     String(s.brotli).padStart(8), '  ' + budget + (over ? '  OVER BUDGET' : ''));
   console.log('file'.padEnd(44), 'raw'.padStart(8), 'gzip'.padStart(8), 'brotli'.padStart(8), '  budget raw/gzip');
-  for (const [file, maxRaw, maxGz] of FILES) {
+  const shipped = shippedFiles();
+  const files = [...new Set([...Object.keys(BUDGETS), ...shipped])].sort();
+  for (const file of files) {
     const s = sizes(file);
-    if (!s) {
-      console.log(file.padEnd(44), 'MISSING');
+    const budget = BUDGETS[file];
+    if (!s || !budget) {
+      console.log(file.padEnd(44), s ? 'SHIPPED WITHOUT A BUDGET (add it to BUDGETS)' : 'MISSING');
       failed++;
       continue;
     }
+    const [maxRaw, maxGz] = budget;
     const over = s.raw > maxRaw || s.gzip > maxGz;
     if (over) failed++;
     row(file, s, maxRaw + '/' + maxGz, over);
   }
   console.log('\n' + 'build (JS + wasm, each compressed)'.padEnd(44), 'raw'.padStart(8), 'gzip'.padStart(8), 'brotli'.padStart(8), '  budget gzip');
-  for (const [name, files, maxGz] of BUILDS) {
-    const s = total(files);
-    if (!s) {
-      console.log(name.padEnd(44), 'MISSING');
+  for (const b of BUILDS) {
+    const name = '<script> ' + b.label;
+    const s = total(buildFiles(b).script);
+    const maxGz = SCRIPT_TOTALS[b.name];
+    if (!s || !maxGz) {
+      console.log(name.padEnd(44), s ? 'NO BUDGET (add it to SCRIPT_TOTALS)' : 'MISSING');
       failed++;
       continue;
     }
@@ -106,7 +147,7 @@ function main() {
     if (over) failed++;
     row(name, s, String(maxGz), over);
   }
-  const checks = FILES.length + BUILDS.length;
+  const checks = files.length + BUILDS.length;
   console.log(`${checks - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
