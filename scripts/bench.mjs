@@ -10,7 +10,8 @@
 //     sync-key work per push (METADATA check, MSG_SYNC_KEY, saveSyncKey).
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
 //     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
-//     P2 and P3 start with an untimed run of each side (JIT warm-up).
+//     P2 and P3 (scripts/bench-fake-socket.mjs) run each side of each round
+//     in a process of its own, after an untimed run there (JIT warm-up).
 // P4  send -> ACK throughput through the dev server (below).
 // P5  time to reconnected after a dev-server restart and after an `online`
 //     event, SDK vs a plain-JS reference client of each protocol with the
@@ -26,11 +27,13 @@
 // npm build) and once a raw WebSocket sending frames encoded before the
 // timing starts (no QoS bookkeeping, no validation), which is the floor. B
 // is the SDK (GoBelieve) or a raw client (MobileIMSDK) both times. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { devserver, launchChromium, mintToken, ROOT, spawnDevserver } from '../tests/support/node-env.mjs';
 import { BUILDS } from './builds.mjs';
+import { gobelievePacket, until } from './bench-fake-socket.mjs';
 import { sizes } from './check-size.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -54,14 +57,6 @@ const median = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
 const spread = (xs, f) => `${f(median(xs))} (${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
 const kb = (n) => (n / 1000).toFixed(1);
 
-function until(pred, what, ms = 60000) {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => (pred() ? resolve() : Date.now() > end ? reject(new Error('timed out: ' + what)) : setImmediate(tick));
-    tick();
-  });
-}
-
 /** Sends N messages with `send(i, onAck)` keeping WINDOW in flight; resolves with ms elapsed. */
 async function pipeline(send, delivered) {
   let acked = 0;
@@ -80,17 +75,6 @@ async function pipeline(send, delivered) {
 }
 
 // ---- GoBelieve -------------------------------------------------------------
-
-function gobelievePacket(seq, cmd, body) {
-  const p = new Uint8Array(12 + body.length);
-  const v = new DataView(p.buffer);
-  v.setInt32(0, body.length);
-  v.setInt32(4, seq);
-  p[8] = cmd;
-  p[9] = 2;
-  p.set(body, 12);
-  return p;
-}
 
 /** A bare GoBelieve client: auth, then IM packets; calls onAck per ACK in order. */
 async function rawGoBelieve(url, token, sender, receiver) {
@@ -503,271 +487,52 @@ function printSizes() {
   }
 }
 
-// ---- P3: encode + send into a fake socket -----------------------------------
+// ---- P2 and P3: fake-socket workloads, a process per side and round --------
 
-/**
- * A WebSocket stand-in: opens at once, answers AUTH with AUTH_STATUS 0 and
- * the first SYNC with an empty batch (SYNC_BEGIN, SYNC_END at the same key,
- * as a server with nothing stored does), counts what is sent. Without the
- * END the SDK holds what arrives during the open sync for up to 1 s.
- */
-class FakeSocket {
-  constructor() {
-    this.sent = 0;
-    this.binaryType = 'arraybuffer';
-    FakeSocket.last = this;
-    setTimeout(() => this.onopen && this.onopen());
-  }
-  send(data) {
-    this.sent++;
-    const frame = new Uint8Array(data);
-    if (frame[8] === 15) this.reply([gobelievePacket(0, 3, new Uint8Array(4))]);
-    else if (frame[8] === 26) {
-      const key = frame.slice(12, 20);
-      this.reply([gobelievePacket(0, 27, key), gobelievePacket(0, 28, key)]);
-    }
-  }
-  reply(packets) {
-    setTimeout(() => packets.forEach((p) => this.onmessage && this.onmessage({ data: p.buffer })));
-  }
-  close() {}
-}
+const RECEIVED = SMOKE ? 2000 : 10000;
+const FAKE = path.join(ROOT, 'scripts/bench-fake-socket.mjs');
 
-/**
- * ms for `count` sendPeerMessage calls on a connected IMService over a FakeSocket; also how many returned true.
- * `maxPending` (default 10,000) is raised to `count`, so every row has all its messages in flight.
- */
-async function sdkSends(count) {
-  setWebSocketImpl(FakeSocket);
-  const im = new IMService({}, { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000, maxPending: Math.max(count, 10000) });
-  im.accessToken = 'bench';
-  im.start();
-  await until(() => im.connectState === IMService.STATE_CONNECTED, 'fake connected');
-  let accepted = 0;
-  // A refused send warns once per call; counted in `accepted` instead of printed.
-  const warn = console.warn;
-  console.warn = () => {};
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) if (im.sendPeerMessage({ sender: 1, receiver: 2, content: 'bench ' + i, msgLocalID: i })) accepted++;
-  const ms = performance.now() - t0;
-  console.warn = warn;
-  im.stop();
-  setWebSocketImpl(WebSocket);
-  return { ms, accepted };
-}
-
-/** The same messages encoded by plain JS (as rawGoBelieve does) into a FakeSocket. */
-function bareSends(count) {
-  const ws = new FakeSocket();
-  const enc = new TextEncoder();
-  let seq = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) {
-    const content = enc.encode('bench ' + i);
-    const body = new Uint8Array(24 + content.length);
-    const v = new DataView(body.buffer);
-    v.setBigInt64(0, 1n);
-    v.setBigInt64(8, 2n);
-    v.setInt32(20, i);
-    body.set(content, 24);
-    ws.send(gobelievePacket(++seq, 4, body).buffer);
-  }
-  return performance.now() - t0;
+/** `bursts` timed runs (after an untimed one) of `workload` over `count` messages, in a process of its own: {ms, accepted} summed. */
+function fake(workload, count, bursts = 1) {
+  const out = execFileSync(process.execPath, [FAKE, workload, String(count), String(bursts)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
 }
 
 async function benchSends() {
-  console.log(`P3 sendPeerMessage into a fake socket, no ACKs; msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds`);
+  const most = Math.max(...IN_FLIGHT);
+  console.log(`P3 sendPeerMessage into a fake socket, no ACKs; each row ${most} messages (bursts of its count, each on a fresh client);` +
+    ` msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
   console.log('in flight      SDK msg/s                 bare JS msg/s            SDK / bare   SDK accepted');
-  const rates = (count, ms) => ms.map((x) => (count / x) * 1000);
   const int = (x) => x.toFixed(0);
-  // One untimed run of each first: the rows compare compiled code, not how fast each gets compiled.
-  bareSends(IN_FLIGHT[1]);
-  await sdkSends(IN_FLIGHT[1]);
   for (const count of IN_FLIGHT) {
+    const bursts = Math.ceil(most / count);
+    const rates = (ms) => ms.map((x) => ((count * bursts) / x) * 1000);
     const sdk = [];
     const bare = [];
     let accepted = 0;
     for (let r = 0; r < FAST_ROUNDS; r++) {
-      bare.push(bareSends(count));
-      const s = await sdkSends(count);
+      bare.push(fake('send-bare', count, bursts).ms);
+      const s = fake('send-sdk', count, bursts);
       sdk.push(s.ms);
       accepted = s.accepted;
     }
     const ratios = sdk.map((ms, i) => bare[i] / ms);
-    console.log(`${String(count).padEnd(10)} ${spread(rates(count, sdk), int).padStart(24)} ${spread(rates(count, bare), int).padStart(26)}` +
-      ` ${median(ratios).toFixed(2).padStart(11)}   ${accepted} of ${count}`);
+    console.log(`${String(count).padEnd(10)} ${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)}` +
+      ` ${median(ratios).toFixed(2).padStart(11)}   ${accepted} of ${count * bursts}`);
   }
-}
-
-// ---- P2: decode + dispatch from a fake socket --------------------------------
-
-const PER_TASK = 1000;
-const RECEIVED = SMOKE ? 2000 : 10000;
-
-/** The sync key the P2 service starts at (pushes need a known key before theirs). */
-const P2_SYNC_KEY = 1000;
-
-/**
- * `count` messages from user 2 to user 1 as a GoBelieve server pushes them to
- * an online client (devserver/src/gobelieve/hub.rs): per message a METADATA (its sync
- * key and the previous one) then the MSG_IM with the PUSH flag, built before
- * the timing. (Without PUSH a stored message is a sync answer, held until its
- * batch's END.)
- */
-function incomingFrames(count) {
-  const enc = new TextEncoder();
-  const frames = [];
-  for (let i = 0; i < count; i++) {
-    const meta = new Uint8Array(32); // sync key, previous key, 16 reserved bytes
-    const m = new DataView(meta.buffer);
-    m.setBigInt64(0, BigInt(P2_SYNC_KEY + i + 1));
-    m.setBigInt64(8, BigInt(P2_SYNC_KEY + i));
-    frames.push(gobelievePacket(2 * i + 1, 37, meta).buffer);
-    const content = enc.encode('bench ' + i);
-    const body = new Uint8Array(24 + content.length);
-    const v = new DataView(body.buffer);
-    v.setBigInt64(0, 2n);
-    v.setBigInt64(8, 1n);
-    v.setInt32(16, 1700000000);
-    v.setInt32(20, i);
-    body.set(content, 24);
-    const im = gobelievePacket(2 * i + 2, 4, body);
-    im[10] = 16; // MESSAGE_FLAG_PUSH
-    frames.push(im.buffer);
-  }
-  return frames;
-}
-
-/** Hands `frames` (two per message) to `deliver`, PER_TASK messages per task; resolves when `done()`. */
-async function feed(frames, deliver, done) {
-  for (let i = 0; i < frames.length; i += 2 * PER_TASK) {
-    for (const f of frames.slice(i, i + 2 * PER_TASK)) deliver(f);
-    await new Promise((r) => setImmediate(r));
-  }
-  await until(done, 'every frame dispatched');
-}
-
-/** ms for a connected IMService to decode and dispatch `frames` to handlePeerMessage. */
-async function sdkReceives(frames) {
-  setWebSocketImpl(FakeSocket);
-  let got = 0;
-  let synced = false;
-  const im = new IMService({ handlePeerMessage: () => got++, handleSyncEnd: () => { synced = true; } },
-    { url: 'ws://fake/ws', ackTimeout: 3600000, pingInterval: 3600000, syncKey: P2_SYNC_KEY });
-  im.accessToken = 'bench';
-  im.start();
-  await until(() => synced, 'fake connected and its first sync ended');
-  const sock = FakeSocket.last;
-  const t0 = performance.now();
-  await feed(frames, (data) => sock.onmessage({ data }), () => got >= frames.length / 2);
-  const ms = performance.now() - t0;
-  im.stop();
-  setWebSocketImpl(WebSocket);
-  return ms;
-}
-
-/** The plain-JS reference: decode each frame (skipping METADATA), build the message object, call the handler, write the ACK. */
-async function bareReceives(frames) {
-  const ws = new FakeSocket();
-  const dec = new TextDecoder();
-  let got = 0;
-  let seq = 0;
-  const handler = () => got++;
-  const onmessage = (data) => {
-    const b = new Uint8Array(data);
-    const v = new DataView(data);
-    const len = v.getInt32(0);
-    if (b[8] !== 4) return;
-    handler({
-      sender: Number(v.getBigInt64(12)),
-      receiver: Number(v.getBigInt64(20)),
-      timestamp: v.getInt32(28),
-      msgLocalID: v.getInt32(32),
-      content: dec.decode(b.subarray(36, 12 + len)),
-    });
-    const ack = new Uint8Array(5);
-    new DataView(ack.buffer).setInt32(0, v.getInt32(4));
-    ws.send(gobelievePacket(++seq, 5, ack).buffer);
-  };
-  const t0 = performance.now();
-  await feed(frames, onmessage, () => got >= frames.length / 2);
-  return performance.now() - t0;
-}
-
-/**
- * The plain-JS reference with im.js's work per push (docs: gobelieve.md §5.5
- * and its client table): METADATA remembered, the PUSH checked against it and
- * the current sync key, the message object built, the handler called, the
- * ACK written, the key adopted, MSG_SYNC_KEY written and saveSyncKey called,
- * which is what the SDK does too (so it also writes two frames per message).
- */
-async function imjsReceives(frames) {
-  const ws = new FakeSocket();
-  const dec = new TextDecoder();
-  let got = 0;
-  let seq = 0;
-  let syncKey = P2_SYNC_KEY;
-  let meta = null;
-  const handler = () => got++;
-  const saveSyncKey = () => {};
-  const onmessage = (data) => {
-    const b = new Uint8Array(data);
-    const v = new DataView(data);
-    const len = v.getInt32(0);
-    const packetSeq = v.getInt32(4);
-    if (b[8] === 37) {
-      meta = { seq: packetSeq, syncKey: Number(v.getBigInt64(12)), prevSyncKey: Number(v.getBigInt64(20)) };
-      return;
-    }
-    if (b[8] !== 4) return;
-    const m = meta;
-    meta = null;
-    if ((b[10] & 16) !== 0 && (!m || m.seq !== packetSeq - 1 || !m.syncKey || !m.prevSyncKey || m.prevSyncKey !== syncKey)) return;
-    handler({
-      sender: Number(v.getBigInt64(12)),
-      receiver: Number(v.getBigInt64(20)),
-      timestamp: v.getInt32(28),
-      msgLocalID: v.getInt32(32),
-      content: dec.decode(b.subarray(36, 12 + len)),
-    });
-    const ack = new Uint8Array(5);
-    new DataView(ack.buffer).setInt32(0, packetSeq);
-    ws.send(gobelievePacket(++seq, 5, ack).buffer);
-    if (m) {
-      syncKey = m.syncKey;
-      const key = new Uint8Array(8);
-      new DataView(key.buffer).setBigInt64(0, BigInt(syncKey));
-      ws.send(gobelievePacket(++seq, 34, key).buffer);
-      saveSyncKey(syncKey);
-    }
-  };
-  const t0 = performance.now();
-  await feed(frames, onmessage, () => got >= frames.length / 2);
-  if (syncKey !== P2_SYNC_KEY + frames.length / 2) throw new Error('im.js reference: sync key ' + syncKey + ' at the end');
-  return performance.now() - t0;
 }
 
 async function benchReceives() {
-  console.log(`P2 ${RECEIVED} incoming peer messages (pushed: METADATA + MSG_IM) from a fake socket, ${PER_TASK} per task; msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds`);
+  console.log(`P2 ${RECEIVED} incoming peer messages (pushed: METADATA + MSG_IM) from a fake socket, 1000 per task; msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
   console.log('SDK msg/s                 bare JS msg/s            SDK / bare    im.js-work JS msg/s    SDK / im.js-work');
-  const sdk = [];
-  const bare = [];
-  const imjs = [];
-  // One untimed round of each first (as P3).
-  await bareReceives(incomingFrames(RECEIVED));
-  await imjsReceives(incomingFrames(RECEIVED));
-  await sdkReceives(incomingFrames(RECEIVED));
-  for (let r = 0; r < FAST_ROUNDS; r++) {
-    bare.push(await bareReceives(incomingFrames(RECEIVED)));
-    imjs.push(await imjsReceives(incomingFrames(RECEIVED)));
-    sdk.push(await sdkReceives(incomingFrames(RECEIVED)));
-  }
-  const rates = (ms) => ms.map((x) => (RECEIVED / x) * 1000);
+  const ms = { bare: [], imjs: [], sdk: [] };
+  for (let r = 0; r < FAST_ROUNDS; r++) for (const side of Object.keys(ms)) ms[side].push(fake('receive-' + side, RECEIVED).ms);
+  const rates = (xs) => xs.map((x) => (RECEIVED / x) * 1000);
   const int = (x) => x.toFixed(0);
   const ratio = (x) => x.toFixed(2);
-  const over = (ref) => sdk.map((ms, i) => ref[i] / ms);
-  console.log(`${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)} ${spread(over(bare), ratio).padStart(20)}` +
-    ` ${spread(rates(imjs), int).padStart(24)} ${spread(over(imjs), ratio).padStart(20)}`);
+  const over = (ref) => ms.sdk.map((x, i) => ref[i] / x);
+  console.log(`${spread(rates(ms.sdk), int).padStart(24)} ${spread(rates(ms.bare), int).padStart(26)} ${spread(over(ms.bare), ratio).padStart(20)}` +
+    ` ${spread(rates(ms.imjs), int).padStart(24)} ${spread(over(ms.imjs), ratio).padStart(20)}`);
 }
 
 // ---- P7: compile + instantiate in Chromium --------------------------------
