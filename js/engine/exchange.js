@@ -29,10 +29,13 @@ export function exchange(engine) {
   let lenAt = -1;
   let staged = null;
   let stagedMemory = null;
+  // A module's memory object never changes once loaded (growing it only replaces its buffer).
+  let loaded = null;
   const memory = () => {
+    if (loaded) return loaded;
     const m = engine.memory || memories.get(engine);
     if (!m) throw new Error('imsdk: the wasm is not loaded through init()');
-    return m;
+    return (loaded = m);
   };
   // The staging buffer only moves when it grows, so an input that fits costs
   // no call to engine_input. Its address is kept per wasm memory, not per
