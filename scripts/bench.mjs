@@ -498,7 +498,7 @@ function fake(workload, count, bursts = 1) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-async function benchSends() {
+function benchSends() {
   const most = Math.max(...IN_FLIGHT);
   console.log(`P3 sendPeerMessage into a fake socket, no ACKs; each row ${most} messages (bursts of its count, each on a fresh client);` +
     ` msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
@@ -522,7 +522,7 @@ async function benchSends() {
   }
 }
 
-async function benchReceives() {
+function benchReceives() {
   console.log(`P2 ${RECEIVED} incoming peer messages (pushed: METADATA + MSG_IM) from a fake socket, 1000 per task; msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
   console.log('SDK msg/s                 bare JS msg/s            SDK / bare    im.js-work JS msg/s    SDK / im.js-work');
   const ms = { bare: [], imjs: [], sdk: [] };
@@ -585,11 +585,11 @@ try {
     console.log();
   }
   if (want('P2')) {
-    await benchReceives();
+    benchReceives();
     console.log();
   }
   if (want('P3')) {
-    await benchSends();
+    benchSends();
     console.log();
   }
   if (want('P4')) {
