@@ -16,8 +16,8 @@
 //! Where pages come from is the [`Pages`] of the heap: `memory.grow` in the
 //! wasm builds (`src/web/mod.rs`), an arena in the host tests.
 
-use std::alloc::Layout;
-use std::ptr::null_mut;
+use core::alloc::Layout;
+use core::ptr::null_mut;
 
 /// Smallest block: room for the free-list link and most small values.
 pub const MIN: usize = 16;
@@ -147,7 +147,7 @@ impl<P: Pages> SizeClasses<P> {
         let new = unsafe { self.alloc(new_layout) };
         if !new.is_null() {
             unsafe {
-                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
                 self.dealloc(ptr, layout);
             }
         }
@@ -198,12 +198,12 @@ mod tests {
 
     fn fill(b: &Block) {
         // SAFETY: the block is live and `layout.size()` long.
-        unsafe { std::ptr::write_bytes(b.at, b.fill, b.layout.size()) };
+        unsafe { core::ptr::write_bytes(b.at, b.fill, b.layout.size()) };
     }
 
     fn intact(b: &Block, len: usize) -> bool {
         // SAFETY: as above.
-        let bytes = unsafe { std::slice::from_raw_parts(b.at, len) };
+        let bytes = unsafe { core::slice::from_raw_parts(b.at, len) };
         bytes.iter().all(|&x| x == b.fill)
     }
 

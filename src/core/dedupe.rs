@@ -7,7 +7,8 @@
 //! exact identity is kept as is), and a repeat refreshes its entry in place
 //! instead of adding one.
 
-use std::hash::{BuildHasher, Hash};
+use alloc::string::String;
+use core::hash::{BuildHasher, Hash};
 
 use crate::core::hash::HashKeys;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
@@ -35,8 +36,8 @@ impl Digester {
 }
 
 /// Keys never reach a log.
-impl std::fmt::Debug for Digester {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Digester {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Digester(..)")
     }
 }

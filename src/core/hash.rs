@@ -11,7 +11,7 @@
 //! two messages are one ([`crate::core::dedupe::Digester`] uses two runs under
 //! independent keys; exact identities are kept as they are).
 
-use std::hash::{BuildHasher, Hasher};
+use core::hash::{BuildHasher, Hasher};
 
 /// Two secret 64-bit keys; copies hash alike.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,8 +34,8 @@ impl HashKeys {
 }
 
 /// Keys never reach a log.
-impl std::fmt::Debug for HashKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for HashKeys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("HashKeys(..)")
     }
 }

@@ -1,7 +1,9 @@
 //! The vocabulary between a sans-IO protocol machine and its driver.
 
 use crate::core::redact::redact_url;
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// Identifies one socket the machine asked for. Events carrying an id that is
 /// no longer current are ignored, so a late event from an old socket can never

@@ -12,11 +12,13 @@
 //! engine's keyed fast hash ([`HashKeys`]), once per entry: a slot keeps its
 //! key's hash, so removals, evictions and rebuilds hash nothing.
 
-use std::borrow::Borrow;
+use alloc::collections::VecDeque;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::borrow::Borrow;
 #[cfg(test)]
-use std::cell::Cell;
-use std::collections::VecDeque;
-use std::hash::{BuildHasher, Hash};
+use core::cell::Cell;
+use core::hash::{BuildHasher, Hash};
 
 use crate::core::hash::HashKeys;
 
@@ -72,7 +74,7 @@ impl<T: Keyed> KeyedQueue<T> {
     /// (removal holes and growth leave up to one more per entry) and four
     /// index cells (the table is at least a quarter full once grown).
     pub fn entry_bytes() -> usize {
-        2 * std::mem::size_of::<Option<Slot<T>>>() + 4 * std::mem::size_of::<u64>()
+        2 * core::mem::size_of::<Option<Slot<T>>>() + 4 * core::mem::size_of::<u64>()
     }
 
     /// Number of entries.
@@ -405,7 +407,7 @@ mod tests {
     struct Counted(u64);
 
     impl Hash for Counted {
-        fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        fn hash<H: core::hash::Hasher>(&self, h: &mut H) {
             HASHED.with(|n| n.set(n.get() + 1));
             self.0.hash(h);
         }

@@ -6,8 +6,9 @@
 //! deadline order, so the entries sit in a queue in send order that also
 //! finds one by key ([`KeyedQueue`]).
 
-use std::borrow::Borrow;
-use std::hash::Hash;
+use alloc::vec::Vec;
+use core::borrow::Borrow;
+use core::hash::Hash;
 
 use crate::core::hash::HashKeys;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};

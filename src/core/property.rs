@@ -4,7 +4,7 @@
 //! checks the delivery invariants after every step and at the end. Prints
 //! one line per seed and the totals (run with `--nocapture`).
 
-use std::ops::RangeInclusive;
+use core::ops::RangeInclusive;
 
 /// One protocol's property run, started afresh for each seed.
 pub trait Scenario {
@@ -35,7 +35,7 @@ pub struct Figures {
     pub deliveries: u64,
 }
 
-impl std::ops::Add for Figures {
+impl core::ops::Add for Figures {
     type Output = Figures;
     fn add(self, o: Figures) -> Figures {
         Figures {

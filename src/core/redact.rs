@@ -1,7 +1,8 @@
 //! Secrets kept out of logs and `Debug` output: login tokens, and the parts
 //! of a URL where deployments put them (`?token=…`, `user:password@`).
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "<redacted>";

@@ -3,6 +3,8 @@
 //! (whose node code costs several KB). For maps the app sizes (a user's
 //! super groups), where an insert may move the entries after it.
 
+use alloc::vec::Vec;
+
 /// Entries sorted by key, keys unique.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SortedMap<K, V> {

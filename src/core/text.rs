@@ -4,6 +4,8 @@
 //! formatting machinery in (`format!`, `to_string()` and `write!` of an
 //! integer each cost the wasm bytes), and decode lossy UTF-8 here too.
 
+use alloc::string::String;
+
 /// Appends `v` in decimal.
 pub fn push_uint(out: &mut String, mut v: u64) {
     let mut digits = [0u8; 20];
@@ -59,14 +61,14 @@ pub fn concat(parts: &[&str]) -> String {
 pub fn utf8_lossy(mut bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     loop {
-        match std::str::from_utf8(bytes) {
+        match core::str::from_utf8(bytes) {
             Ok(rest) => {
                 out.push_str(rest);
                 return out;
             }
             Err(e) => {
                 let (valid, rest) = bytes.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
                 out.push('\u{FFFD}');
                 // No error length: the text ends inside a sequence.
                 bytes = &rest[e.error_len().unwrap_or(rest.len())..];

@@ -18,6 +18,10 @@
 //! 2 bytes, 3 null, 4 false, 5 true. Events are self-describing so the JS
 //! side decodes every batch with one reader and maps `kind` to objects.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// One I/O request or event of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -316,7 +320,7 @@ impl Reader<'_> {
 
     fn text(&mut self) -> Result<String, ReadError> {
         let b = self.bytes()?;
-        std::str::from_utf8(b)
+        core::str::from_utf8(b)
             .map(str::to_owned)
             .map_err(|_| ReadError::BadText)
     }

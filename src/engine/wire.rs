@@ -2,6 +2,10 @@
 //! unsigned LEB128 integers, zigzag for signed ones, text and bytes as a
 //! length then the bytes, optional text as 0 (absent) or length + 1.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Why an encoding could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadError {
@@ -164,7 +168,7 @@ impl<'a> Reader<'a> {
 }
 
 fn utf8(b: &[u8]) -> Result<String, ReadError> {
-    std::str::from_utf8(b)
+    core::str::from_utf8(b)
         .map(str::to_owned)
         .map_err(|_| ReadError::BadText)
 }

@@ -7,17 +7,18 @@
 //! reuse both buffers. A socket event so costs one call in and no
 //! allocation on either side for the bytes.
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU32, Ordering};
+use alloc::vec::Vec;
+use core::cell::Cell;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    /// The staged input; it keeps the size of the largest input so far
-    /// (inputs are bounded: the transport refuses frames over the protocol limit).
-    /// (A `Cell` taken and put back: no borrow flag, no panic path.)
-    static INPUT: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
-}
+use super::one_thread::OneThread;
+
+/// The staged input; it keeps the size of the largest input so far
+/// (inputs are bounded: the transport refuses frames over the protocol limit).
+/// (A `Cell` taken and put back: no borrow flag, no panic path.)
+static INPUT: OneThread<Cell<Vec<u8>>> = OneThread::new(Cell::new(Vec::new()));
 
 /// The length of the batch the last export answered with.
 static BATCH_LEN: AtomicU32 = AtomicU32::new(0);
@@ -59,7 +60,7 @@ pub fn with_input<R>(len: u32, f: impl FnOnce(&[u8]) -> R) -> R {
 /// Runs `f` on the first `len` staged bytes as text (JS stages UTF-8 only,
 /// from `TextEncoder`; anything else would read as empty text).
 pub fn with_text<R>(len: u32, f: impl FnOnce(&str) -> R) -> R {
-    with_input(len, |b| f(std::str::from_utf8(b).unwrap_or_default()))
+    with_input(len, |b| f(core::str::from_utf8(b).unwrap_or_default()))
 }
 
 /// Hands `batch` to JS: its address, with its length at [`engine_batch_len_at`].

@@ -9,11 +9,10 @@ use wasm_bindgen::prelude::*;
 
 use super::exchange::{with_input, with_text};
 use super::handles::{ms, Handles};
+use super::one_thread::OneThread;
 use crate::engine::gobelieve::Engine;
 
-thread_local! {
-    static ENGINES: Handles<Engine> = const { Handles::new() };
-}
+static ENGINES: OneThread<Handles<Engine>> = OneThread::new(Handles::new());
 
 fn with(handle: u32, f: impl FnOnce(&mut Engine) -> &[u8]) -> *const u8 {
     ENGINES.with(|e| e.with(handle, f))

@@ -2,7 +2,8 @@
 //! small integer, never a pointer, so a stale or forged handle reaches
 //! nothing (0 is never a handle).
 
-use std::cell::RefCell;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use super::exchange::hand_over;
 

@@ -10,9 +10,10 @@ pub mod gobelieve;
 mod handles;
 #[cfg(feature = "mobileimsdk")]
 pub mod mobileimsdk;
+mod one_thread;
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::cell::UnsafeCell;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::UnsafeCell;
 
 use wasm_bindgen::prelude::*;
 
@@ -61,4 +62,13 @@ static HEAP: Heap = Heap(UnsafeCell::new(SizeClasses::new(WasmPages)));
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
+/// The shipped wasm (feature `lean`) is `no_std`: a panic traps at once and
+/// formats nothing. (std's handler formatted a message for a stderr that
+/// wasm32-unknown-unknown does not have, and then trapped too.)
+#[cfg(all(feature = "lean", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }

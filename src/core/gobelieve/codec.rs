@@ -11,7 +11,9 @@
 use super::command::*;
 use super::secret::Secret;
 use crate::core::text::{push_int, push_uint, utf8_lossy};
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 #[cfg(test)]
 mod tests;
@@ -237,7 +239,7 @@ impl fmt::Display for DecodeError {
     }
 }
 
-impl std::error::Error for DecodeError {}
+impl core::error::Error for DecodeError {}
 
 /// Why a packet could not be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +281,7 @@ impl fmt::Display for EncodeError {
     }
 }
 
-impl std::error::Error for EncodeError {}
+impl core::error::Error for EncodeError {}
 
 /// Reads and checks the header: the whole body must be present and within the limit.
 pub fn decode_header(frame: &[u8]) -> Result<Header, DecodeError> {

@@ -3,7 +3,8 @@
 use super::command::PLATFORM_WEB;
 use super::secret::redacted;
 use crate::core::backoff::BackoffConfig;
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 /// Session settings. Times are milliseconds. `Debug` redacts the token.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 //! What a session reports to the app layer.
 
+use alloc::string::String;
+
 /// Connection states, with the im.js `STATE_*` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectState {

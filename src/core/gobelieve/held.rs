@@ -6,6 +6,8 @@
 //! Held messages are not ACKed yet, so a link that closes drops them and the
 //! next sync brings them again.
 
+use alloc::vec::Vec;
+
 /// Most messages held at once (the dev server's page is 100).
 pub const HELD_CAPACITY: usize = 1_000;
 /// Most bytes of message content held at once.
@@ -62,7 +64,7 @@ impl<T: Weigh> Hold<T> {
     pub fn take(&mut self) -> Vec<T> {
         self.bytes = 0;
         self.since = None;
-        std::mem::take(&mut self.items)
+        core::mem::take(&mut self.items)
     }
 
     pub fn len(&self) -> usize {

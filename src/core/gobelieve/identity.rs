@@ -29,7 +29,7 @@ use crate::core::dedupe::{DedupeKey, Digester};
 use crate::core::hash::HashKeys;
 use crate::core::io::ConnId;
 use crate::core::keyed_queue::{Keyed, KeyedQueue};
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
 /// Most server key links remembered (from pushes and ACKs).
 const LINK_CAPACITY: usize = 1_024;
@@ -107,7 +107,7 @@ impl Ids {
     }
 }
 
-impl std::ops::Deref for Ids {
+impl core::ops::Deref for Ids {
     type Target = [StoredId];
     fn deref(&self) -> &[StoredId] {
         &self.ids[..self.len]

@@ -1,7 +1,10 @@
 //! Credentials that must never reach a log: `Debug` shows their length only.
 
-use std::fmt;
-use std::ops::Deref;
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use core::fmt;
+use core::ops::Deref;
 
 /// The redacted form shared by every credential's `Debug`.
 pub fn redacted(secret: &str) -> String {

@@ -4,7 +4,7 @@
 //! for one send. They are twins: the same fields, different sync keys. The
 //! first is delivered, its twin only ACKed; a third copy is a new send.
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
 /// How many delivered notes wait for their twin.
 const CAPACITY: usize = 256;

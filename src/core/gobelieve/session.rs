@@ -24,8 +24,10 @@ use crate::core::liveness::{Liveness, LivenessAction, LivenessConfig};
 use crate::core::outbox::Outbox;
 use crate::core::rng::Rng;
 use crate::core::text::{push_int, push_uint};
-use std::collections::VecDeque;
-use std::hash::{BuildHasher, Hash, Hasher};
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::hash::{BuildHasher, Hash, Hasher};
 
 #[cfg(test)]
 mod tests;
@@ -989,7 +991,7 @@ impl Session {
         let Some((queue, key)) = end else {
             return held.into_iter().for_each(|h| self.deliver_early(h));
         };
-        let early = std::mem::take(&mut self.early);
+        let early = core::mem::take(&mut self.early);
         let of_end = |q: Option<Queue>| q == Some(queue);
         // Places from the end count distinct server seqs, so a repeated
         // frame or other frames between the messages do not shift them.
@@ -1074,8 +1076,8 @@ impl Session {
 
 /// A summary without credentials: queued frames (the AUTH frame holds the
 /// token) are counted, not shown.
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Session {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Session")
             .field("config", &self.config)
             .field("state", &self.state)
@@ -1114,8 +1116,8 @@ struct Held {
     queue: Option<Queue>,
 }
 
-impl std::fmt::Debug for Held {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Held {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Held")
             .field("seq", &self.seq)
             .finish_non_exhaustive()
@@ -1129,7 +1131,7 @@ impl Weigh for Held {
             Stored::Peer(m) | Stored::Group(m) => m.content.len(),
             Stored::Customer(m) => m.content.len(),
         };
-        text + std::mem::size_of::<Self>()
+        text + core::mem::size_of::<Self>()
     }
 }
 

@@ -8,6 +8,8 @@ use super::codec::Body;
 use super::event::Event;
 use crate::core::sorted_map::SortedMap;
 use crate::core::text::push_int;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// A new SYNC_NOTIFY starts another sync only if the running one began this
 /// long ago (a lost SYNC_END must not block syncing forever).

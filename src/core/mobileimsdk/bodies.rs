@@ -1,7 +1,8 @@
 //! The framework bodies carried as JSON strings in `dataContent`, and the
 //! framework packets built from them.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 use super::constants::packet_type;
 use super::json::{self, ObjectWriter, Value};

@@ -5,8 +5,10 @@
 //! first, and events from an old connection id are ignored, so timers and
 //! late socket events can never race each other.
 
-use std::collections::VecDeque;
-use std::fmt;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::string::ToString;
+use core::fmt;
 
 use super::bodies::{self, PErrorResponse, PKickoutInfo, PLoginInfo, PLoginInfoResponse};
 use super::config::Config;
@@ -147,7 +149,7 @@ impl Client {
     /// `Event::LoginResult` follows.
     pub fn login(&mut self, info: LoginInfo, now: u64) {
         let now = self.clock.observe(now);
-        if std::mem::take(&mut self.pending_login) {
+        if core::mem::take(&mut self.pending_login) {
             // Superseded: its connection is about to be replaced.
             self.events
                 .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
@@ -246,7 +248,7 @@ impl Client {
     }
 
     fn release_at(&mut self, _now: u64) {
-        if std::mem::take(&mut self.pending_login) {
+        if core::mem::take(&mut self.pending_login) {
             self.events
                 .push_back(Event::LoginResult(code::BREOKEN_CONNECT_TO_SERVER));
         }
@@ -283,7 +285,7 @@ impl Client {
             }
             return;
         }
-        if std::mem::take(&mut self.pending_login) {
+        if core::mem::take(&mut self.pending_login) {
             self.close_connection();
             self.events
                 .push_back(Event::LoginResult(code::LOCAL_NETWORK_NOT_WORKING));
@@ -420,7 +422,7 @@ impl Client {
             return;
         };
         self.conn = None;
-        if std::mem::take(&mut self.pending_login) {
+        if core::mem::take(&mut self.pending_login) {
             let code = if c.is_open() {
                 code::BREOKEN_CONNECT_TO_SERVER
             } else {
@@ -445,7 +447,7 @@ impl Client {
         if self.conn.as_mut().is_some_and(|c| c.timed_out(now)) {
             let opened = self.conn.is_some_and(|c| c.is_open());
             self.close_connection();
-            if std::mem::take(&mut self.pending_login) {
+            if core::mem::take(&mut self.pending_login) {
                 self.events.push_back(Event::LoginResult(if opened {
                     code::BREOKEN_CONNECT_TO_SERVER
                 } else {
@@ -690,7 +692,7 @@ impl Client {
             });
             return;
         };
-        let pending = std::mem::take(&mut self.pending_login);
+        let pending = core::mem::take(&mut self.pending_login);
         if response.code == code::COMMON_CODE_OK {
             if let Some(c) = self.conn.as_mut() {
                 c.up();

@@ -187,8 +187,8 @@ impl Sim {
     /// Lets the server read what the client wrote and checks the events.
     fn settle(&mut self) {
         loop {
-            let ios: Vec<Io> = std::iter::from_fn(|| self.h.c.poll_io()).collect();
-            let events: Vec<Event> = std::iter::from_fn(|| self.h.c.poll_event()).collect();
+            let ios: Vec<Io> = core::iter::from_fn(|| self.h.c.poll_io()).collect();
+            let events: Vec<Event> = core::iter::from_fn(|| self.h.c.poll_event()).collect();
             if ios.is_empty() && events.is_empty() {
                 break;
             }

@@ -505,7 +505,7 @@ fn an_unacked_message_is_resent_identically_then_reported_lost() {
         for e in h.events() {
             match e {
                 Event::MessagesLost(list) => {
-                    assert_eq!(list, std::slice::from_ref(&p));
+                    assert_eq!(list, core::slice::from_ref(&p));
                     assert!(lost_at.replace(h.now).is_none());
                 }
                 other => panic!("{other:?}"),

@@ -1,6 +1,7 @@
 //! Client settings, with the official MobileIMSDK timings as defaults.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 use super::protocal::Dialect;
 use crate::core::redact::SafeUrl;

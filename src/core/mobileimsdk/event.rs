@@ -1,6 +1,8 @@
 //! What the client machine reports to the app (the seed's callbacks).
 
 use super::protocal::Protocal;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// One notification for the app, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 use crate::core::rng::Rng;
 use crate::core::text::push_hex;
+use alloc::string::String;
 
 /// A lowercase UUID v4 string such as `1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`.
 pub fn uuid_v4(rng: &mut Rng) -> String {

@@ -7,6 +7,8 @@
 //! string escaper plus [`ObjectWriter`], which writes keys in the order given.
 
 use crate::core::text::{push_hex, push_int, push_uint};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// Deepest nesting the reader accepts; deeper input is an error, not a stack overflow.
 pub const MAX_DEPTH: usize = 64;
@@ -133,15 +135,15 @@ impl JsonError {
     }
 }
 
-impl std::fmt::Display for JsonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut text = String::new();
         self.describe(&mut text);
         f.write_str(&text)
     }
 }
 
-impl std::error::Error for JsonError {}
+impl core::error::Error for JsonError {}
 
 /// Parses one JSON document (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Value, JsonError> {
@@ -375,7 +377,7 @@ impl Parser<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            let run = std::str::from_utf8(&self.bytes[start..self.pos])
+            let run = core::str::from_utf8(&self.bytes[start..self.pos])
                 .map_err(|_| self.error(JsonErrorKind::UnexpectedChar))?;
             out.push_str(run);
             match self.next_byte()? {

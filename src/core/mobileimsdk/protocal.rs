@@ -3,6 +3,7 @@
 
 use super::json::{self, ObjectWriter, Value};
 use crate::core::text::{concat, int_text};
+use alloc::string::String;
 
 /// Which JSON keys and packet meanings to use on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,15 +44,15 @@ impl ProtocalError {
     }
 }
 
-impl std::fmt::Display for ProtocalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for ProtocalError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut text = String::new();
         self.describe(&mut text);
         f.write_str(&text)
     }
 }
 
-impl std::error::Error for ProtocalError {}
+impl core::error::Error for ProtocalError {}
 
 impl From<json::JsonError> for ProtocalError {
     fn from(e: json::JsonError) -> Self {

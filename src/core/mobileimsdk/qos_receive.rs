@@ -3,6 +3,8 @@
 
 use crate::core::dedupe::Dedupe;
 use crate::core::hash::HashKeys;
+use alloc::string::String;
+use alloc::string::ToString;
 
 /// Upper bound on remembered fingerprints (memory guard against a flood).
 const CAPACITY: usize = 20_000;

@@ -13,6 +13,8 @@ use super::protocal::Protocal;
 use crate::core::hash::HashKeys;
 use crate::core::late::woke_late;
 use crate::core::outbox::{InsertError, Outbox};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// What one check decided.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

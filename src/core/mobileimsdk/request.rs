@@ -1,6 +1,7 @@
 //! The app's inputs to `login()` and `send()`.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 use crate::core::redact::Secret;
 

@@ -42,11 +42,11 @@ impl Harness {
     }
 
     pub fn ios(&mut self) -> Vec<Io> {
-        std::iter::from_fn(|| self.c.poll_io()).collect()
+        core::iter::from_fn(|| self.c.poll_io()).collect()
     }
 
     pub fn events(&mut self) -> Vec<Event> {
-        std::iter::from_fn(|| self.c.poll_event()).collect()
+        core::iter::from_fn(|| self.c.poll_event()).collect()
     }
 
     /// The packets written, in order (any other Io is ignored).

@@ -28,6 +28,8 @@
 
 use crate::core::gobelieve::{OutCustomerMessage, OutMessage};
 use crate::engine::wire::{ReadError, Reader, Writer};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// One setting of the session (a property of `IMService`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use crate::core::gobelieve::{
     ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage, SendError,
 };
 use crate::engine::batch::{BatchWriter, Record, Value};
+use alloc::vec;
 
 /// The reply to a send, first in its batch: 0 and the token (0 for an
 /// untracked send), or a [`SendError`] code ([`send_error`]).

@@ -18,6 +18,7 @@
 
 use crate::core::mobileimsdk::{Config, Dialect, LoginInfo, SendRequest, SenseMode};
 use crate::engine::wire::{ReadError, Reader, Writer};
+use alloc::vec::Vec;
 
 /// The options of one manager and the seed of its random source.
 #[derive(Debug, Clone, PartialEq, Eq)]

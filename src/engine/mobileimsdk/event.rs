@@ -8,6 +8,9 @@
 
 use crate::core::mobileimsdk::{Client, Event, Protocal};
 use crate::engine::batch::{Record, Value};
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 
 /// The reply to `send` (code, from, fp or null) or `logout` (code): first in its batch.
 pub const REPLY: u32 = 1;

@@ -13,6 +13,9 @@ use crate::engine::batch::{BatchWriter, Record, Value};
 use crate::engine::pump::Pump;
 use crate::engine::shell::{Glue, Shell};
 use crate::engine::wire::ReadError;
+use alloc::string::String;
+use alloc::string::ToString;
+use alloc::vec;
 use command::{decode_command, decode_setup, Command, Signal};
 
 /// One manager's client in the shared engine shell.

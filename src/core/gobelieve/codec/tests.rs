@@ -454,7 +454,7 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn errors_describe_themselves_without_core_fmt_as_display_shows() {
-    let cases: [(Box<dyn std::fmt::Display>, &str); 10] = [
+    let cases: [(Box<dyn core::fmt::Display>, &str); 10] = [
         (
             Box::new(DecodeError::ShortHeader { len: 7 }),
             "frame of 7 bytes has no full header",

@@ -94,14 +94,14 @@ impl Harness {
     }
 
     fn bodies(&mut self) -> Vec<Body> {
-        std::mem::take(&mut self.sent)
+        core::mem::take(&mut self.sent)
             .into_iter()
             .map(|p| p.body)
             .collect()
     }
 
     fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
+        core::mem::take(&mut self.events)
     }
 
     /// Events other than warnings.

@@ -4,8 +4,8 @@
 //! - no inbound stored message is delivered twice;
 //! - no message the client ACKed to the server was withheld from the app.
 
+use core::fmt::Debug;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
 
 /// What was promised and what happened, checked after every step.
 #[derive(Debug)]
