@@ -178,6 +178,24 @@ async function sdkReceives(frames) {
   return ms;
 }
 
+/** The message object both plain-JS references build from an MSG_IM frame (`v` and `b` over its bytes). */
+function peerMessage(v, b, dec) {
+  return {
+    sender: Number(v.getBigInt64(12)),
+    receiver: Number(v.getBigInt64(20)),
+    timestamp: v.getInt32(28),
+    msgLocalID: v.getInt32(32),
+    content: dec.decode(b.subarray(36, 12 + v.getInt32(0))),
+  };
+}
+
+/** Writes packet `seq`: the MSG_ACK of the server's packet `packetSeq`. */
+function sendAck(ws, seq, packetSeq) {
+  const ack = new Uint8Array(5);
+  new DataView(ack.buffer).setInt32(0, packetSeq);
+  ws.send(gobelievePacket(seq, 5, ack).buffer);
+}
+
 /** The plain-JS reference: decode each frame (skipping METADATA), build the message object, call the handler, write the ACK. */
 async function bareReceives(frames) {
   const ws = new FakeSocket();
@@ -188,18 +206,9 @@ async function bareReceives(frames) {
   const onmessage = (data) => {
     const b = new Uint8Array(data);
     const v = new DataView(data);
-    const len = v.getInt32(0);
     if (b[8] !== 4) return;
-    handler({
-      sender: Number(v.getBigInt64(12)),
-      receiver: Number(v.getBigInt64(20)),
-      timestamp: v.getInt32(28),
-      msgLocalID: v.getInt32(32),
-      content: dec.decode(b.subarray(36, 12 + len)),
-    });
-    const ack = new Uint8Array(5);
-    new DataView(ack.buffer).setInt32(0, v.getInt32(4));
-    ws.send(gobelievePacket(++seq, 5, ack).buffer);
+    handler(peerMessage(v, b, dec));
+    sendAck(ws, ++seq, v.getInt32(4));
   };
   const t0 = performance.now();
   await feed(frames, onmessage, () => got >= frames.length / 2);
@@ -225,7 +234,6 @@ async function imjsReceives(frames) {
   const onmessage = (data) => {
     const b = new Uint8Array(data);
     const v = new DataView(data);
-    const len = v.getInt32(0);
     const packetSeq = v.getInt32(4);
     if (b[8] === 37) {
       meta = { seq: packetSeq, syncKey: Number(v.getBigInt64(12)), prevSyncKey: Number(v.getBigInt64(20)) };
@@ -235,16 +243,8 @@ async function imjsReceives(frames) {
     const m = meta;
     meta = null;
     if ((b[10] & 16) !== 0 && (!m || m.seq !== packetSeq - 1 || !m.syncKey || !m.prevSyncKey || m.prevSyncKey !== syncKey)) return;
-    handler({
-      sender: Number(v.getBigInt64(12)),
-      receiver: Number(v.getBigInt64(20)),
-      timestamp: v.getInt32(28),
-      msgLocalID: v.getInt32(32),
-      content: dec.decode(b.subarray(36, 12 + len)),
-    });
-    const ack = new Uint8Array(5);
-    new DataView(ack.buffer).setInt32(0, packetSeq);
-    ws.send(gobelievePacket(++seq, 5, ack).buffer);
+    handler(peerMessage(v, b, dec));
+    sendAck(ws, ++seq, packetSeq);
     if (m) {
       syncKey = m.syncKey;
       const key = new Uint8Array(8);
