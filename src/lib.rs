@@ -9,10 +9,11 @@
 //! `web` (wasm32 only) binds it to JavaScript sockets, timers and observers,
 //! over the [`heap`] allocator.
 
-// The shipped wasm is `no_std` (feature `lean`, set by scripts/build.sh): no
-// std panic machinery, which only formatted messages nobody could read. Every
-// other build (host tests, the dev server, the wasm-bindgen suites) has std;
-// the code names `core` and `alloc` paths, which both kinds have.
+// The shipped wasm is `no_std` (feature `lean`, in every build of
+// scripts/builds.mjs): no std panic machinery, which only formatted messages
+// nobody could read. Every other build (host tests, the dev server, the
+// wasm-bindgen suites) has std; the code names `core` and `alloc` paths,
+// which both kinds have.
 #![cfg_attr(all(feature = "lean", target_arch = "wasm32", not(test)), no_std)]
 
 extern crate alloc;
