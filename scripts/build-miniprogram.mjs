@@ -20,6 +20,7 @@ import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { BUILDS } from './builds.mjs';
 import { glueClasses, glueExports, useGlueSnippets } from './build-glue.mjs';
+import { minifyBundle } from './minify.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
@@ -153,8 +154,11 @@ async function buildOne(build) {
 
   const gluePath = path.join(glueDir, 'imsdk.js');
   fs.appendFileSync(gluePath, '\nexport { __wbg_get_imports, __wbg_finalize_init };\n');
-  const code = await bundle(narrowGlue(gluePath, build), build.name === 'imsdk' ? 'entry.js' : build.name + '.js');
-  checkWrapperSafe(code);
+  const bundled = await bundle(narrowGlue(gluePath, build), build.name === 'imsdk' ? 'entry.js' : build.name + '.js');
+  checkWrapperSafe(bundled);
+  // The module wrapper gives the file a scope of its own, so top-level names may be renamed too
+  // (terser renames no free name, such as the wrapper's); the polyfill's classes keep theirs.
+  const code = await minifyBundle(bundled, { ecma: 2017, toplevel: true, reserved: ['TextEncoder', 'TextDecoder'] });
 
   const out = path.join(root, build.miniprogram);
   fs.rmSync(out, { recursive: true, force: true });

@@ -8,13 +8,14 @@
 //                 Node's require), package.json and README.md
 //   dist/script/  the <script> bundles (IIFEs defining the globals), each with its wasm:
 //                 imsdk.js + imsdk_bg.wasm, gobelieve.js + gobelieve_bg.wasm, mobileimsdk.js + mobileimsdk_bg.wasm
-// One bundle per output (esbuild, minified) so the glue and our entry share
+// One bundle per output (esbuild, then terser: scripts/minify.mjs) so the glue and our entry share
 // one copy of js/transport.js: setWebSocketImpl must reach the transport the wasm uses.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { BUILDS } from './builds.mjs';
 import { glueClasses, snippetCopy, useGlueSnippets } from './build-glue.mjs';
+import { minifyBundle } from './minify.mjs';
 
 const root = process.cwd();
 const require = createRequire(path.join(root, 'package.json'));
@@ -51,6 +52,10 @@ async function bundle(entry, web, format, outfile, extra = {}) {
     logLevel: 'warning',
     ...extra,
   });
+  if (extra.minify === false) return;
+  const code = fs.readFileSync(outfile, 'utf8');
+  const es = format === 'esm' ? { ecma: 2020, module: true } : format === 'cjs' ? { ecma: 2017, toplevel: true } : { ecma: 2017 };
+  fs.writeFileSync(outfile, await minifyBundle(code, es));
 }
 
 function packageJson() {

@@ -1,0 +1,20 @@
+// The last pass over every shipped JS bundle: terser over esbuild's minified
+// output. Its repeated compress passes and names given by frequency take
+// about 1.2 KB gzip (6 %) off each bundle that esbuild's minifier leaves
+// (README "Build sizes"). Only safe transforms (terser's defaults).
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+
+/**
+ * `code` minified by terser. `ecma` is the bundle's target year; `toplevel`
+ * also renames top-level names (an ES module, or a CommonJS file, whose
+ * top level is its own); a script's top level stays as it is. `reserved`
+ * names are never renamed.
+ */
+export async function minifyBundle(code, { ecma, module = false, toplevel = module, reserved = [] }) {
+  const { minify } = require('terser');
+  const out = await minify(code, { ecma, module, toplevel, compress: { passes: 3 }, mangle: { reserved }, format: { comments: false } });
+  return out.code;
+}
