@@ -362,12 +362,21 @@ impl Identities {
         };
         ids.push(raw);
         // Follow known links: the message after `after` may have a known key.
+        // A chain uses each link once at most, so a walk longer than the
+        // links known is going round a cycle (a server's links can make one)
+        // and places nothing; without the bound, an offset of up to 2^32
+        // would be walked round it.
         let (mut anchor, mut rest) = (after, offset);
+        let mut steps_left = self.links.len();
         while rest > 0 {
-            match self.links.get(&(b.queue, anchor)) {
-                Some(link) => (anchor, rest) = (link.key, rest - 1),
-                None => break,
+            let Some(link) = self.links.get(&(b.queue, anchor)) else {
+                break;
+            };
+            if steps_left == 0 {
+                return ids;
             }
+            steps_left -= 1;
+            (anchor, rest) = (link.key, rest - 1);
         }
         if anchor != after {
             ids.push(StoredId::InQueue {
@@ -511,5 +520,28 @@ mod tests {
         assert_eq!(queue_ids(&third), [(100, 2), (104, 0)]);
         // A peer-queue message cannot be in a super group's batch.
         assert_eq!(queue_ids(&ids.of_synced(None, 3, 0)), []);
+    }
+
+    #[test]
+    fn a_cycle_of_links_is_walked_at_most_once_round() {
+        // A fuzzed server linked 100 -> 101 -> 100 and sent a synced frame
+        // whose seq lies far past its BEGIN: the walk went round the cycle
+        // once per place of the offset (up to 2^32 lookups for one frame).
+        let mut ids = Identities::new(HashKeys::from_seed(1));
+        ids.learn_link(Queue::Peer, 100, 101);
+        ids.learn_link(Queue::Peer, 101, 100);
+        ids.requested(Queue::Peer, 100);
+        ids.batch_begin(Queue::Peer, 0, Some(100));
+        let before = ids.links.work();
+        let far = ids.of_synced(None, 10_000_001, 0);
+        let work = ids.links.work() - before;
+        assert!(work < 100, "{work} table cells visited for one frame");
+        // The position after the requested key stands; the cycle adds none.
+        assert_eq!(queue_ids(&far), [(100, 10_000_000)]);
+        // A chain that ends is still followed to its end.
+        ids.learn_link(Queue::Peer, 200, 201);
+        ids.requested(Queue::Peer, 200);
+        ids.batch_begin(Queue::Peer, 20, Some(200));
+        assert_eq!(queue_ids(&ids.of_synced(None, 23, 0)), [(200, 2), (201, 1)]);
     }
 }
