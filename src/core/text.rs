@@ -77,6 +77,23 @@ pub fn utf8_lossy(mut bytes: &[u8]) -> String {
     }
 }
 
+/// `Display` (and `Error`) for error types that write their text with a
+/// `describe(&self, out: &mut String)` method, the one text both show.
+macro_rules! display_by_describe {
+    ($($t:ty),+) => {$(
+        impl ::core::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut text = ::alloc::string::String::new();
+                self.describe(&mut text);
+                f.write_str(&text)
+            }
+        }
+
+        impl ::core::error::Error for $t {}
+    )+};
+}
+pub(crate) use display_by_describe;
+
 #[cfg(test)]
 mod tests {
     use super::*;

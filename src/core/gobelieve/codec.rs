@@ -13,7 +13,6 @@ use super::secret::Secret;
 use crate::core::text::{push_int, push_uint, utf8_lossy};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 
 #[cfg(test)]
 mod tests;
@@ -231,15 +230,7 @@ impl DecodeError {
     }
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        self.describe(&mut text);
-        f.write_str(&text)
-    }
-}
-
-impl core::error::Error for DecodeError {}
+crate::core::text::display_by_describe!(DecodeError);
 
 /// Why a packet could not be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,15 +264,7 @@ impl EncodeError {
     }
 }
 
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        self.describe(&mut text);
-        f.write_str(&text)
-    }
-}
-
-impl core::error::Error for EncodeError {}
+crate::core::text::display_by_describe!(EncodeError);
 
 /// Reads and checks the header: the whole body must be present and within the limit.
 pub fn decode_header(frame: &[u8]) -> Result<Header, DecodeError> {

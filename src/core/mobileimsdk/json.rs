@@ -135,15 +135,7 @@ impl JsonError {
     }
 }
 
-impl core::fmt::Display for JsonError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut text = String::new();
-        self.describe(&mut text);
-        f.write_str(&text)
-    }
-}
-
-impl core::error::Error for JsonError {}
+crate::core::text::display_by_describe!(JsonError);
 
 /// Parses one JSON document (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Value, JsonError> {

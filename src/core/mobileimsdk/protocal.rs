@@ -44,15 +44,7 @@ impl ProtocalError {
     }
 }
 
-impl core::fmt::Display for ProtocalError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut text = String::new();
-        self.describe(&mut text);
-        f.write_str(&text)
-    }
-}
-
-impl core::error::Error for ProtocalError {}
+crate::core::text::display_by_describe!(ProtocalError);
 
 impl From<json::JsonError> for ProtocalError {
     fn from(e: json::JsonError) -> Self {
