@@ -49,9 +49,9 @@ export function invoke(fn, name, a, b) {
   return true;
 }
 
-/** An incoming peer or group message, with im.js's field names. */
-export function imMessage(seq, cmd, flag, sender, receiver, timestamp, content) {
-  return { seq, cmd, flag, isSelf: (flag & 8) !== 0, sender, receiver, timestamp, content };
+/** An incoming peer or group message, with im.js's field names (`isSelf` as the engine decoded it from `flag`). */
+export function imMessage(seq, cmd, flag, isSelf, sender, receiver, timestamp, content) {
+  return { seq, cmd, flag, isSelf, sender, receiver, timestamp, content };
 }
 
 /** An incoming real-time or room message. */
@@ -60,8 +60,8 @@ export function relayMessage(seq, cmd, flag, sender, receiver, content) {
 }
 
 /** An incoming customer-service (V2) message. */
-export function customerMessage(seq, flag, senderAppID, sender, receiverAppID, receiver, timestamp, content) {
-  return { seq, cmd: 64, flag, isSelf: (flag & 8) !== 0, senderAppID, sender, receiverAppID, receiver, timestamp, content };
+export function customerMessage(seq, cmd, flag, isSelf, senderAppID, sender, receiverAppID, receiver, timestamp, content) {
+  return { seq, cmd, flag, isSelf, senderAppID, sender, receiverAppID, receiver, timestamp, content };
 }
 
 /** Why a message failed: `{reason, status}` where status is the server's ACK status when refused. */

@@ -22,7 +22,7 @@ import {
   encodeRoom, encodeSet, encodeStart, encodeStop,
 } from './gobelieve-command.js';
 import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_MAX_FRAME, gobelieveEndpoint } from './gobelieve-codes.js';
-import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from '../checks.js';
+import { GOBELIEVE_CALLS, GOBELIEVE_PROPERTIES, GOBELIEVE_SETUP, idValue, gobelieveOptions } from '../checks.js';
 import {
   ENV_APP_HIDE, ENV_APP_SHOW, ENV_OFFLINE, ENV_ONLINE, ENV_VISIBLE,
   now, pageIsSecure, randomSeed, reportError, warn, watchEnvironment,
@@ -138,7 +138,7 @@ export function defineIMService(glue) {
       case GROUP_MESSAGE:
         return void notify(o.group, 'handleGroupMessage', o.observer, 'handleGroupMessage', message(v), undefined);
       case CUSTOMER_MESSAGE: {
-        const m = customerMessage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        const m = customerMessage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
         return void notify(o.customer, 'handleCustomerMessage', o.observer, 'handleCustomerMessage', m, undefined);
       }
       case RT_MESSAGE: return void notify(o.rt, 'handleRTMessage', o.observer, 'handleRTMessage', relay(v), undefined);
@@ -170,7 +170,7 @@ export function defineIMService(glue) {
   }
 
   function message(v) {
-    return imMessage(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+    return imMessage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
   }
 
   function relay(v) {
@@ -191,7 +191,7 @@ export function defineIMService(glue) {
   /** A send the engine tracks (`tracked`) or not: true when written, false when not connected. */
   function send(service, name, msg, tracked) {
     const c = service._c;
-    const m = IM_SERVICE_CALLS[name](msg);
+    const m = GOBELIEVE_CALLS[name](msg);
     const reply = command(c, encodeGobelieveSend(name, m)) || [NOT_CONNECTED];
     switch (reply[0]) {
       case 0:
@@ -223,13 +223,13 @@ export function defineIMService(glue) {
      * returns false and writes nothing).
      */
     constructor(observer, options) {
-      const given = imServiceOptions(options); // TypeError / RangeError naming the option
+      const given = gobelieveOptions(options); // TypeError / RangeError naming the option
       const props = Object.assign({}, GOBELIEVE_DEFAULTS, { deviceID: guid() });
       const endpoint = { host: undefined, port: undefined, protocol: undefined, url: undefined };
       const pairs = [[SETTING.deviceID, props.deviceID]];
       for (const [name, v] of given) {
         if (ENDPOINT.includes(name)) endpoint[name] = v === null ? undefined : v;
-        else if (IM_SERVICE_SETUP[name]) pairs.push([SETTING[name], v]);
+        else if (GOBELIEVE_SETUP[name]) pairs.push([SETTING[name], v]);
         else {
           props[name] = stored(name, v);
           pairs.push([SETTING[name], v]);
@@ -298,24 +298,24 @@ export function defineIMService(glue) {
 
     /** Enters a chat room (one at a time); re-entered after every reconnect. */
     enterRoom(roomID) {
-      IM_SERVICE_CALLS.enterRoom(roomID);
+      GOBELIEVE_CALLS.enterRoom(roomID);
       command(this._c, encodeRoom(true, roomID));
     }
 
     /** Leaves the room if it is the current one. */
     leaveRoom(roomID) {
-      IM_SERVICE_CALLS.leaveRoom(roomID);
+      GOBELIEVE_CALLS.leaveRoom(roomID);
       command(this._c, encodeRoom(false, roomID));
     }
 
     /** Registers a super group and its sync position (synced on the next connect). */
     addSuperGroupSyncKey(groupID, syncKey) {
-      IM_SERVICE_CALLS.addSuperGroupSyncKey(groupID, syncKey);
+      GOBELIEVE_CALLS.addSuperGroupSyncKey(groupID, syncKey);
       command(this._c, encodeAddSuperGroup(groupID, syncKey));
     }
 
     removeSuperGroupSyncKey(groupID) {
-      IM_SERVICE_CALLS.removeSuperGroupSyncKey(groupID);
+      GOBELIEVE_CALLS.removeSuperGroupSyncKey(groupID);
       command(this._c, encodeRemoveSuperGroup(groupID));
     }
 
@@ -380,7 +380,7 @@ export function defineIMService(glue) {
     }
 
     set syncKey(v) {
-      IM_SERVICE_PROPERTIES.syncKey(v);
+      GOBELIEVE_PROPERTIES.syncKey(v);
       const c = this._c;
       c.syncKey = stored('syncKey', v);
       command(c, encodeSet(SETTING.syncKey, v));
@@ -406,7 +406,7 @@ export function defineIMService(glue) {
       const e = this._c.endpoint;
       return name === 'protocol' ? e.protocol : gobelieveEndpoint(e, name, pageIsSecure());
     }, function (v) {
-      IM_SERVICE_PROPERTIES[name](v);
+      GOBELIEVE_PROPERTIES[name](v);
       this._c.endpoint[name] = v === null ? undefined : v;
     });
   }
@@ -415,7 +415,7 @@ export function defineIMService(glue) {
     accessor(proto, name, function () {
       return this._c.props[name];
     }, function (v) {
-      IM_SERVICE_PROPERTIES[name](v);
+      GOBELIEVE_PROPERTIES[name](v);
       const c = this._c;
       c.props[name] = stored(name, v);
       command(c, encodeSet(SETTING[name], v));

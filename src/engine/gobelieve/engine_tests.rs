@@ -42,10 +42,14 @@ fn packets(records: &[Record]) -> Vec<Packet> {
 }
 
 fn server(e: &mut Engine, seq: i32, body: Body) -> Vec<u8> {
+    server_flagged(e, seq, 0, body)
+}
+
+fn server_flagged(e: &mut Engine, seq: i32, flag: u8, body: Body) -> Vec<u8> {
     let p = Packet {
         seq,
         version: 2,
-        flag: 0,
+        flag,
         body,
     };
     e.binary(1, &p.encode().unwrap(), T0).to_vec()
@@ -161,7 +165,55 @@ fn refused_sends_reply_with_their_code_and_write_nothing() {
 }
 
 #[test]
-fn an_incoming_message_is_its_seven_values_and_the_sync_key_follows() {
+fn is_self_and_cmd_come_from_the_session_not_from_js() {
+    use crate::core::gobelieve::command::MESSAGE_FLAG_SELF;
+    let mut e = connected();
+    let m = Im {
+        sender: 1,
+        receiver: 2,
+        timestamp: 1_700_000_000,
+        msgid: 3,
+        content: "from my other device".into(),
+    };
+    let got = events(server_flagged(&mut e, 2, MESSAGE_FLAG_SELF, Body::Im(m)));
+    assert_eq!(got[0].0, PEER_MESSAGE, "{got:?}");
+    assert_eq!(got[0].1[2..4], [Value::Int(8), Value::Bool(true)]);
+    let c = codec::Customer {
+        sender_app_id: 10,
+        sender: 11,
+        receiver_app_id: 20,
+        receiver: 21,
+        timestamp: 1_700_000_000,
+        content: "hi".into(),
+    };
+    let got = events(server_flagged(
+        &mut e,
+        3,
+        MESSAGE_FLAG_SELF,
+        Body::Customer(c),
+    ));
+    assert_eq!(
+        got[0],
+        (
+            CUSTOMER_MESSAGE,
+            vec![
+                Value::Int(3),
+                Value::Int(i64::from(crate::core::gobelieve::command::MSG_CUSTOMER)),
+                Value::Int(8),
+                Value::Bool(true),
+                Value::Int(10),
+                Value::Int(11),
+                Value::Int(20),
+                Value::Int(21),
+                Value::Int(1_700_000_000),
+                Value::Text("hi".into()),
+            ]
+        )
+    );
+}
+
+#[test]
+fn an_incoming_message_is_its_eight_values_and_the_sync_key_follows() {
     let mut e = connected();
     let m = Im {
         sender: 9_007_199_254_740_993,
@@ -179,6 +231,7 @@ fn an_incoming_message_is_its_seven_values_and_the_sync_key_follows() {
                 Value::Int(2),
                 Value::Int(4),
                 Value::Int(0),
+                Value::Bool(false),
                 Value::Int(9_007_199_254_740_993),
                 Value::Int(1),
                 Value::Int(1_700_000_000),

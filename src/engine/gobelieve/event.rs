@@ -3,9 +3,11 @@
 //! there). Ids are integers (the JS reader gives a Number when exact, else a
 //! decimal string, as im.js passes 64-bit ids).
 //!
-//! A message is seven values: seq, cmd, flag, sender, receiver, timestamp,
-//! content; a relay message six (no timestamp); a customer message eight:
-//! seq, flag, senderAppID, sender, receiverAppID, receiver, timestamp, content.
+//! A message is eight values: seq, cmd, flag, isSelf, sender, receiver,
+//! timestamp, content; a relay message six: seq, cmd, flag, sender, receiver,
+//! content; a customer message ten: seq, cmd, flag, isSelf, senderAppID,
+//! sender, receiverAppID, receiver, timestamp, content. `isSelf` is the
+//! session's (`flag & MESSAGE_FLAG_SELF`), so JS does not decode the flag again.
 
 use crate::core::gobelieve::{
     ConnectState, Event, FailReason, InCustomerMessage, InMessage, InRelayMessage, SendError,
@@ -98,6 +100,7 @@ fn message(w: &mut BatchWriter, kind: u32, m: InMessage) {
         int(m.seq),
         int(m.cmd),
         int(m.flag),
+        Value::Bool(m.is_self),
         int(m.sender),
         int(m.receiver),
         int(m.timestamp),
@@ -121,7 +124,9 @@ fn relay(w: &mut BatchWriter, kind: u32, m: InRelayMessage) {
 fn customer(w: &mut BatchWriter, m: InCustomerMessage) {
     let values = [
         int(m.seq),
+        int(m.cmd),
         int(m.flag),
+        Value::Bool(m.is_self),
         int(m.sender_app_id),
         int(m.sender),
         int(m.receiver_app_id),
