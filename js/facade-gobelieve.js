@@ -3,7 +3,7 @@
 // before the wasm has loaded. Properties written before are checked
 // (./checks.js), remembered and replayed; reads give the value written or the
 // default; void calls are queued; sends return false, as while connecting.
-import { IM_SERVICE_CALLS, IM_SERVICE_PROPERTIES, IM_SERVICE_SETUP, idValue, imServiceOptions } from './checks.js';
+import { GOBELIEVE_CALLS, GOBELIEVE_PROPERTIES, GOBELIEVE_SETUP, idValue, gobelieveOptions } from './checks.js';
 import { pageIsSecure } from './host.js';
 import { GOBELIEVE_CONSTANTS, GOBELIEVE_DEFAULTS, GOBELIEVE_STATES, gobelieveEndpoint } from './engine/gobelieve-codes.js';
 import { defineIMService } from './engine/gobelieve.js';
@@ -13,7 +13,7 @@ import { IDLE, constants, forward, forwardCalls, forwardReadOnly, guid, queueCal
 
 const GOBELIEVE_OBSERVERS = ['observer', 'peerMessageObserver', 'groupMessageObserver', 'customerMessageObserver',
   'rtMessageObserver', 'systemMessageObserver', 'roomMessageObserver'];
-const GOBELIEVE_PROPS = Object.keys(IM_SERVICE_PROPERTIES).concat(GOBELIEVE_OBSERVERS);
+const GOBELIEVE_PROPS = Object.keys(GOBELIEVE_PROPERTIES).concat(GOBELIEVE_OBSERVERS);
 const GOBELIEVE_QUEUED = ['start', 'stop', 'enterBackground', 'enterForeground', 'handleConnectivityChange',
   'enterRoom', 'leaveRoom', 'addSuperGroupSyncKey', 'removeSuperGroupSyncKey', 'clearSuperGroupSyncKey'];
 const GOBELIEVE_SENDS = ['sendPeerMessage', 'sendGroupMessage', 'sendCustomerMessage', 'sendRTMessage', 'sendRoomMessage'];
@@ -35,7 +35,7 @@ export function createGobelieveFacade(ctx) {
   }
   class IMService {
     constructor(observer, options) {
-      const given = imServiceOptions(options); // throws the wasm's errors for bad options
+      const given = gobelieveOptions(options); // throws the wasm's errors for bad options
       setupGobelieve(this, options); // logLevel, logger, getToken, outbox (js/api)
       this._real = null;
       this._failed = null;
@@ -44,7 +44,7 @@ export function createGobelieveFacade(ctx) {
       if (observer !== undefined && observer !== null) this._props.observer = observer;
       // The options that are no property go to the wasm class's constructor.
       const setup = {};
-      given.forEach(([k, v]) => (IM_SERVICE_SETUP[k] ? (setup[k] = v) : remember(this, k, v)));
+      given.forEach(([k, v]) => (GOBELIEVE_SETUP[k] ? (setup[k] = v) : remember(this, k, v)));
       whenReady(() => bind(this, 'IMService', () => {
         const real = new (serviceClass())(undefined, setup);
         Object.keys(this._props).forEach((k) => { real[k] = handOver(this, k, this._props[k]); });
@@ -96,14 +96,14 @@ export function createGobelieveFacade(ctx) {
   });
   forwardReadOnly(IMService.prototype, IDLE);
   forwardCalls(IMService.prototype, GOBELIEVE_QUEUED, (f, name, args) => {
-    if (IM_SERVICE_CALLS[name]) IM_SERVICE_CALLS[name](...args);
+    if (GOBELIEVE_CALLS[name]) GOBELIEVE_CALLS[name](...args);
     queueCall(f, name, args);
   });
   forwardCalls(IMService.prototype, GOBELIEVE_SENDS, (f, name, args) => {
-    IM_SERVICE_CALLS[name](...args);
+    GOBELIEVE_CALLS[name](...args);
     return false;
   });
-  installGobelieveApi(IMService, (name, msg) => IM_SERVICE_CALLS[name](msg));
+  installGobelieveApi(IMService, (name, msg) => GOBELIEVE_CALLS[name](msg));
 
   return IMService;
 }
@@ -126,7 +126,7 @@ const TIMINGS = ['ackTimeout', 'pingInterval', 'pongTimeout', 'reconnectDelay', 
 /** Checks a write and remembers the value as the wasm would read it back. */
 function remember(f, name, v) {
   const key = name === 'device_id' ? 'deviceID' : name;
-  if (IM_SERVICE_PROPERTIES[name]) IM_SERVICE_PROPERTIES[name](v);
+  if (GOBELIEVE_PROPERTIES[name]) GOBELIEVE_PROPERTIES[name](v);
   let value = v;
   if (name === 'syncKey') value = v === undefined || v === null ? 0 : idValue(v);
   else if (name === 'url' || name === 'protocol') value = v === null ? undefined : v;

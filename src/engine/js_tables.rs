@@ -294,6 +294,57 @@ fn mobileimsdk_max_frame() -> String {
     out
 }
 
+/// `js/checks.js`: the longest `content` of each IMService send, so that its
+/// body stays below MAX_BODY_LEN: the bytes left after the fixed fields, as
+/// the codec writes them in the default protocol version (the longest ones).
+fn gobelieve_content_limits() -> String {
+    use crate::core::gobelieve::codec::{Body, Customer, Im, Packet, Relay};
+    use gobelieve_core::{HEADER_SIZE, MAX_BODY_LEN};
+    let fixed = |body: Body| {
+        let version = GobelieveConfig::default().protocol_version;
+        let packet = Packet {
+            seq: 0,
+            version,
+            flag: 0,
+            body,
+        };
+        let frame = packet.encode().expect("an empty body encodes");
+        (MAX_BODY_LEN - 1 - (frame.len() - HEADER_SIZE)) as i64
+    };
+    let im = Im {
+        sender: 0,
+        receiver: 0,
+        timestamp: 0,
+        msgid: 0,
+        content: String::new(),
+    };
+    let customer = Customer {
+        sender_app_id: 0,
+        sender: 0,
+        receiver_app_id: 0,
+        receiver: 0,
+        timestamp: 0,
+        content: String::new(),
+    };
+    let relay = Relay {
+        sender: 0,
+        receiver: 0,
+        content: String::new(),
+    };
+    let mut out = String::from(
+        "// Body limits: MAX_BODY_LEN - 1 - the fixed fields of each body (src/core/gobelieve/codec.rs).\n",
+    );
+    out += &consts(
+        false,
+        &[
+            ("MAX_IM_CONTENT", fixed(Body::Im(im))),
+            ("MAX_CUSTOMER_CONTENT", fixed(Body::Customer(customer))),
+            ("MAX_RELAY_CONTENT", fixed(Body::Rt(relay))),
+        ],
+    );
+    out
+}
+
 /// `js/checks.js`: the sense modes `senseModeSeconds` accepts.
 fn mobileimsdk_sense_modes() -> String {
     let seconds: Vec<_> = SenseMode::ALL.iter().map(|(s, _)| s.to_string()).collect();
@@ -391,6 +442,7 @@ fn regions() -> Vec<(&'static str, &'static str, String)> {
             "constants",
             mobileimsdk_constants(),
         ),
+        ("js/checks.js", "content limits", gobelieve_content_limits()),
         ("js/checks.js", "frame limit", mobileimsdk_max_frame()),
         ("js/checks.js", "sense modes", mobileimsdk_sense_modes()),
         (

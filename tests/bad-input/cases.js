@@ -13,7 +13,7 @@ const ms = (name) => 'RangeError: ' + name + ' must be a number of milliseconds 
 const over53 = (name) => 'RangeError: ' + name + ' is 2^53 or more, not exact as a Number: pass it as a decimal string or a BigInt';
 
 /** `act(im)` runs on `new IMService(observer)`, before `url`/`accessToken` are set for the check. */
-export const IM_SERVICE_CASES = [
+export const GOBELIEVE_CASES = [
   { name: 'accessToken of 300 bytes', act: (im) => { im.accessToken = limit(300); }, error: 'RangeError: accessToken is over the limit of 255 bytes of UTF-8' },
   { name: 'accessToken of 10 MiB', big: true, act: (im) => { im.accessToken = BIG; }, error: 'RangeError: accessToken is over the limit of 255 bytes of UTF-8' },
   { name: 'accessToken a number', act: (im) => { im.accessToken = 5; }, error: 'TypeError: accessToken must be a string' },
@@ -69,7 +69,7 @@ export const IM_SERVICE_CASES = [
 ];
 
 /** Constructor options: `new IMService(observer, options)` throws, a corrected one works. */
-export const IM_SERVICE_OPTION_CASES = [
+export const GOBELIEVE_OPTION_CASES = [
   { name: 'options.port 0', options: { port: 0 }, error: 'RangeError: port must be an integer from 1 to 65535' },
   { name: 'options.accessToken of 300 bytes', options: { accessToken: limit(300) }, error: 'RangeError: accessToken is over the limit of 255 bytes of UTF-8' },
   { name: 'options.host a number', options: { host: 5 }, error: 'TypeError: host must be a string' },

@@ -16,7 +16,7 @@ async function imServicePhase([phase, base]) {
   const { IMService, ready } = window.imsdk;
   const cases = await import('/tests/bad-input/cases.js');
   const url = window.wsUrl('/ws');
-  const all = [...cases.IM_SERVICE_CASES, ...cases.IM_SERVICE_OPTION_CASES];
+  const all = [...cases.GOBELIEVE_CASES, ...cases.GOBELIEVE_OPTION_CASES];
   const tokens = await Promise.all(all.map((_, i) => window.token(base + 1 + i)));
   const peerToken = await window.token(base);
   if (phase === 'after') await ready();

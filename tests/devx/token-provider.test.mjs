@@ -132,13 +132,13 @@ await test('cancel() drops a scheduled call and the answer of one in flight', as
 
 await test("each class's token back-off starts as its engine's reconnect back-off (generated defaults)", () => {
   const getToken = () => Promise.resolve('t');
-  const mim = setupMobileimsdk({}, { getToken }).tokens;
-  check(mim.baseMs === MOBILEIMSDK_DEFAULTS.reloginInterval && mim.capMs === MOBILEIMSDK_DEFAULTS.reloginMaxInterval,
-    'MobileIMSDK back-off ' + mim.baseMs + '..' + mim.capMs);
+  const mobileimsdk = setupMobileimsdk({}, { getToken }).tokens;
+  check(mobileimsdk.baseMs === MOBILEIMSDK_DEFAULTS.reloginInterval && mobileimsdk.capMs === MOBILEIMSDK_DEFAULTS.reloginMaxInterval,
+    'MobileIMSDK back-off ' + mobileimsdk.baseMs + '..' + mobileimsdk.capMs);
   check(setupMobileimsdk({}, { getToken, reloginInterval: 700 }).tokens.baseMs === 700, 'reloginInterval is not the base');
-  const gb = setupGobelieve({}, { getToken }).tokens;
-  check(gb.baseMs === GOBELIEVE_DEFAULTS.reconnectDelay && gb.capMs === GOBELIEVE_DEFAULTS.reconnectMaxDelay,
-    'GoBelieve back-off ' + gb.baseMs + '..' + gb.capMs);
+  const gobelieve = setupGobelieve({}, { getToken }).tokens;
+  check(gobelieve.baseMs === GOBELIEVE_DEFAULTS.reconnectDelay && gobelieve.capMs === GOBELIEVE_DEFAULTS.reconnectMaxDelay,
+    'GoBelieve back-off ' + gobelieve.baseMs + '..' + gobelieve.capMs);
   let threw = false;
   try { new TokenProvider(getToken, {}); } catch (e) { threw = e instanceof RangeError; }
   check(threw, 'a provider without a back-off was made');
