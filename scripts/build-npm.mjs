@@ -4,8 +4,8 @@
 //                   index.js + imsdk_bg.wasm              `imsdk` (both protocols)
 //                   gobelieve.js + gobelieve_bg.wasm      `imsdk/gobelieve`
 //                   mobileimsdk.js + mobileimsdk_bg.wasm  `imsdk/mobileimsdk`
-//                 with a .d.ts each, index.cjs (the full build as CommonJS, for
-//                 Node's require), package.json and README.md
+//                 with a .d.ts and a CommonJS twin each (index.cjs, gobelieve.cjs,
+//                 mobileimsdk.cjs, for Node's require), package.json and README.md
 //   dist/script/  the <script> bundles (IIFEs defining the globals), each with its wasm:
 //                 imsdk.js + imsdk_bg.wasm, gobelieve.js + gobelieve_bg.wasm, mobileimsdk.js + mobileimsdk_bg.wasm
 // One bundle per output (esbuild, then terser: scripts/minify.mjs) so the glue and our entry share
@@ -85,13 +85,11 @@ async function main() {
     checkClasses(build);
     const wasm = path.join(web, 'imsdk_bg.wasm');
     await bundle('js/npm/' + build.npmEntry + '.js', web, 'esm', path.join(npm, build.npmEntry + '.js'));
-    if (build.name === 'imsdk') {
-      // Node-only (package.json maps it under the "node" + "require" conditions): import.meta.url becomes this file's URL.
-      await bundle('js/npm/index.js', web, 'cjs', path.join(npm, 'index.cjs'), {
-        define: { 'import.meta.url': '__imsdk_module_url' },
-        banner: { js: "const __imsdk_module_url = require('node:url').pathToFileURL(__filename).href;" },
-      });
-    }
+    // Node-only (package.json maps it under the "node" + "require" conditions): import.meta.url becomes this file's URL.
+    await bundle('js/npm/' + build.npmEntry + '.js', web, 'cjs', path.join(npm, build.npmEntry + '.cjs'), {
+      define: { 'import.meta.url': '__imsdk_module_url' },
+      banner: { js: "const __imsdk_module_url = require('node:url').pathToFileURL(__filename).href;" },
+    });
     fs.copyFileSync(wasm, path.join(npm, build.name + '_bg.wasm'));
     fs.copyFileSync(path.join(TEMPLATE, build.name + '.d.ts'), path.join(npm, build.name + '.d.ts'));
     // The classes without the facade, next to the glue (tests/support/npm-page.html loadRaw).

@@ -107,8 +107,8 @@ async function main() {
     const name = sh('npm', ['pack', DIST, '--pack-destination', tmp, '--silent'], ROOT).trim().split('\n').pop();
     tarball = path.join(tmp, name);
     const files = sh('tar', ['tzf', tarball]).trim().split('\n').sort();
-    const perBuild = BUILDS.flatMap((b) => [b.npmEntry + '.js', b.name + '_bg.wasm', b.name + '.d.ts']);
-    const want = ['README.md', 'package.json', 'index.cjs', ...perBuild].sort().map((f) => 'package/' + f);
+    const perBuild = BUILDS.flatMap((b) => [b.npmEntry + '.js', b.npmEntry + '.cjs', b.name + '_bg.wasm', b.name + '.d.ts']);
+    const want = ['README.md', 'package.json', ...perBuild].sort().map((f) => 'package/' + f);
     check(JSON.stringify(files) === JSON.stringify(want), 'tarball lists ' + files.join(', '));
   });
 
@@ -174,6 +174,16 @@ async function main() {
       // `import IMService from 'imsdk/gobelieve'`, `import IMClientManager from 'imsdk/mobileimsdk'`.
       check(JSON.stringify(r.defaultIs) === JSON.stringify(b.classes), 'the default export is ' + JSON.stringify(r.defaultIs));
       check(r.rejections.length === 1 && r.rejections.every(([, isIMError]) => isIMError), 'rejections ' + JSON.stringify(r.rejections));
+    });
+    await test("require('" + entry + "') (CommonJS): its own class only, init() reads its wasm from disk", () => {
+      // Without require(esm), so the CommonJS file answers (as on Node < 20.19).
+      const args = process.features.require_module ? ['--no-experimental-require-module'] : [];
+      const script = "const m = require('" + entry + "');"
+        + "const own = ['IMService', 'IMClientManager'].filter((c) => typeof m[c] === 'function');"
+        + "m.init().then(() => console.log(own.join() + ' ' + (m.default === m[own[0]]) + ' ' + typeof m.IMError"
+        + " + ' ' + typeof m.ready), (e) => console.log('init failed: ' + e));";
+      const out = sh(process.execPath, [...args, '-e', script], app).trim();
+      check(out === b.classes.join() + ' true function function', "require('" + entry + "'): " + out);
     });
     if (b.classes.includes('IMService')) {
       for (const mode of ['bytes', 'default']) {
