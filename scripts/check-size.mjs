@@ -15,39 +15,39 @@ import { BUILDS } from './builds.mjs';
 // each build, the JS classes over its engines (js/engine/: IMService, IMClientManager).
 const BUDGETS = {
   'dist/npm/imsdk_bg.wasm': [112_800, 48_400],
-  'dist/npm/index.js': [77_400, 24_900],
-  'dist/npm/index.cjs': [78_100, 25_000],
+  'dist/npm/index.js': [80_100, 25_700],
+  'dist/npm/index.cjs': [80_800, 25_900],
   'dist/npm/gobelieve_bg.wasm': [67_900, 29_600],
-  'dist/npm/gobelieve.js': [56_300, 18_500],
-  'dist/npm/gobelieve.cjs': [57_400, 18_800],
+  'dist/npm/gobelieve.js': [58_900, 19_300],
+  'dist/npm/gobelieve.cjs': [59_400, 19_500],
   'dist/npm/mobileimsdk_bg.wasm': [56_600, 26_000],
-  'dist/npm/mobileimsdk.js': [53_600, 18_200],
-  'dist/npm/mobileimsdk.cjs': [54_700, 18_500],
-  'dist/script/imsdk.js': [78_000, 24_900],
+  'dist/npm/mobileimsdk.js': [56_100, 19_100],
+  'dist/npm/mobileimsdk.cjs': [56_800, 19_300],
+  'dist/script/imsdk.js': [81_000, 25_900],
   'dist/script/imsdk_bg.wasm': [112_800, 48_400],
-  'dist/script/gobelieve.js': [56_900, 18_600],
+  'dist/script/gobelieve.js': [59_700, 19_500],
   'dist/script/gobelieve_bg.wasm': [67_900, 29_600],
-  'dist/script/mobileimsdk.js': [54_200, 18_300],
+  'dist/script/mobileimsdk.js': [57_100, 19_300],
   'dist/script/mobileimsdk_bg.wasm': [56_600, 26_000],
   'dist/miniprogram/imsdk_bg.wasm': [113_300, 48_300],
   // The brotli file is what a mini-program ships (its gzip is about its raw size).
   'dist/miniprogram/imsdk_bg.wasm.br': [40_900, 40_900],
-  'dist/miniprogram/imsdk.js': [76_900, 24_700],
+  'dist/miniprogram/imsdk.js': [79_500, 25_600],
   'dist/miniprogram/websocket.js': [3_900, 1_400],
   'dist/miniprogram/im.js': [200, 200],
   'dist/miniprogram-gobelieve/imsdk_bg.wasm': [68_100, 29_600],
   'dist/miniprogram-gobelieve/imsdk_bg.wasm.br': [25_500, 25_500],
-  'dist/miniprogram-gobelieve/imsdk.js': [55_700, 18_400],
+  'dist/miniprogram-gobelieve/imsdk.js': [58_200, 19_100],
   'dist/miniprogram-gobelieve/websocket.js': [3_900, 1_400],
   'dist/miniprogram-gobelieve/im.js': [200, 200],
   'dist/miniprogram-mobileimsdk/imsdk_bg.wasm': [56_900, 26_100],
   'dist/miniprogram-mobileimsdk/imsdk_bg.wasm.br': [22_600, 22_700],
-  'dist/miniprogram-mobileimsdk/imsdk.js': [53_000, 18_100],
+  'dist/miniprogram-mobileimsdk/imsdk.js': [55_500, 19_000],
   'dist/miniprogram-mobileimsdk/websocket.js': [3_900, 1_400],
 };
 
 // Max gzip bytes of each build's <script> JS + wasm (what a page downloads), by build name.
-const SCRIPT_TOTALS = { imsdk: 73_200, gobelieve: 48_100, mobileimsdk: 44_300 };
+const SCRIPT_TOTALS = { imsdk: 73_200, gobelieve: 48_100, mobileimsdk: 45_300 };
 
 /** The code files in the shipped directories (npm, <script>, each build's mini-program): JS, wasm, brotli wasm. */
 function shippedFiles() {

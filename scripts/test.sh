@@ -59,7 +59,7 @@ stage "script tags (every build): the seed's example page, MobileIMSDK pages (he
 stage "transport: closing a connecting socket never throws in Node" node tests/transport/close-connecting.test.mjs
 stage "developer API on its own: emitter, Promise forms, log (Node)" node tests/devx/api.test.mjs
 stage "token provider: 10 min of refused tokens on a fake clock, calls bounded (Node)" node tests/devx/token-provider.test.mjs
-stage "persisted outbox: order, restore, outcomes, bound, expiry; memory, custom and wx stores (Node)" node tests/devx/outbox.test.mjs
+stage "persisted outbox: order, restore, outcomes, bound, expiry, O(log n) work per message, seeded random runs; memory, custom and wx stores (Node)" node tests/devx/outbox.test.mjs
 stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)" node tests/devx/indexeddb.test.mjs
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs

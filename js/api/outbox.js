@@ -21,8 +21,15 @@
 // `maxEntries`; one more is refused at once (IMError code 'outbox-full').
 // `close()` (stop, logout, release) keeps the entries in the store and
 // their Promises pending; the next `open()` of the same store restores them.
+//
+// Each add, transmit, outcome and timer costs O(log n) in the entries held:
+// they are found by id and by the object handed to the link through Maps,
+// and the ones not in flight wait in three heaps of ./indexed-heap.js (send
+// order, back-off end, expiry), so a large `outboxMaxEntries` does not make
+// every send walk the queue.
 
 import { IMError } from './im-error.js';
+import { IndexedHeap } from './indexed-heap.js';
 
 export const OUTBOX_DEFAULTS = Object.freeze({ maxEntries: 1000, expiryMs: 24 * 60 * 60 * 1000 });
 /** The first wait before a message that failed on a link still up is sent again, in ms. */
@@ -75,9 +82,26 @@ export class Outbox {
     this._now = o.now || Date.now;
     this._setTimer = o.setTimer || ((fn, ms) => setTimeout(fn, ms));
     this._clearTimer = o.clearTimer || ((id) => clearTimeout(id));
-    /** Live entries in send order. */
-    this._entries = [];
+    /** Heap moves and entries visited so far (tests count work instead of timing it). */
+    this.work = 0;
+    const count = (n) => {
+      this.work += n;
+    };
+    /** Live entries by id, in send order. */
+    this._entries = new Map();
+    /** Transmitted entries by the object handed to the link (`entry.live`). */
+    this._byLive = new Map();
+    /** Entries to transmit, by send order (a `saving` one holds back those after it). */
+    this._queue = new IndexedHeap((e) => e.rank, '_inQueue', count);
+    /** Entries waiting out a back-off on a link that stayed up, by its end. */
+    this._backoff = new IndexedHeap((e) => e.retryAt, '_inBackoff', count);
+    /** Entries not in flight, by expiry (a transmitted one waits for its outcome instead). */
+    this._expiry = new IndexedHeap((e) => e.record.expiresAt, '_inExpiry', count);
     this._lastSeq = 0;
+    /** Send order: new entries count up from 0, restored ones are numbered below them. */
+    this._lastRank = 0;
+    /** The entry being handed to the link (its outcome may come before transmit returns). */
+    this._transmitting = null;
     this._opened = false;
     this._opening = null;
     this._linkUp = false;
@@ -86,12 +110,12 @@ export class Outbox {
 
   /** Entries not settled yet. */
   get size() {
-    return this._entries.length;
+    return this._entries.size;
   }
 
   /** The live entries, in send order (read-only use). */
   get entries() {
-    return this._entries.slice();
+    return Array.from(this._entries.values());
   }
 
   /**
@@ -105,13 +129,20 @@ export class Outbox {
       .then(() => this._store.load())
       .then((records) => {
         const now = this._now();
-        const known = new Set(this._entries.map((e) => e.id));
         const restored = (Array.isArray(records) ? records : [])
-          .filter((r) => r && typeof r.id === 'string' && !known.has(r.id))
+          .filter((r) => r && typeof r.id === 'string' && !this._entries.has(r.id))
           .sort((a, b) => a.seq - b.seq)
           .map((r) => this._entry(r, null, 'queued'));
-        for (const e of restored) this._lastSeq = Math.max(this._lastSeq, e.record.seq);
-        this._entries = restored.concat(this._entries);
+        const later = this._entries;
+        this._entries = new Map();
+        for (const [i, e] of restored.entries()) {
+          e.rank = i - restored.length;
+          this._lastSeq = Math.max(this._lastSeq, e.record.seq);
+          this._entries.set(e.id, e);
+          this._wait(e);
+        }
+        for (const [id, e] of later) this._entries.set(id, e);
+        this.work += restored.length + later.size;
         this._opened = true;
         for (const e of restored) if (e.record.expiresAt <= now) this._expire(e);
         this._arm();
@@ -132,7 +163,7 @@ export class Outbox {
    * a fresh one. Returns the entry (`entry.done` settles with its outcome).
    */
   add(kind, message, id, live) {
-    if (this._entries.length >= this.maxEntries) {
+    if (this._entries.size >= this.maxEntries) {
       throw new IMError('imsdk: the outbox holds ' + this.maxEntries + ' messages already; this one was not queued', {
         code: 'outbox-full', reason: 'outbox-full',
       });
@@ -143,7 +174,9 @@ export class Outbox {
     const record = { id: id || 'm' + seq.toString(36) + Math.floor(Math.random() * 1e9).toString(36), seq, kind,
       message, createdAt: now, expiresAt: now + this.expiryMs };
     const entry = this._entry(record, live || null, 'saving');
-    this._entries.push(entry);
+    entry.rank = ++this._lastRank;
+    this._entries.set(entry.id, entry);
+    this._wait(entry);
     let saving;
     try {
       saving = Promise.resolve(this._store.save(record));
@@ -167,7 +200,10 @@ export class Outbox {
   linkUp() {
     this._linkUp = true;
     // A new link is a fresh chance: what waited out a back-off goes now.
-    for (const e of this._entries) e.retryAt = 0;
+    for (let e = this._backoff.pop(); e !== undefined; e = this._backoff.pop()) {
+      e.retryAt = 0;
+      this._queue.push(e);
+    }
     this._pump();
   }
 
@@ -178,12 +214,13 @@ export class Outbox {
 
   /** The entry transmitted as `live` (the object handed to the link), or null. */
   byLive(live) {
-    return this._entries.find((e) => e.live === live) || null;
+    const t = this._transmitting;
+    return this._byLive.get(live) || (t && t.live === live ? t : null);
   }
 
   /** The entry of `id`, or null. */
   byId(id) {
-    return this._entries.find((e) => e.id === id) || null;
+    return this._entries.get(id) || null;
   }
 
   acknowledged(entry) {
@@ -201,10 +238,14 @@ export class Outbox {
       this._expire(entry);
       return;
     }
-    entry.state = 'queued';
+    this._unindexLive(entry);
     entry.live = null;
+    entry.state = 'queued';
     entry.tries += 1;
     entry.retryAt = this._now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(entry.tries - 1, 20));
+    this._queue.remove(entry);
+    this._backoff.push(entry);
+    this._expiry.push(entry);
     this._arm();
   }
 
@@ -221,28 +262,55 @@ export class Outbox {
       id: record.id, record, live, state, durable: state !== 'saving', done: d.promise, _d: d, settledWith: undefined,
       // Failed tries on links that stayed up, and when the next may go (0: now).
       tries: 0, retryAt: 0,
+      // Its place in the send order (set by add and open); the heaps add their positions.
+      rank: 0,
     };
   }
 
+  /** `entry` waits to be transmitted (and can expire meanwhile). */
+  _wait(entry) {
+    this._queue.push(entry);
+    this._expiry.push(entry);
+  }
+
+  _unindexLive(entry) {
+    if (this._byLive.get(entry.live) === entry) this._byLive.delete(entry.live);
+  }
+
   _pump() {
-    if (!this._opened || !this._linkUp) return;
+    // Not again from inside a transmit (an event of the link): the outer pump goes on.
+    if (!this._opened || !this._linkUp || this._transmitting) return;
     const now = this._now();
-    for (const e of this._entries.slice()) {
-      if (e.settledWith !== undefined || e.state === 'sent') continue;
+    // Back-offs that are over join the queue at their place in the send order.
+    while (this._backoff.size && this._backoff.peek().retryAt <= now) this._queue.push(this._backoff.pop());
+    while (this._queue.size) {
+      const e = this._queue.peek();
+      this.work += 1;
+      if (e.settledWith !== undefined) {
+        this._queue.pop(); // cannot happen (settling takes it out); never loops on it
+        continue;
+      }
       if (e.state === 'saving') return; // keeps the order: later entries wait for this write
-      if (e.retryAt > now) continue; // its back-off: the timer of _arm() pumps again
       let accepted;
+      this._transmitting = e;
       try {
         accepted = this._transmit(e);
       } catch (err) {
         this._settle(e, err);
         continue;
+      } finally {
+        this._transmitting = null;
       }
+      // Its outcome came during transmit (settled, or put back by a failure).
+      if (e.settledWith !== undefined || !this._queue.has(e)) continue;
       if (!accepted) {
         this._linkUp = false;
         return;
       }
+      this._queue.remove(e);
+      this._expiry.remove(e);
       e.state = 'sent';
+      if (e.live) this._byLive.set(e.live, e);
     }
   }
 
@@ -255,8 +323,11 @@ export class Outbox {
   _settle(entry, error) {
     if (!entry || entry.settledWith !== undefined) return;
     entry.settledWith = error;
-    const at = this._entries.indexOf(entry);
-    if (at >= 0) this._entries.splice(at, 1);
+    if (this._entries.get(entry.id) === entry) this._entries.delete(entry.id);
+    this._queue.remove(entry);
+    this._backoff.remove(entry);
+    this._expiry.remove(entry);
+    this._unindexLive(entry);
     try {
       Promise.resolve(this._store.remove(entry.id)).catch((err) => {
         if (this._log) this._log.warn('the outbox store could not remove a settled message (it may be sent again after a reload)', err);
@@ -275,18 +346,13 @@ export class Outbox {
     if (this._timer !== null) this._clearTimer(this._timer);
     this._timer = null;
     const now = this._now();
-    let first = Infinity;
-    for (const e of this._entries) {
-      if (e.state === 'sent') continue;
-      first = Math.min(first, e.record.expiresAt);
-      // A back-off already over needs no timer: the next pump sends it.
-      if (this._linkUp && e.retryAt > now) first = Math.min(first, e.retryAt);
-    }
+    let first = this._expiry.size ? this._expiry.peek().record.expiresAt : Infinity;
+    if (this._linkUp && this._backoff.size) first = Math.min(first, this._backoff.peek().retryAt);
     if (first === Infinity) return;
     this._timer = this._setTimer(() => {
       this._timer = null;
       const now = this._now();
-      for (const e of this._entries.slice()) if (e.state !== 'sent' && e.record.expiresAt <= now) this._expire(e);
+      while (this._expiry.size && this._expiry.peek().record.expiresAt <= now) this._expire(this._expiry.pop());
       this._pump();
       this._arm();
     }, Math.max(0, first - now));
