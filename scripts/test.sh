@@ -65,11 +65,15 @@ stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 stage "IMService maxPending: checked, bounds the messages in flight before and after loading (Node, npm package)" node tests/facade/max-pending.test.mjs
+stage "IMService maxPending on the GoBelieve-only entry dist/npm/gobelieve.js (Node)" env IMSDK_ENTRY=gobelieve node tests/facade/max-pending.test.mjs
 stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
 for entry in gobelieve mobileimsdk; do
   stage "developer API e2e on the one-protocol entry dist/npm/$entry.js (Node)" env IMSDK_ENTRY=$entry node tests/devx/e2e.test.mjs
 done
 stage "bad-input matrix, both classes, before and after loading (headless Chromium)" node tests/bad-input/matrix.test.mjs
+for entry in gobelieve mobileimsdk; do
+  stage "bad-input matrix on the one-protocol entry dist/npm/$entry.js (headless Chromium)" env IMSDK_ENTRY=$entry node tests/bad-input/matrix.test.mjs
+done
 stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each instance still delivers (Node, npm package)" \
   node tests/fuzz-api/fuzz-api.mjs --runs 20000
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
@@ -93,6 +97,7 @@ stage "chaos on the one-protocol builds (dist/npm/gobelieve.js, mobileimsdk.js):
   node scripts/chaos.mjs --messages 10000 --seed 2 --build own --min-faults 3
 stage "soak smoke: 4 clients per protocol for 0.3 min with faults" node scripts/soak.mjs --minutes 0.3 --clients 4
 stage "flood: wasm memory of both classes under 8 MiB against a hostile server (Node, npm package)" node tests/flood/flood.test.mjs
+stage "flood on the one-protocol builds (dist/npm/gobelieve.js, mobileimsdk.js): the same ceiling" node tests/flood/flood.test.mjs --build own
 # Its own dev server (P5 restarts it); P2, P3 and P4 runs of a few hundred messages, P5 and P7 once.
 stage "bench smoke: every figure of npm run bench once, small counts" node scripts/bench.mjs --smoke
 stage "size budget of every shipped build" node scripts/check-size.mjs

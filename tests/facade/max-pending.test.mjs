@@ -3,10 +3,13 @@
 // option before and after loading, it bounds the messages in flight whether
 // the service was made before or after the wasm loaded, and its default
 // stays 10,000. Usage (repo root, after npm run build): node tests/facade/max-pending.test.mjs
+// (IMSDK_ENTRY=gobelieve: on the GoBelieve-only entry, dist/npm/gobelieve.js).
 import path from 'node:path';
 import { ROOT, runner, check } from '../support/node-env.mjs';
 
-const { init, setWebSocketImpl, IMService } = await import(path.join(ROOT, 'dist/npm/index.js'));
+const entry = process.env.IMSDK_ENTRY || 'index';
+if (!['index', 'gobelieve'].includes(entry)) throw new Error('IMSDK_ENTRY must be index or gobelieve (the entries with IMService)');
+const { init, setWebSocketImpl, IMService } = await import(path.join(ROOT, 'dist/npm', entry + '.js'));
 
 /** Opens at once and answers AUTH with AUTH_STATUS 0; swallows everything else (no ACKs). */
 class SilentServer {

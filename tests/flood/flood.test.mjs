@@ -8,14 +8,16 @@
 // be handled exactly as defined (each new message delivered once, a repeated
 // fingerprint once, the link still up).
 //
-// `node tests/flood/flood.test.mjs [--scale K]` prints the figures; --scale
-// multiplies every count (npm test runs scale 1).
+// `node tests/flood/flood.test.mjs [--scale K] [--build full|own]` prints the
+// figures; --scale multiplies every count (npm test runs scale 1); `--build own`
+// runs each class on its one-protocol build (dist/npm/gobelieve.js, mobileimsdk.js).
 import { Worker } from 'node:worker_threads';
 import { ROOT, startServer } from '../chaos/driver.mjs';
 
 /** The stated ceiling for each class's wasm memory. */
 const CEILING = 8 * 1024 * 1024;
 const scale = Number(process.argv[process.argv.indexOf('--scale') + 1] || 1) || 1;
+const own = process.argv.includes('--build') && process.argv[process.argv.indexOf('--build') + 1] === 'own';
 const DEADLINE_MS = 60_000 * scale;
 const n = (k) => Math.round(k * scale);
 
@@ -64,7 +66,7 @@ async function flood(server, proto, uid) {
   const wsUrl = server.url.replace(/^http/, 'ws') + (proto === 'gobelieve' ? '/ws' : '/websocket');
   const token = (await server.api('/api/token?uid=' + uid)).token;
   const worker = new Worker(new URL('../chaos/client-worker.mjs', import.meta.url), {
-    workerData: { root: ROOT, proto, uid, peer: uid + 1, url: wsUrl, token, options: OPTIONS[proto] },
+    workerData: { root: ROOT, entry: own ? proto : 'index', proto, uid, peer: uid + 1, url: wsUrl, token, options: OPTIONS[proto] },
     stdout: true, // the SDK's console lines are not the test's output
   });
   worker.stdout.resume();
@@ -125,7 +127,7 @@ try {
   const t0 = Date.now();
   const results = await Promise.all([flood(server, 'gobelieve', 7_100_000), flood(server, 'mobileimsdk', 7_200_000)]);
   for (const { proto, rows, closed } of results) {
-    console.log(`${proto} (ceiling ${MIB(CEILING)}):`);
+    console.log(`${proto}${own ? ' (dist/npm/' + proto + '.js)' : ''} (ceiling ${MIB(CEILING)}):`);
     rows.forEach((r, i) => {
       console.log(`  ${r.phase.padEnd(20)} wasm ${MIB(r.wasm).padStart(10)}` + (r.expected !== undefined ? `  delivered ${r.delivered}/${r.expected}, cuts ${r.cuts}` : ''));
       if (r.wasm > CEILING) failures.push(`${proto} after ${r.phase}: wasm ${MIB(r.wasm)} is over ${MIB(CEILING)}`);

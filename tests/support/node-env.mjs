@@ -86,16 +86,31 @@ export function check(cond, msg) {
 }
 
 /**
+ * The npm entry the browser suites load (IMSDK_ENTRY: index, the default, or
+ * gobelieve / mobileimsdk for a one-protocol build), and the JS classes it has.
+ */
+export const NPM_ENTRY = process.env.IMSDK_ENTRY || 'index';
+export const ENTRY_CLASSES = { index: ['IMService', 'IMClientManager'], gobelieve: ['IMService'], mobileimsdk: ['IMClientManager'] };
+
+/** True when the suites' entry has class `name` (IMService, IMClientManager). */
+export function entryHas(name) {
+  const classes = ENTRY_CLASSES[NPM_ENTRY];
+  if (!classes) throw new Error('IMSDK_ENTRY must be one of ' + Object.keys(ENTRY_CLASSES).join(', '));
+  return classes.includes(name);
+}
+
+/**
  * A page of tests/support/npm-page.html: `window.imsdk` is the npm package
- * with its wasm not loaded yet. Console errors and warnings land in
- * `page.consoleLines` as "error: text" / "warning: text".
+ * (its entry NPM_ENTRY) with its wasm not loaded yet. Console errors and
+ * warnings land in `page.consoleLines` as "error: text" / "warning: text".
  */
 export async function npmPage(browser, server) {
   const page = await browser.newPage();
   page.consoleLines = [];
   page.on('console', (m) => page.consoleLines.push(m.type() + ': ' + m.text()));
   page.on('pageerror', (e) => page.consoleLines.push('pageerror: ' + String(e)));
-  await page.goto(server.url + '/tests/support/npm-page.html');
+  entryHas('IMService'); // checks IMSDK_ENTRY
+  await page.goto(server.url + '/tests/support/npm-page.html?entry=' + NPM_ENTRY);
   await page.waitForFunction(() => window.pageReady === true, null, { timeout: 15000 });
   return page;
 }
