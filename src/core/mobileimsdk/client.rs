@@ -22,6 +22,7 @@ use super::qos_send::QosSend;
 use super::relogin::Relogin;
 use super::request::{LoginInfo, SendRequest};
 use super::send_error::SendError;
+use super::trans_fault::TransFault;
 use crate::core::backoff::BackoffConfig;
 use crate::core::clock::MonoClock;
 use crate::core::hash::HashKeys;
@@ -31,7 +32,7 @@ use crate::core::liveness::LivenessAction;
 use crate::core::outbox::InsertError;
 use crate::core::redact::redact_url;
 use crate::core::rng::Rng;
-use crate::core::text::{concat, push_uint};
+use crate::core::text::concat;
 
 /// The server closes the connection on a larger frame (1009).
 pub const MAX_FRAME_BYTES: usize = 65_536;
@@ -220,18 +221,19 @@ impl Client {
         Ok(packet)
     }
 
-    /// The official logout: sends type 3 when logged in, then releases.
-    /// Returns 0 when the logout was written, 1 when not logged in, 3 when
-    /// logged in but not connected.
-    pub fn logout(&mut self, now: u64) -> i32 {
+    /// The official logout: sends type 3 when logged in, then releases
+    /// either way. Not written when not logged in
+    /// ([`SendError::NotLoggedIn`]) or logged in but not connected
+    /// ([`SendError::NotConnected`]).
+    pub fn logout(&mut self, now: u64) -> Result<(), SendError> {
         let now = self.clock.observe(now);
         let result = match self.logged_in_uid() {
-            None => code::COMMON_NO_LOGIN,
-            Some(_) if !self.is_connected() => code::COMMON_DATA_SEND_FAILD,
+            None => Err(SendError::NotLoggedIn),
+            Some(_) if !self.is_connected() => Err(SendError::NotConnected),
             Some(uid) => {
                 let packet = bodies::logout_packet(&uid, self.config.dialect);
                 self.write_packet(&packet);
-                code::COMMON_CODE_OK
+                Ok(())
             }
         };
         self.release_at(now);
@@ -387,14 +389,9 @@ impl Client {
         self.keep_alive.heard(now);
         match Protocal::from_json(text, self.config.dialect) {
             Ok(packet) => self.receive(packet, now),
-            Err(e) => self.events.push_back(Event::TransError {
-                code: code::COMMON_INVALID_PROTOCAL,
-                msg: {
-                    let mut msg = String::from("unreadable packet: ");
-                    e.describe(&mut msg);
-                    msg
-                },
-            }),
+            Err(e) => self
+                .events
+                .push_back(Event::TransError(TransFault::UnreadablePacket(e))),
         }
     }
 
@@ -404,15 +401,8 @@ impl Client {
         if !self.is_current(conn) {
             return;
         }
-        self.events.push_back(Event::TransError {
-            code: code::COMMON_INVALID_PROTOCAL,
-            msg: {
-                let mut msg = String::from("unexpected binary frame of ");
-                push_uint(&mut msg, data.len() as u64);
-                msg.push_str(" bytes");
-                msg
-            },
-        });
+        self.events
+            .push_back(Event::TransError(TransFault::BinaryFrame(data.len())));
     }
 
     /// Socket `conn` closed or failed (`error`); both mean the link is gone.
@@ -686,10 +676,8 @@ impl Client {
             .as_deref()
             .and_then(|d| PLoginInfoResponse::from_json(d).ok());
         let Some(response) = response else {
-            self.events.push_back(Event::TransError {
-                code: code::COMMON_INVALID_PROTOCAL,
-                msg: "unreadable login response".into(),
-            });
+            self.events
+                .push_back(Event::TransError(TransFault::UnreadableLoginResponse));
             return;
         };
         let pending = core::mem::take(&mut self.pending_login);
@@ -744,9 +732,9 @@ impl Client {
                 self.relogin.failed(now);
             }
         }
-        self.events.push_back(Event::TransError {
+        self.events.push_back(Event::TransError(TransFault::Server {
             code: error.error_code,
             msg: error.error_msg.unwrap_or_default(),
-        });
+        }));
     }
 }

@@ -165,7 +165,7 @@ impl Sim {
             }
             860..=879 => self.app_login(),
             880..=882 => {
-                self.h.c.logout(self.h.now);
+                let _ = self.h.c.logout(self.h.now);
             }
             883..=885 => self.server_kicks_out(),
             886..=888 => self.h.c.release(self.h.now),

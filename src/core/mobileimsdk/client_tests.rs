@@ -7,6 +7,7 @@ use super::protocal::{Dialect, Protocal};
 use super::request::SendRequest;
 use super::send_error::SendError;
 use super::test_harness::*;
+use super::trans_fault::TransFault;
 use crate::core::io::{Frame, Io};
 
 // ---- login ------------------------------------------------------------
@@ -318,10 +319,10 @@ fn error_301_drops_the_login_and_relogs_in_within_one_interval() {
     h.server_sends(conn, &Protocal::new(52, Some(body.into()), "0", "-1"));
     assert_eq!(
         h.events(),
-        [Event::TransError {
+        [Event::TransError(TransFault::Server {
             code: 301,
             msg: r#"{"type":1}"#.into()
-        }]
+        })]
     );
     assert!(!h.c.is_logged_in());
     assert_eq!(
@@ -354,10 +355,10 @@ fn other_server_errors_are_only_reported() {
     h.server_sends(conn, &Protocal::new(52, Some(body.into()), "0", "1"));
     assert_eq!(
         h.events(),
-        [Event::TransError {
+        [Event::TransError(TransFault::Server {
             code: 302,
             msg: "busy".into()
-        }]
+        })]
     );
     assert!(h.c.is_connected());
 }
@@ -623,8 +624,8 @@ fn unreadable_frames_are_reported_not_fatal() {
     assert!(matches!(
         events.as_slice(),
         [
-            Event::TransError { code: 4, .. },
-            Event::TransError { code: 4, .. }
+            Event::TransError(TransFault::UnreadablePacket(_)),
+            Event::TransError(TransFault::BinaryFrame(3))
         ]
     ));
     assert!(h.c.is_connected());
@@ -640,7 +641,7 @@ fn logout_sends_type_3_then_releases_everything() {
     h.server_sends(conn, &qos_data("9", "fp-9"));
     h.ios();
     h.events();
-    assert_eq!(h.c.logout(h.now), 0);
+    assert_eq!(h.c.logout(h.now), Ok(()));
     // Failed before the fix: the queue was cleared without an outcome.
     assert_eq!(h.events(), [Event::MessagesLost(vec![pending])]);
     assert_eq!(
@@ -659,7 +660,11 @@ fn logout_sends_type_3_then_releases_everything() {
     assert!(!h.c.is_logged_in() && !h.c.is_connected());
     assert_eq!(h.c.user_id(), None);
     h.assert_idle();
-    assert_eq!(h.c.logout(h.now), 1, "nothing to log out from");
+    assert_eq!(
+        h.c.logout(h.now),
+        Err(SendError::NotLoggedIn),
+        "nothing to log out from"
+    );
 }
 
 #[test]
@@ -787,7 +792,7 @@ fn srt_ack_addressing_official_by_default_seed_on_request() {
 fn srt_logout_has_an_empty_body() {
     let mut h = srt(false);
     h.logged_in();
-    assert_eq!(h.c.logout(h.now), 0);
+    assert_eq!(h.c.logout(h.now), Ok(()));
     let sent = h.sent();
     assert_eq!(
         (sent[0].type_, sent[0].data_content.as_deref()),

@@ -1,6 +1,7 @@
 //! What the client machine reports to the app (the seed's callbacks).
 
 use super::protocal::Protocal;
+use super::trans_fault::TransFault;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -21,13 +22,8 @@ pub enum Event {
     LinkClose(i32),
     /// A data packet (type 2), delivered once per fingerprint (`onTransBufferCB`).
     TransBuffer(Protocal),
-    /// A server error (type 52), or code 4 for an unreadable frame (`onTransErrorCB`).
-    TransError {
-        /// The server's `errorCode` (or 4).
-        code: i32,
-        /// The server's `errorMsg` (or what could not be read).
-        msg: String,
-    },
+    /// A server error (type 52), or a frame or packet that could not be used (`onTransErrorCB`).
+    TransError(TransFault),
     /// QoS messages that got no ACK after every resend (`handleMessageLost`).
     MessagesLost(Vec<Protocal>),
     /// The QoS message with this fingerprint was acknowledged (`messagesBeReceivedCB`).

@@ -19,6 +19,7 @@ pub mod qos_send;
 pub mod relogin;
 pub mod request;
 pub mod send_error;
+pub mod trans_fault;
 
 #[cfg(test)]
 mod client_guarantee_tests;

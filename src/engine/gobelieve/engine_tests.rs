@@ -55,6 +55,17 @@ fn server_flagged(e: &mut Engine, seq: i32, flag: u8, body: Body) -> Vec<u8> {
     e.binary(1, &p.encode().unwrap(), T0).to_vec()
 }
 
+/// A peer message as the server forwards it (timestamp 1,700,000,000, msgid 3).
+fn incoming(sender: i64, receiver: i64, content: &str) -> Im {
+    Im {
+        sender,
+        receiver,
+        timestamp: 1_700_000_000,
+        msgid: 3,
+        content: content.into(),
+    }
+}
+
 fn msg(content: &str) -> OutMessage {
     OutMessage {
         sender: 1,
@@ -168,13 +179,7 @@ fn refused_sends_reply_with_their_code_and_write_nothing() {
 fn is_self_and_cmd_come_from_the_session_not_from_js() {
     use crate::core::gobelieve::command::MESSAGE_FLAG_SELF;
     let mut e = connected();
-    let m = Im {
-        sender: 1,
-        receiver: 2,
-        timestamp: 1_700_000_000,
-        msgid: 3,
-        content: "from my other device".into(),
-    };
+    let m = incoming(1, 2, "from my other device");
     let got = events(server_flagged(&mut e, 2, MESSAGE_FLAG_SELF, Body::Im(m)));
     assert_eq!(got[0].0, PEER_MESSAGE, "{got:?}");
     assert_eq!(got[0].1[2..4], [Value::Int(8), Value::Bool(true)]);
@@ -215,13 +220,7 @@ fn is_self_and_cmd_come_from_the_session_not_from_js() {
 #[test]
 fn an_incoming_message_is_its_eight_values_and_the_sync_key_follows() {
     let mut e = connected();
-    let m = Im {
-        sender: 9_007_199_254_740_993,
-        receiver: 1,
-        timestamp: 1_700_000_000,
-        msgid: 3,
-        content: "yo".into(),
-    };
+    let m = incoming(9_007_199_254_740_993, 1, "yo");
     let got = events(server(&mut e, 2, Body::Im(m)));
     assert_eq!(
         got[0],

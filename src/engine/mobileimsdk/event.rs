@@ -73,7 +73,11 @@ pub fn record(
             protocal(&mut values, p);
             (MESSAGE, values)
         }
-        Event::TransError { code, msg } => (TRANS_ERROR, vec![int(code), Value::Text(msg)]),
+        Event::TransError(fault) => {
+            let mut msg = String::new();
+            fault.describe(&mut msg);
+            (TRANS_ERROR, vec![int(fault.code()), Value::Text(msg)])
+        }
         Event::MessagesLost(list) => {
             let mut values = Vec::with_capacity(1 + 9 * list.len());
             values.push(Value::Int(max_resends.into()));

@@ -8,6 +8,7 @@ pub mod command;
 pub mod event;
 
 use crate::core::mobileimsdk::constants::code;
+use crate::core::mobileimsdk::send_error::SendError;
 use crate::core::mobileimsdk::{Client, Event};
 use crate::engine::batch::{BatchWriter, Record, Value};
 use crate::engine::pump::Pump;
@@ -86,7 +87,10 @@ impl Glue for MobileimsdkGlue {
                     Value::Null,
                 ],
             }),
-            Ok(Command::Logout) => Some(vec![Value::Int(c.logout(now).into())]),
+            Ok(Command::Logout) => {
+                let code = c.logout(now).map_or_else(SendError::code, |()| 0);
+                Some(vec![Value::Int(code.into())])
+            }
             Ok(Command::Release) => {
                 c.release(now);
                 None
