@@ -14,6 +14,14 @@
 //   receive-imjs  as bare, plus im.js's sync-key work per push
 //   send-sdk      sendPeerMessage on a connected IMService, no ACKs
 //   send-bare     the same messages encoded by plain JS
+//   mobileimsdk-receive-sdk    QoS data packets (type 2) decoded, ACKed, deduplicated
+//                              and dispatched by a logged-in IMClientManager
+//   mobileimsdk-receive-plain  the same by plain JS as srt-im-sdk works: JSON.parse,
+//                              the ACK, the fingerprint remembered, the callback
+//   mobileimsdk-send-sdk       QoS send() on a logged-in IMClientManager, no ACKs
+//   mobileimsdk-send-plain     the same packets built and stringified by plain JS
+//                              and kept by fingerprint for their ACK (as srt-im-sdk's
+//                              QoS daemon keeps them)
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../tests/support/node-env.mjs';
@@ -43,8 +51,9 @@ export function gobelievePacket(seq, cmd, body) {
   return p;
 }
 
-/** The SDK's class, loaded only in a process that runs an SDK side. */
+/** The SDK's classes, loaded only in a process that runs an SDK side. */
 let IMService = null;
+let IMClientManager = null;
 
 /**
  * A WebSocket stand-in: opens at once, answers AUTH with AUTH_STATUS 0 and
@@ -260,12 +269,127 @@ async function imjsReceives(frames) {
 }
 
 
+// ---- MobileIMSDK: the same two figures over its JSON protocol ---------------
+
+/** A MobileIMSDK packet (official dialect) as JSON text. */
+function mobileimsdkPacket(type, dataContent, from, to, fp, qos) {
+  return JSON.stringify({ bridge: false, type, dataContent, from, to, fp, QoS: qos, typeu: -1, sm: -1 });
+}
+
+/** A text WebSocket stand-in: opens at once, answers a login (type 0) with code 0 and a keep-alive (1) with 51. */
+class FakeTextSocket {
+  constructor() {
+    this.sent = 0;
+    FakeTextSocket.last = this;
+    setTimeout(() => this.onopen && this.onopen());
+  }
+  send(text) {
+    this.sent++;
+    const type = JSON.parse(text).type;
+    if (type === 0) this.reply(mobileimsdkPacket(50, JSON.stringify({ code: 0, firstLoginTime: 1700000000000 }), '0', '1', null, false));
+    else if (type === 1) this.reply(mobileimsdkPacket(51, null, '0', '1', null, false));
+  }
+  reply(text) {
+    setTimeout(() => this.onmessage && this.onmessage({ data: text }));
+  }
+  close() {}
+}
+
+const MOBILEIMSDK_OPTIONS = { wsUrl: 'ws://fake/websocket', senseMode: 120, qosCheckInterval: 3600000 };
+
+/** A logged-in IMClientManager over a FakeTextSocket (a fresh one: the last is released first). */
+async function loggedInManager(options) {
+  if (IMClientManager.getInitFlag()) IMClientManager.getInstance().release();
+  const mgr = IMClientManager.getInstance(Object.assign({}, MOBILEIMSDK_OPTIONS, options));
+  let code = null;
+  mgr.login({ loginUserId: '1', loginToken: 't', callBack: (c) => (code = c) });
+  await until(() => code !== null, 'fake login');
+  if (code !== 0) throw new Error('fake login answered ' + code);
+  return mgr;
+}
+
+/** `count` QoS data packets from user 2 to user 1, each with its own fingerprint, built before the timing. */
+function mobileimsdkFrames(count) {
+  return Array.from({ length: count }, (_, i) => mobileimsdkPacket(2, 'bench ' + i, '2', '1', 'fp-in-' + i, true));
+}
+
+/** ms for a logged-in IMClientManager to take `frames` to onTransBufferCB. */
+async function mobileimsdkSdkReceives(frames) {
+  let got = 0;
+  await loggedInManager({ chatTransDataCB: { onTransBufferCB: () => got++, onTransErrorCB: () => {} } });
+  const sock = FakeTextSocket.last;
+  const t0 = performance.now();
+  await feedEach(frames, (data) => sock.onmessage({ data }), () => got >= frames.length);
+  return performance.now() - t0;
+}
+
+/** The plain-JS reference: parse, ACK a QoS packet, drop a fingerprint seen before, call the callback. */
+async function mobileimsdkPlainReceives(frames) {
+  const ws = new FakeTextSocket();
+  const seen = new Map();
+  let got = 0;
+  const onTransBuffer = () => got++;
+  const onmessage = (text) => {
+    const p = JSON.parse(text);
+    if (p.type !== 2) return;
+    if (p.QoS) {
+      ws.send(mobileimsdkPacket(4, p.fp, '1', p.from, null, false));
+      if (seen.has(p.fp)) return;
+      seen.set(p.fp, Date.now());
+    }
+    onTransBuffer(p);
+  };
+  const t0 = performance.now();
+  await feedEach(frames, onmessage, () => got >= frames.length);
+  return performance.now() - t0;
+}
+
+/** Hands each of `frames` to `deliver`, PER_TASK per task; resolves when `done()`. */
+async function feedEach(frames, deliver, done) {
+  for (let i = 0; i < frames.length; i += PER_TASK) {
+    for (const f of frames.slice(i, i + PER_TASK)) deliver(f);
+    await new Promise((r) => setImmediate(r));
+  }
+  await until(done, 'every frame dispatched');
+}
+
+/** ms for `count` QoS send() calls on a logged-in IMClientManager (no ACKs), and how many were written (code 0). */
+async function mobileimsdkSdkSends(count) {
+  const mgr = await loggedInManager({ maxPending: Math.max(count, 10000) });
+  let accepted = 0;
+  const callBack = (code) => {
+    if (code === 0) accepted++;
+  };
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) mgr.send({ dataContent: 'bench ' + i, toId: '2', fingerPrint: 'fp-out-' + i, callBack });
+  const ms = performance.now() - t0;
+  mgr.release();
+  return { ms, accepted };
+}
+
+/** The same packets built, stringified and kept by fingerprint for their ACK by plain JS. */
+function mobileimsdkPlainSends(count) {
+  const ws = new FakeTextSocket();
+  const waiting = new Map();
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const p = { bridge: false, type: 2, dataContent: 'bench ' + i, from: '1', to: '2', fp: 'fp-out-' + i, QoS: true, typeu: -1, sm: -1 };
+    waiting.set(p.fp, { p, sentAt: Date.now() });
+    ws.send(JSON.stringify(p));
+  }
+  return performance.now() - t0;
+}
+
 const WORKLOADS = {
   'receive-sdk': async (n) => ({ ms: await sdkReceives(incomingFrames(n)), accepted: n }),
   'receive-bare': async (n) => ({ ms: await bareReceives(incomingFrames(n)), accepted: n }),
   'receive-imjs': async (n) => ({ ms: await imjsReceives(incomingFrames(n)), accepted: n }),
   'send-sdk': (n) => sdkSends(n),
   'send-bare': async (n) => ({ ms: bareSends(n), accepted: n }),
+  'mobileimsdk-receive-sdk': async (n) => ({ ms: await mobileimsdkSdkReceives(mobileimsdkFrames(n)), accepted: n }),
+  'mobileimsdk-receive-plain': async (n) => ({ ms: await mobileimsdkPlainReceives(mobileimsdkFrames(n)), accepted: n }),
+  'mobileimsdk-send-sdk': (n) => mobileimsdkSdkSends(n),
+  'mobileimsdk-send-plain': async (n) => ({ ms: mobileimsdkPlainSends(n), accepted: n }),
 };
 
 async function main() {
@@ -278,8 +402,8 @@ async function main() {
   }
   if (name.endsWith('-sdk')) {
     const sdk = await import(path.join(ROOT, 'dist/npm/index.js'));
-    ({ IMService } = sdk);
-    sdk.setWebSocketImpl(FakeSocket);
+    ({ IMService, IMClientManager } = sdk);
+    sdk.setWebSocketImpl(name.startsWith('mobileimsdk') ? FakeTextSocket : FakeSocket);
     await sdk.init();
   }
   await run(Math.max(count, WARM_UP));

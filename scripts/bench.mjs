@@ -9,7 +9,9 @@
 //     and writes the same ACKs (bare), and vs one that also does im.js's
 //     sync-key work per push (METADATA check, MSG_SYNC_KEY, saveSyncKey).
 // P3  encode + send of sendPeerMessage into a fake socket (no ACKs), with
-//     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder.
+//     1,000 / 10,000 / 100,000 messages in flight, SDK vs a bare JS encoder;
+//     P2 and P3 of MobileIMSDK too (QoS data in, QoS send out), each against
+//     plain JS that does what srt-im-sdk does per packet.
 //     P2 and P3 (scripts/bench-fake-socket.mjs) run each side of each round
 //     in a process of its own, after an untimed run there (JIT warm-up).
 // P4  send -> ACK throughput through the dev server (below).
@@ -23,10 +25,13 @@
 //
 // P4: for each protocol, N messages go from user A to user B through the dev
 // server, pipelined with at most WINDOW unacknowledged, and the run ends when
-// A has every ACK and B has every message. A is once the SDK (wasm, via the
-// npm build) and once a raw WebSocket sending frames encoded before the
-// timing starts (no QoS bookkeeping, no validation), which is the floor. B
-// is the SDK (GoBelieve) or a raw client (MobileIMSDK) both times. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
+// A has every ACK and B has every message. A is in turn the SDK (wasm, via
+// the npm build), a plain-JS client that works as the seed SDKs do (each
+// message encoded when it is sent and kept until its ACK, which hands it
+// back: im.js by packet seq, srt-im-sdk by fingerprint), and a raw WebSocket
+// sending frames encoded before the timing starts (no QoS bookkeeping, no
+// validation), which is the floor. B is the SDK (GoBelieve) or a raw client
+// (MobileIMSDK) every time. Needs `npm run build` and the dev server (cargo build -p imsdk-devserver).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -110,6 +115,45 @@ async function rawGoBelieve(url, token, sender, receiver) {
   };
 }
 
+/**
+ * A plain-JS GoBelieve sender as im.js works: each message encoded when it
+ * is sent and kept by its packet seq; an ACK (its body starts with that seq)
+ * hands the message to `onAck(msg)`.
+ */
+async function plainGoBelieve(url, token, onAck) {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  let seq = 0;
+  const waiting = new Map();
+  ws.on('message', (data) => {
+    const v = new DataView(data);
+    if (v.getUint8(8) !== 5) return;
+    const acked = v.getInt32(12);
+    const msg = waiting.get(acked);
+    if (msg === undefined) return;
+    waiting.delete(acked);
+    onAck(msg);
+  });
+  await new Promise((r) => ws.on('open', r));
+  const enc = new TextEncoder();
+  const tok = enc.encode(token);
+  ws.send(gobelievePacket(++seq, 15, Uint8Array.of(3, tok.length, ...tok, 0)));
+  return {
+    send(msg) {
+      const content = enc.encode(msg.content);
+      const body = new Uint8Array(24 + content.length);
+      const v = new DataView(body.buffer);
+      v.setBigInt64(0, BigInt(msg.sender));
+      v.setBigInt64(8, BigInt(msg.receiver));
+      v.setInt32(20, msg.msgLocalID);
+      body.set(content, 24);
+      waiting.set(++seq, msg);
+      ws.send(gobelievePacket(seq, 4, body));
+    },
+    close: () => ws.close(),
+  };
+}
+
 async function gobelieveService(url, uid, observer) {
   const im = new IMService(observer, { url, ackTimeout: 60000 });
   im.accessToken = await mintToken(base, uid);
@@ -118,22 +162,31 @@ async function gobelieveService(url, uid, observer) {
   return im;
 }
 
-async function benchGoBelieve(useSdk, round) {
+/** User ids of each P4 side in a round (sender, receiver). */
+const SIDE_UIDS = { sdk: [1, 2], raw: [5, 6], plain: [7, 8] };
+
+/** ms for one P4 run of `side` (sdk, plain, raw). */
+async function benchGoBelieve(side, round) {
   const url = base.replace(/^http/, 'ws') + '/ws';
-  const [a, b] = [1e6 + round * 10 + (useSdk ? 1 : 5), 1e6 + round * 10 + (useSdk ? 2 : 6)];
+  const [a, b] = SIDE_UIDS[side].map((k) => 1e6 + round * 10 + k);
   let got = 0;
   const receiver = await gobelieveService(url, b, { handlePeerMessage: () => got++ });
   await new Promise((r) => setTimeout(r, 100)); // let the receiver's first sync settle
   let ms;
-  if (useSdk) {
+  if (side !== 'raw') {
     const pending = new Map();
-    const im = await gobelieveService(url, a, { handleMessageACK: (m) => pending.get(m)() });
-    ms = await pipeline((i, onAck) => {
+    const onAck = (m) => pending.get(m)();
+    const client = side === 'sdk'
+      ? await gobelieveService(url, a, { handleMessageACK: onAck })
+      : await plainGoBelieve(url, await mintToken(base, a), onAck);
+    ms = await pipeline((i, acked) => {
       const m = { sender: a, receiver: b, content: 'bench ' + i, msgLocalID: i };
-      pending.set(m, onAck);
-      im.sendPeerMessage(m);
+      pending.set(m, acked);
+      if (side === 'sdk') client.sendPeerMessage(m);
+      else client.send(m);
     }, () => got);
-    im.stop();
+    if (side === 'sdk') client.stop();
+    else client.close();
   } else {
     const raw = await rawGoBelieve(url, await mintToken(base, a), a, b);
     ms = await pipeline(raw.send, () => got);
@@ -176,14 +229,55 @@ async function rawMobileImsdk(url, uid, onData, to) {
   };
 }
 
-async function benchMobileImsdk(useSdk, round) {
+/**
+ * A plain-JS MobileIMSDK sender as srt-im-sdk works: each QoS packet built
+ * and stringified when it is sent and kept by fingerprint; its ACK (type 4)
+ * calls `onAck(fp)`, as messagesBeReceivedCB does.
+ */
+async function plainMobileImsdk(url, uid, onAck) {
+  const ws = new WebSocket(url);
+  const waiting = new Map();
+  let loggedIn;
+  const login = new Promise((r) => (loggedIn = r));
+  ws.on('message', (text) => {
+    const p = JSON.parse(text);
+    if (p.type === 50) loggedIn();
+    else if (p.type === 4 && waiting.delete(p.dataContent)) onAck(p.dataContent);
+  });
+  await new Promise((r) => ws.on('open', r));
+  const from = String(uid);
+  const login0 = { bridge: false, type: 0, from, to: '0', fp: null, QoS: false, typeu: -1, sm: -1,
+    dataContent: JSON.stringify({ loginUserId: from, loginToken: 't', extra: null, firstLoginTime: 0 }) };
+  ws.send(JSON.stringify(login0));
+  await login;
+  return {
+    send({ dataContent, toId, fingerPrint }) {
+      const p = { bridge: false, type: 2, dataContent, from, to: toId, fp: fingerPrint, QoS: true, typeu: -1, sm: -1 };
+      waiting.set(fingerPrint, { p, sentAt: Date.now() });
+      ws.send(JSON.stringify(p));
+    },
+    close: () => ws.close(),
+  };
+}
+
+/** ms for one P4 run of `side` (sdk, plain, raw). */
+async function benchMobileImsdk(side, round) {
   const url = base.replace(/^http/, 'ws') + '/websocket';
-  const [a, b] = [2e6 + round * 10 + (useSdk ? 1 : 5), 2e6 + round * 10 + (useSdk ? 2 : 6)];
+  const [a, b] = SIDE_UIDS[side].map((k) => 2e6 + round * 10 + k);
   let got = 0;
   // IMClientManager is a singleton per process, so the receiver is the bare client here.
   const receiver = await rawMobileImsdk(url, b, () => got++);
   let ms;
-  if (useSdk) {
+  if (side === 'plain') {
+    const pending = new Map();
+    const client = await plainMobileImsdk(url, a, (fp) => pending.get(fp)());
+    ms = await pipeline((i, onAck) => {
+      const fp = 'fp-' + a + '-' + i;
+      pending.set(fp, onAck);
+      client.send({ dataContent: 'bench ' + i, toId: String(b), fingerPrint: fp });
+    }, () => got);
+    client.close();
+  } else if (side === 'sdk') {
     const pending = new Map();
     let login = null;
     const mgr = IMClientManager.getInstance({ wsUrl: url, messageQoSCB: { messagesBeReceivedCB: (fp) => pending.get(fp)() } });
@@ -498,11 +592,9 @@ function fake(workload, count, bursts = 1) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-function benchSends() {
+/** P3 rows of one protocol: its SDK workload against its plain-JS one, at each IN_FLIGHT count. */
+function sendRows(sdkWorkload, plainWorkload) {
   const most = Math.max(...IN_FLIGHT);
-  console.log(`P3 sendPeerMessage into a fake socket, no ACKs; each row ${most} messages (bursts of its count, each on a fresh client);` +
-    ` msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
-  console.log('in flight      SDK msg/s                 bare JS msg/s            SDK / bare   SDK accepted');
   const int = (x) => x.toFixed(0);
   for (const count of IN_FLIGHT) {
     const bursts = Math.ceil(most / count);
@@ -511,15 +603,27 @@ function benchSends() {
     const bare = [];
     let accepted = 0;
     for (let r = 0; r < FAST_ROUNDS; r++) {
-      bare.push(fake('send-bare', count, bursts).ms);
-      const s = fake('send-sdk', count, bursts);
+      bare.push(fake(plainWorkload, count, bursts).ms);
+      const s = fake(sdkWorkload, count, bursts);
       sdk.push(s.ms);
       accepted = s.accepted;
     }
     const ratios = sdk.map((ms, i) => bare[i] / ms);
     console.log(`${String(count).padEnd(10)} ${spread(rates(sdk), int).padStart(24)} ${spread(rates(bare), int).padStart(26)}` +
-      ` ${median(ratios).toFixed(2).padStart(11)}   ${accepted} of ${count * bursts}`);
+      ` ${spread(ratios, (x) => x.toFixed(2)).padStart(20)}   ${accepted} of ${count * bursts}`);
   }
+}
+
+function benchSends() {
+  const most = Math.max(...IN_FLIGHT);
+  console.log(`P3 sends into a fake socket, no ACKs; each row ${most} messages (bursts of its count, each on a fresh client);` +
+    ` msg/s, median (min..max) of ${FAST_ROUNDS} interleaved rounds, each side in a process of its own`);
+  console.log('GoBelieve sendPeerMessage against a bare JS encoder');
+  console.log('in flight      SDK msg/s                 bare JS msg/s                  SDK / bare   SDK accepted');
+  sendRows('send-sdk', 'send-bare');
+  console.log('MobileIMSDK QoS send() against plain JS that builds, stringifies and keeps each packet by fingerprint');
+  console.log('in flight      SDK msg/s                plain JS msg/s              SDK / plain JS   SDK accepted');
+  sendRows('mobileimsdk-send-sdk', 'mobileimsdk-send-plain');
 }
 
 function benchReceives() {
@@ -533,6 +637,12 @@ function benchReceives() {
   const over = (ref) => ms.sdk.map((x, i) => ref[i] / x);
   console.log(`${spread(rates(ms.sdk), int).padStart(24)} ${spread(rates(ms.bare), int).padStart(26)} ${spread(over(ms.bare), ratio).padStart(20)}` +
     ` ${spread(rates(ms.imjs), int).padStart(24)} ${spread(over(ms.imjs), ratio).padStart(20)}`);
+  console.log(`P2 MobileIMSDK: ${RECEIVED} QoS data packets (type 2) from a fake socket, 1000 per task, against plain JS that parses, ACKs, remembers the fingerprint and calls back`);
+  console.log('SDK msg/s                plain JS msg/s           SDK / plain JS');
+  const m = { plain: [], sdk: [] };
+  for (let r = 0; r < FAST_ROUNDS; r++) for (const side of Object.keys(m)) m[side].push(fake('mobileimsdk-receive-' + side, RECEIVED).ms);
+  console.log(`${spread(rates(m.sdk), int).padStart(24)} ${spread(rates(m.plain), int).padStart(24)} ` +
+    `${spread(m.sdk.map((x, i) => m.plain[i] / x), ratio).padStart(20)}`);
 }
 
 // ---- P7: compile + instantiate in Chromium --------------------------------
@@ -594,18 +704,15 @@ try {
   }
   if (want('P4')) {
     console.log(`P4 ${N} messages A -> B per run through the dev server, ${WINDOW} in flight; msg/s, median (min..max) of ${ROUNDS} interleaved rounds`);
-    console.log('protocol     SDK msg/s              raw WebSocket msg/s    SDK / raw');
+    console.log('protocol     SDK msg/s              plain JS msg/s         raw WebSocket msg/s    SDK / plain JS      SDK / raw');
     for (const [name, bench] of [['GoBelieve', benchGoBelieve], ['MobileIMSDK', benchMobileImsdk]]) {
-      const sdk = [];
-      const bare = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        bare.push(await bench(false, r));
-        sdk.push(await bench(true, r));
-      }
-      const rates = (ms) => ms.map((x) => (N / x) * 1000);
+      const ms = { sdk: [], plain: [], raw: [] };
+      for (let r = 0; r < ROUNDS; r++) for (const side of ['raw', 'plain', 'sdk']) ms[side].push(await bench(side, r));
+      const rates = (xs) => xs.map((x) => (N / x) * 1000);
       const int = (x) => x.toFixed(0);
-      const ratios = sdk.map((ms, i) => bare[i] / ms);
-      console.log(`${name.padEnd(12)} ${spread(rates(sdk), int).padEnd(22)} ${spread(rates(bare), int).padEnd(22)} ${spread(ratios, (x) => x.toFixed(2))}`);
+      const ratio = (other) => spread(ms.sdk.map((t, i) => other[i] / t), (x) => x.toFixed(2));
+      console.log(`${name.padEnd(12)} ${spread(rates(ms.sdk), int).padEnd(22)} ${spread(rates(ms.plain), int).padEnd(22)} `
+        + `${spread(rates(ms.raw), int).padEnd(22)} ${ratio(ms.plain).padEnd(19)} ${ratio(ms.raw)}`);
     }
     console.log();
   }
