@@ -140,6 +140,7 @@ crate::core::text::display_by_describe!(JsonError);
 /// Parses one JSON document (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     let mut p = Parser {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
     };
@@ -153,6 +154,7 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -363,14 +365,17 @@ impl Parser<'_> {
         self.expect(b'"')?;
         let mut out = String::new();
         loop {
-            // Copy the run of plain bytes in one go; the input is a &str so
-            // runs between ASCII delimiters are valid UTF-8.
+            // Copy the run of plain bytes in one go: the input is a &str and
+            // the run ends at an ASCII byte, so it is whole characters
+            // (`get` checks the two ends only, and cannot panic).
             let start = self.pos;
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            let run = core::str::from_utf8(&self.bytes[start..self.pos])
-                .map_err(|_| self.error(JsonErrorKind::UnexpectedChar))?;
+            let run = self
+                .text
+                .get(start..self.pos)
+                .ok_or(self.error(JsonErrorKind::UnexpectedChar))?;
             out.push_str(run);
             match self.next_byte()? {
                 b'"' => return Ok(out),
@@ -405,22 +410,32 @@ impl Parser<'_> {
 /// JavaScript's `JSON.stringify`: quote, backslash and control characters.
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{C}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u");
-                push_hex(out, u64::from(c as u32), 4);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied whole: every
+    // character escaped is ASCII, so each run ends on a character boundary
+    // (`get` checks its two ends, and cannot panic).
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u");
+            push_hex(out, u64::from(b), 4);
+        } else {
+            out.push_str(escape);
         }
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
 }
 
@@ -745,6 +760,45 @@ mod tests {
             .finish();
         assert_eq!(text, r#"{"s":"x","n":null,"b":true,"i":-1,"t":null}"#);
         assert_eq!(ObjectWriter::new().finish(), "{}");
+    }
+
+    /// `JSON.stringify`'s escaping, one character at a time (the oracle of the writer's run copying).
+    fn stringify_by_char(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{C}' => out.push_str("\\f"),
+                c if (c as u32) < 0x20 => {
+                    out.push_str("\\u");
+                    push_hex(&mut out, u64::from(c as u32), 4);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn escapes_next_to_multibyte_characters_match_stringify() {
+        let mut rng = Rng::new(5);
+        let alphabet = [
+            '"', '\\', '\n', '\r', '\t', '\u{8}', '\u{C}', '\u{1}', '\u{1f}', 'a', '/', 'é', '中',
+            '😀',
+        ];
+        for _ in 0..5_000 {
+            let s: String = (0..rng.up_to(12))
+                .map(|_| alphabet[rng.up_to(alphabet.len() as u64 - 1) as usize])
+                .collect();
+            assert_eq!(quote(&s), stringify_by_char(&s), "{s:?}");
+            assert_eq!(parse(&quote(&s)).unwrap().as_str(), Some(s.as_str()));
+        }
     }
 
     #[test]
