@@ -64,6 +64,9 @@ stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
 stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
+for entry in gobelieve mobileimsdk; do
+  stage "ready facade vs its wasm class on the one-protocol entry dist/npm/$entry.js (headless Chromium)" env IMSDK_ENTRY=$entry node tests/facade/parity.test.mjs
+done
 stage "IMService maxPending: checked, bounds the messages in flight before and after loading (Node, npm package)" node tests/facade/max-pending.test.mjs
 stage "IMService maxPending on the GoBelieve-only entry dist/npm/gobelieve.js (Node)" env IMSDK_ENTRY=gobelieve node tests/facade/max-pending.test.mjs
 stage "developer API on both classes: events, Promise forms, getToken, log redaction, outbox across an outage (Node, npm package)" node tests/devx/e2e.test.mjs
@@ -78,6 +81,10 @@ stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each i
   node tests/fuzz-api/fuzz-api.mjs --runs 20000
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
+for entry in gobelieve mobileimsdk; do
+  stage "resilience and long life on the one-protocol entry dist/npm/$entry.js (headless Chromium)" \
+    env IMSDK_ENTRY=$entry sh -c 'node tests/resilience/resilience.test.mjs && node tests/long-life/cycles.test.mjs'
+done
 # Through scripts/wasm-test-runner.sh: a page Chromium never started is tried again (up to 5 times).
 stage "wasm-bindgen tests (headless Chromium)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/scripts/wasm-test-runner.sh" \
   cargo test -p imsdk --target wasm32-unknown-unknown

@@ -12,16 +12,21 @@
 //   console error naming the call, the instance throws it), and the queue
 //   of calls before loading is bounded.
 // Usage (repo root, after scripts/build.sh): node tests/facade/parity.test.mjs
-import { check, devserver, launchChromium, npmPage, runner, same } from '../support/node-env.mjs';
+// (IMSDK_ENTRY=gobelieve | mobileimsdk: that entry's facade against its own raw class).
+import { check, devserver, ENTRY_CLASSES, entryHas, launchChromium, npmPage, NPM_ENTRY, runner, same } from '../support/node-env.mjs';
 
 const { test, summary } = runner();
 
 // Runs in the page: the walk and the comparisons, before and after loading.
-async function walk() {
+async function walk(classes) {
   const raw = await window.loadRaw();
   const { imsdk, outcome } = window;
-  const F = { IMService: imsdk.IMService, IMClientManager: imsdk.IMClientManager };
-  const R = { IMService: raw.IMService, IMClientManager: raw.IMClientManager };
+  const has = (name) => classes.includes(name);
+  const pick = (from) => Object.fromEntries(classes.map((c) => [c, from[c]]));
+  const F = pick(imsdk);
+  const R = pick(raw);
+  const memory = (C) => (C.IMService || C.IMClientManager).wasmMemoryBytes;
+  const BOTH = ['IMService', 'IMClientManager'];
   // The developer API (js/api: events, Promise forms) exists on the JS classes only; tests/devx covers it.
   const DEVX = ['on', 'off', '_emit', 'sendPeerMessageAsync', 'sendGroupMessageAsync', 'sendCustomerMessageAsync', 'loginAsync', 'sendAsync'];
   const skipName = (k) => ['constructor', 'length', 'name', 'prototype', 'caller', 'arguments'].includes(k) || k.startsWith('__')
@@ -94,9 +99,15 @@ async function walk() {
   // One snapshot of everything comparable; `C` is the facade or raw classes.
   function snapshot(C) {
     const out = { statics: {}, props: {}, options: {}, calls: {}, mobileimsdk: {} };
-    for (const name of ['IMService', 'IMClientManager']) {
+    for (const name of classes) {
       out.statics[name] = readAll(C[name], statics(C[name]), LIVE);
     }
+    if (has('IMService')) gobelieveSnapshot(C, out);
+    if (has('IMClientManager')) mobileimsdkSnapshot(C, out);
+    return out;
+  }
+
+  function gobelieveSnapshot(C, out) {
     const fresh = new C.IMService();
     out.defaults = readAll(fresh, accessors(C.IMService), [...RANDOM, ...LIVE]);
     out.deviceIdLength = fresh.deviceID.length;
@@ -110,6 +121,9 @@ async function walk() {
     }
     const s = new C.IMService({});
     for (const [m, argLists] of Object.entries(calls.IMService)) out.calls[m] = argLists.map((a) => outcome(() => s[m](...a)));
+  }
+
+  function mobileimsdkSnapshot(C, out) {
     out.mobileimsdk.options = mobileimsdkOptions.map((o) => outcome(() => { C.IMClientManager.getInstance(o); return C.IMClientManager.getInitFlag(); }));
     const chatBaseCB = { onLoginOrReloginSuccessCB() {} };
     const mgr = C.IMClientManager.getInstance({ wsUrl, chatBaseCB });
@@ -130,22 +144,18 @@ async function walk() {
     out.mobileimsdk.reset = { before: before === mgr, flagAfterReset, same1, fresh: next !== mgr, flag: C.IMClientManager.getInitFlag(), shared: next.isSharedInstance };
     next.release();
     out.mobileimsdk.afterRelease = { flag: C.IMClientManager.getInitFlag(), get: outcome(() => C.IMClientManager.getInstance()) };
-    return out;
   }
 
-  const result = {
-    kinds: {
-      raw: { IMService: [kinds(R.IMService), kinds(R.IMService.prototype)], IMClientManager: [kinds(R.IMClientManager), kinds(R.IMClientManager.prototype)] },
-      before: { IMService: [kinds(F.IMService), kinds(F.IMService.prototype)], IMClientManager: [kinds(F.IMClientManager), kinds(F.IMClientManager.prototype)] },
-    },
-  };
+  // Each class and its prototype, member name -> kind.
+  const allKinds = (C) => Object.fromEntries(classes.map((c) => [c, [kinds(C[c]), kinds(C[c].prototype)]]));
+  const result = { kinds: { raw: allKinds(R), before: allKinds(F) }, exported: { facade: BOTH.filter((c) => imsdk[c]), raw: BOTH.filter((c) => raw[c]) } };
   result.before = snapshot(F); // synchronous: the facade's wasm cannot have loaded in between
-  result.loadedDuringSnapshot = F.IMService.wasmMemoryBytes > 0;
+  result.loadedDuringSnapshot = memory(F) > 0;
   await imsdk.ready();
-  result.kinds.after = { IMService: [kinds(F.IMService), kinds(F.IMService.prototype)], IMClientManager: [kinds(F.IMClientManager), kinds(F.IMClientManager.prototype)] };
+  result.kinds.after = allKinds(F);
   result.after = snapshot(F);
   result.raw = snapshot(R);
-  result.memory = { facade: F.IMService.wasmMemoryBytes, raw: R.IMService.wasmMemoryBytes };
+  result.memory = { facade: memory(F), raw: memory(R) };
   return result;
 }
 
@@ -169,27 +179,31 @@ async function main() {
   const browser = await launchChromium();
   try {
     const page = await npmPage(browser, server);
-    const r = await page.evaluate(walk);
+    const classes = ENTRY_CLASSES[NPM_ENTRY];
+    const r = await page.evaluate(walk, classes);
+    const [GOBELIEVE, MOBILEIMSDK] = [entryHas('IMService'), entryHas('IMClientManager')];
+    const testOf = (has, name, fn) => (has ? test(name, fn) : console.log('NOT IN THIS ENTRY: ' + name));
 
     await test('the snapshot before loading ran before the wasm had loaded', () => check(!r.loadedDuringSnapshot, 'loaded during it'));
-    await test('the facade has every member of both wasm classes before loading, of the same kind, and no other', () => {
+    await test('the facade has every member of the wasm classes of dist/npm/' + NPM_ENTRY + '.js before loading, of the same kind, and no other', () => {
+      same(r.exported, { facade: classes, raw: classes }, 'classes exported');
       noDiff(r.kinds.before, r.kinds.raw, 'before');
     });
     await test('... and after loading', () => noDiff(r.kinds.after, r.kinds.raw, 'after'));
     await test('statics and IMService defaults read the same before loading, after loading and on the raw class', () => {
       noDiff([r.before.statics, r.before.defaults], [r.raw.statics, r.raw.defaults], 'before');
       noDiff([r.after.statics, r.after.defaults], [r.raw.statics, r.raw.defaults], 'after');
-      same([r.before.deviceIdLength, r.after.deviceIdLength], [36, 36], 'deviceID lengths');
+      if (GOBELIEVE) same([r.before.deviceIdLength, r.after.deviceIdLength], [36, 36], 'deviceID lengths');
     });
     for (const key of ['props', 'options', 'calls']) {
-      await test('IMService ' + key + ': every bad value fails (and every good one passes) the same before loading, after and raw', () => {
+      await testOf(GOBELIEVE, 'IMService ' + key + ': every bad value fails (and every good one passes) the same before loading, after and raw', () => {
         noDiff(r.before[key], r.raw[key], 'before');
         noDiff(r.after[key], r.raw[key], 'after');
         const errors = JSON.stringify(r.raw[key]).match(/Error: /g) || [];
         check(errors.length > 50, 'only ' + errors.length + ' errors in the table: the cases do not reach the checks');
       });
     }
-    await test('IMClientManager options, login, send, listeners, resetInitFlag: the same before loading, after and raw', () => {
+    await testOf(MOBILEIMSDK, 'IMClientManager options, login, send, listeners, resetInitFlag: the same before loading, after and raw', () => {
       // The one documented difference: a valid send before loading calls back 3 (not connected), after
       // loading 1 (not logged in) with the packet.
       const valid = r.before.mobileimsdk.send.length - 1;
@@ -207,7 +221,7 @@ async function main() {
 
     // A call that passes the synchronous check but fails when replayed.
     const p2 = await npmPage(browser, server);
-    const dead = await p2.evaluate(async () => {
+    const dead = !MOBILEIMSDK ? null : await p2.evaluate(async () => {
       const { IMClientManager, ready } = window.imsdk;
       const mgr = IMClientManager.getInstance({ wsUrl: 'ws://127.0.0.1:9/none' });
       let reads = 0;
@@ -217,7 +231,7 @@ async function main() {
       const later = window.outcome(() => mgr.send({ dataContent: 'x', toId: '1', callBack() {} }));
       return { rejected, later };
     });
-    await test('a replayed call that fails: ready() rejects naming it, a console error, the instance throws it', () => {
+    await testOf(MOBILEIMSDK, 'a replayed call that fails: ready() rejects naming it, a console error, the instance throws it', () => {
       check(/IMClientManager\.login\(\) failed when replayed/.test(dead.rejected), 'ready(): ' + dead.rejected);
       check(/IMClientManager\.login\(\) failed when replayed/.test(dead.later.error || ''), 'later send: ' + JSON.stringify(dead.later));
       check(p2.consoleLines.some((l) => l.startsWith('error: imsdk: IMClientManager.login() failed when replayed')),
@@ -226,7 +240,7 @@ async function main() {
     await p2.close();
 
     const p3 = await npmPage(browser, server);
-    const bound = await p3.evaluate(async () => {
+    const bound = !GOBELIEVE ? null : await p3.evaluate(async () => {
       const im = new window.imsdk.IMService({});
       let queued = 0;
       let error = null;
@@ -241,7 +255,7 @@ async function main() {
       await window.imsdk.ready();
       return { queued, error, state: im.connectState };
     });
-    await test('at most 1000 calls are queued before loading; the next one throws a RangeError', () => {
+    await testOf(GOBELIEVE, 'at most 1000 calls are queued before loading; the next one throws a RangeError', () => {
       same(bound.queued, 1000, 'queued');
       check(/^RangeError: imsdk: 1000 calls are already queued/.test(bound.error), bound.error);
     });

@@ -12,7 +12,8 @@
 // them alive) and the wasm memory must stay within DEV_MAX_GROWTH. Chromium
 // runs with --expose-gc, so the test collects (window.gc) rather than waits.
 // Usage (repo root, after scripts/build.sh): node tests/long-life/cycles.test.mjs [cycles]
-import { check, devserver, launchChromium, npmPage, runner } from '../support/node-env.mjs';
+// (IMSDK_ENTRY=gobelieve | mobileimsdk: the cycles of that class on its one-protocol entry).
+import { check, devserver, entryHas, launchChromium, npmPage, runner } from '../support/node-env.mjs';
 
 const { test, summary } = runner();
 const CYCLES = Number(process.argv[2] || 1000);
@@ -20,9 +21,10 @@ const MAX_GROWTH = 1024 * 1024;
 /** Before the wrappers held their manager weakly, 1,000 cycles grew it by 1,310,720 bytes. */
 const DEV_MAX_GROWTH = 256 * 1024;
 
-async function cycles([n, uid]) {
+async function cycles([n, uid, gobelieve, mobileimsdk]) {
   const { IMService, IMClientManager, ready } = window.imsdk;
   await ready();
+  const memory = () => (IMService || IMClientManager).wasmMemoryBytes;
   const url = window.wsUrl('/ws');
   const wsUrl = window.wsUrl('/websocket');
   const token = await window.token(uid);
@@ -39,19 +41,21 @@ async function cycles([n, uid]) {
   });
   const fire = (v) => { if (wake) { const w = wake; wake = null; w(v); } };
 
-  const start = IMService.wasmMemoryBytes;
+  const start = memory();
   const t0 = performance.now();
-  const im = new IMService({ onConnectState: (s) => { if (s === 2) fire(s); } }, { url, accessToken: token });
-  for (let i = 0; i < n; i++) {
-    const connected = next();
-    im.start();
-    await connected;
-    im.stop();
-    idle('IMService start/stop', i, im, true);
+  if (gobelieve) {
+    const im = new IMService({ onConnectState: (s) => { if (s === 2) fire(s); } }, { url, accessToken: token });
+    for (let i = 0; i < n; i++) {
+      const connected = next();
+      im.start();
+      await connected;
+      im.stop();
+      idle('IMService start/stop', i, im, true);
+    }
+    im.free();
   }
-  im.free();
   const t1 = performance.now();
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; gobelieve && i < n; i++) {
     // Not started: a socket opened and dropped at once 1,000 times makes Chromium throttle new ones.
     const s = new IMService({}, { url, accessToken: token });
     s.syncKey = i;
@@ -59,6 +63,7 @@ async function cycles([n, uid]) {
     s.free();
   }
   const t2 = performance.now();
+  if (!mobileimsdk) return { growth: memory() - start, start, end: memory(), leaks, dev: null, ms: [t1 - t0, t2 - t1, 0, 0, 0].map(Math.round) };
   let data = null;
   const options = { wsUrl, chatBaseCB: {}, chatTransDataCB: {}, messageQoSCB: {} };
   const mgr = IMClientManager.getInstance(options);
@@ -83,7 +88,7 @@ async function cycles([n, uid]) {
     idle('getInstance/release', i, m, true);
   }
   const t4 = performance.now();
-  const end = IMService.wasmMemoryBytes;
+  const end = memory();
   const dev = await developerCycles(n, wsUrl, uid, next, fire);
   return {
     growth: end - start, start, end, leaks, dev,
@@ -134,24 +139,30 @@ async function main() {
   try {
     const page = await npmPage(browser, server);
     await page.addScriptTag({ content: 'window.developerCycles = ' + developerCycles.toString() });
-    const r = await page.evaluate(cycles, [CYCLES, 60000 + (process.pid % 1000)]);
+    const [gobelieve, mobileimsdk] = [entryHas('IMService'), entryHas('IMClientManager')];
+    const r = await page.evaluate(cycles, [CYCLES, 60000 + (process.pid % 1000), gobelieve, mobileimsdk]);
     console.log('cycles: ' + CYCLES + ' each; wasm memory ' + r.start + ' -> ' + r.end + ' bytes (growth ' + r.growth
       + '); ms: start/stop ' + r.ms[0] + ', new/free ' + r.ms[1] + ', login/logout ' + r.ms[2] + ', getInstance/release ' + r.ms[3]
       + ', with the developer API ' + r.ms[4]);
-    console.log('developer API: ' + r.dev.collected + ' of ' + CYCLES + ' released managers collected; wasm memory growth '
-      + r.dev.growth + ' bytes');
+    if (r.dev) {
+      console.log('developer API: ' + r.dev.collected + ' of ' + CYCLES + ' released managers collected; wasm memory growth '
+        + r.dev.growth + ' bytes');
+    }
     await test('no socket, timer or listener is left after any stop, logout or release', () => {
       check(r.leaks.length === 0, r.leaks.join('; '));
     });
-    await test('wasm memory grew by at most 1 MiB over ' + 4 * CYCLES + ' cycles', () => {
+    const lifecycles = 2 * (Number(gobelieve) + Number(mobileimsdk));
+    await test('wasm memory grew by at most 1 MiB over ' + lifecycles * CYCLES + ' cycles', () => {
       check(r.growth <= MAX_GROWTH, 'grew by ' + r.growth + ' bytes');
     });
-    await test('released managers with the developer API are collected (all but the last)', () => {
-      check(r.dev.collected >= CYCLES - 1, r.dev.collected + ' of ' + CYCLES + ' collected');
-    });
-    await test('wasm memory grew by at most ' + DEV_MAX_GROWTH + ' bytes over ' + CYCLES + ' cycles with the developer API', () => {
-      check(r.dev.growth <= DEV_MAX_GROWTH, 'grew by ' + r.dev.growth + ' bytes');
-    });
+    if (mobileimsdk) {
+      await test('released managers with the developer API are collected (all but the last)', () => {
+        check(r.dev.collected >= CYCLES - 1, r.dev.collected + ' of ' + CYCLES + ' collected');
+      });
+      await test('wasm memory grew by at most ' + DEV_MAX_GROWTH + ' bytes over ' + CYCLES + ' cycles with the developer API', () => {
+        check(r.dev.growth <= DEV_MAX_GROWTH, 'grew by ' + r.dev.growth + ' bytes');
+      });
+    }
     check(page.consoleLines.every((l) => !l.startsWith('pageerror')), 'page errors');
     await page.close();
   } finally {

@@ -9,23 +9,32 @@
 //   readable as `lastClose`, a console warning) before it is copied into
 //   wasm, for both protocols (issue 8 A).
 // Usage (repo root, after scripts/build.sh): node tests/resilience/resilience.test.mjs
-import { check, devserver, launchChromium, npmPage, runner, same } from '../support/node-env.mjs';
+// (IMSDK_ENTRY=gobelieve | mobileimsdk: the scenarios of that class on its one-protocol entry).
+import { check, devserver, entryHas, launchChromium, npmPage, runner, same } from '../support/node-env.mjs';
 
 const { test, summary } = runner();
 // A failed scenario fails its own tests, not the ones after it.
 const run = (page, fn, arg) => page.evaluate(fn, arg).catch((e) => ({ failed: String(e.message || e).split('\n')[0] }));
 const ran = (r) => check(!r.failed, r.failed);
 const uid = (k) => 40000 + (process.pid % 1000) * 10 + k;
+const [GOBELIEVE, MOBILEIMSDK] = [entryHas('IMService'), entryHas('IMClientManager')];
+/** Runs the test when the entry has the class; says so when it has not. */
+const testOf = (has, name, fn) => (has ? test(name, fn) : console.log('NOT IN THIS ENTRY: ' + name));
 
 async function main() {
   const server = await devserver();
   const browser = await launchChromium(['--js-flags=--expose-gc']);
   try {
     const page = await npmPage(browser, server);
-    const throwing = await run(page, async ([a, b]) => {
+    const throwing = await run(page, async ([a, b, gobelieve, mobileimsdk]) => {
       const { IMService, IMClientManager } = window.imsdk;
       const url = window.wsUrl('/ws');
       const got = [];
+      const data = [];
+      let loginCode = null;
+      let rx = null;
+      let tx = null;
+      if (gobelieve) {
       const target = {
         handlePeerMessage(m) {
           got.push(m.content);
@@ -39,35 +48,39 @@ async function main() {
           return t[k];
         },
       });
-      const rx = new IMService(observer, { url, accessToken: await window.token(b) });
-      const tx = new IMService({}, { url, accessToken: await window.token(a) });
+      rx = new IMService(observer, { url, accessToken: await window.token(b) });
+      tx = new IMService({}, { url, accessToken: await window.token(a) });
       rx.start();
       tx.start();
       await window.until('both connected', () => rx.connectState === 2 && tx.connectState === 2);
       tx.sendPeerMessage({ sender: a, receiver: b, content: 'one', msgLocalID: 1 });
       tx.sendPeerMessage({ sender: a, receiver: b, content: 'two', msgLocalID: 2 });
       await window.until('two messages', () => got.length >= 2);
+      }
+      if (!mobileimsdk) {
+        rx.stop();
+        tx.stop();
+        return { got, data, loginCode };
+      }
 
       // MobileIMSDK: a throwing group getter and a throwing login callBack.
-      const data = [];
       const chatBaseCB = new Proxy({}, { get() { throw new Error('chatBaseCB trap'); } });
       const mgr = IMClientManager.getInstance({
         wsUrl: window.wsUrl('/websocket'), chatBaseCB,
         chatTransDataCB: { onTransBufferCB: (p) => data.push(p.dataContent) },
       });
-      let loginCode = null;
       mgr.login({ loginUserId: 'r' + b, loginToken: 't', callBack: (c) => { loginCode = c; throw new Error('login callBack throws'); } });
       await window.until('logged in', () => loginCode === 0 && mgr.connected);
       for (const text of ['m1', 'm2']) {
         await fetch('/api/mobileimsdk/send?from=s&to=r' + b + '&data=' + text, { method: 'POST' });
       }
       await window.until('two MobileIMSDK messages', () => data.length >= 2);
-      rx.stop();
-      tx.stop();
+      if (rx) rx.stop();
+      if (tx) tx.stop();
       mgr.release();
       return { got, data, loginCode };
-    }, [uid(1), uid(2)]);
-    await test('throwing getters, Proxy traps and callbacks are reported and delivery carries on (IMService)', () => {
+    }, [uid(1), uid(2), GOBELIEVE, MOBILEIMSDK]);
+    await testOf(GOBELIEVE, 'throwing getters, Proxy traps and callbacks are reported and delivery carries on (IMService)', () => {
       ran(throwing);
       same(throwing.got, ['one', 'two'], 'delivered');
       for (const what of ['a Proxy trap throws for onConnectState', 'a getter throws', 'the callback itself throws']) {
@@ -75,7 +88,8 @@ async function main() {
           + JSON.stringify(page.consoleLines.slice(0, 8)));
       }
     });
-    await test('... and for IMClientManager (a throwing chatBaseCB Proxy and login callBack)', () => {
+    await testOf(MOBILEIMSDK, '... and for IMClientManager (a throwing chatBaseCB Proxy and login callBack)', () => {
+      ran(throwing);
       same([throwing.loginCode, throwing.data], [0, ['m1', 'm2']], 'login code and data');
       check(page.consoleLines.some((l) => l.includes('chatBaseCB trap')), 'no report of the chatBaseCB trap');
       check(page.consoleLines.every((l) => !l.startsWith('pageerror')), 'page errors: ' + JSON.stringify(page.consoleLines.filter((l) => l.startsWith('pageerror'))));
@@ -83,7 +97,7 @@ async function main() {
     await page.close();
 
     const gcPage = await npmPage(browser, server);
-    const gc = await run(gcPage, async ([a, b]) => {
+    const gc = !GOBELIEVE ? null : await run(gcPage, async ([a, b]) => {
       const { IMService, ready } = window.imsdk;
       const url = window.wsUrl('/ws');
       await ready();
@@ -116,7 +130,7 @@ async function main() {
       tx.stop();
       return { collected, got, states };
     }, [uid(3), uid(4)]);
-    await test('a started IMService nobody references survives garbage collection and still receives', () => {
+    await testOf(GOBELIEVE, 'a started IMService nobody references survives garbage collection and still receives', () => {
       ran(gc);
       same(gc.collected, { facade: true, wasm: true }, 'collected (else the test proves nothing)');
       same(gc.got, ['still here'], 'delivered after GC (states ' + JSON.stringify(gc.states) + ')');
@@ -124,7 +138,7 @@ async function main() {
     await gcPage.close();
 
     const framePage = await npmPage(browser, server);
-    const frames = await run(framePage, async () => {
+    const frames = await run(framePage, async ([gobelieve, mobileimsdk]) => {
       const { IMService, IMClientManager, ready, setWebSocketImpl } = window.imsdk;
       await ready();
       // A scripted server: the test hands each socket the frames it wants.
@@ -141,25 +155,30 @@ async function main() {
       }
       setWebSocketImpl(ScriptedSocket);
       const out = {};
-      const im = new IMService({}, { url: 'ws://scripted/ws', accessToken: 't' });
-      im.start();
-      await window.until('GoBelieve socket open', () => sockets.length === 1 && sockets[0].onmessage);
-      const memBefore = IMService.wasmMemoryBytes;
-      sockets[0].onmessage({ data: new ArrayBuffer(32779) }); // the limit itself is passed on
-      out.atLimit = im.lastClose;
-      sockets[0].onmessage && sockets[0].onmessage({ data: new ArrayBuffer(16 * 1024 * 1024) });
-      out.gobelieve = { lastClose: im.lastClose, closedWith: sockets[0].closedWith, growth: IMService.wasmMemoryBytes - memBefore };
-      im.stop();
-      const mgr = IMClientManager.getInstance({ wsUrl: 'ws://scripted/websocket' });
-      mgr.login({ loginUserId: 'u', loginToken: 't' });
-      await window.until('MobileIMSDK socket open', () => sockets.length === 2 && sockets[1].onmessage);
-      sockets[1].onmessage({ data: '\u20ac'.repeat(30000) }); // 30,000 units but 90,000 bytes of UTF-8
-      out.mobileimsdk = { lastClose: mgr.lastClose, closedWith: sockets[1].closedWith };
-      mgr.release();
+      if (gobelieve) {
+        const im = new IMService({}, { url: 'ws://scripted/ws', accessToken: 't' });
+        im.start();
+        await window.until('GoBelieve socket open', () => sockets.length === 1 && sockets[0].onmessage);
+        const memBefore = IMService.wasmMemoryBytes;
+        sockets[0].onmessage({ data: new ArrayBuffer(32779) }); // the limit itself is passed on
+        out.atLimit = im.lastClose;
+        sockets[0].onmessage && sockets[0].onmessage({ data: new ArrayBuffer(16 * 1024 * 1024) });
+        out.gobelieve = { lastClose: im.lastClose, closedWith: sockets[0].closedWith, growth: IMService.wasmMemoryBytes - memBefore };
+        im.stop();
+      }
+      if (mobileimsdk) {
+        const n = sockets.length;
+        const mgr = IMClientManager.getInstance({ wsUrl: 'ws://scripted/websocket' });
+        mgr.login({ loginUserId: 'u', loginToken: 't' });
+        await window.until('MobileIMSDK socket open', () => sockets.length === n + 1 && sockets[n].onmessage);
+        sockets[n].onmessage({ data: '\u20ac'.repeat(30000) }); // 30,000 units but 90,000 bytes of UTF-8
+        out.mobileimsdk = { lastClose: mgr.lastClose, closedWith: sockets[n].closedWith };
+        mgr.release();
+      }
       setWebSocketImpl(null);
       return out;
-    });
-    await test('a GoBelieve frame over 12 + 32767 bytes closes the link with 1009 before it reaches wasm', () => {
+    }, [GOBELIEVE, MOBILEIMSDK]);
+    await testOf(GOBELIEVE, 'a GoBelieve frame over 12 + 32767 bytes closes the link with 1009 before it reaches wasm', () => {
       ran(frames);
       same(frames.atLimit, undefined, 'a frame at the limit closed the link');
       same(frames.gobelieve.lastClose, { code: 1009, reason: 'frame of 16777216 bytes over the limit of 32779', error: true }, 'lastClose');
@@ -168,7 +187,8 @@ async function main() {
       check(framePage.consoleLines.some((l) => l === 'warning: imsdk: closing the connection: the server sent a frame of 16777216 bytes over the limit of 32779'),
         'no warning: ' + JSON.stringify(framePage.consoleLines));
     });
-    await test('a MobileIMSDK text frame over 64 KiB of UTF-8 (though under 64 Ki UTF-16 units) closes the link', () => {
+    await testOf(MOBILEIMSDK, 'a MobileIMSDK text frame over 64 KiB of UTF-8 (though under 64 Ki UTF-16 units) closes the link', () => {
+      ran(frames);
       same(frames.mobileimsdk, { lastClose: { code: 1009, reason: 'frame of 90000 bytes over the limit of 65536', error: true }, closedWith: 1000 }, 'mobileimsdk');
     });
     await framePage.close();
