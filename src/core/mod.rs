@@ -7,6 +7,8 @@
 pub mod backoff;
 pub mod clock;
 pub mod dedupe;
+#[cfg(test)]
+pub mod fake_clock;
 pub mod hash;
 pub mod io;
 pub mod keyed_queue;

@@ -9,12 +9,25 @@ use super::protocal::{Dialect, Protocal};
 use super::request::{LoginInfo, SendRequest};
 use crate::core::io::{ConnId, Frame, Io};
 
+pub use crate::core::fake_clock::FakeClock;
+
 pub const URL: &str = "ws://127.0.0.1:3000/websocket";
 
 /// A client plus the fake clock and a transcript of what it asked for.
 pub struct Harness {
     pub c: Client,
     pub now: u64,
+}
+
+/// `advance` and `advance_to` fire the client's timers on the way, each at its deadline.
+impl FakeClock for Harness {
+    type M = Client;
+    fn machine(&mut self) -> &mut Client {
+        &mut self.c
+    }
+    fn clock(&mut self) -> &mut u64 {
+        &mut self.now
+    }
 }
 
 impl Harness {
@@ -62,22 +75,6 @@ impl Harness {
                 _ => None,
             })
             .collect()
-    }
-
-    /// Moves the clock to `to`, firing every timer on the way at its deadline.
-    pub fn advance_to(&mut self, to: u64) {
-        while let Some(at) = self.c.poll_timeout() {
-            if at > to {
-                break;
-            }
-            self.now = self.now.max(at);
-            self.c.handle_timeout(self.now);
-        }
-        self.now = to;
-    }
-
-    pub fn advance(&mut self, by: u64) {
-        self.advance_to(self.now + by);
     }
 
     pub fn server_sends(&mut self, conn: ConnId, p: &Protocal) {

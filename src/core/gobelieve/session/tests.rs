@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::core::backoff::BackoffConfig;
+use crate::core::fake_clock::FakeClock;
 
 const URL: &str = "ws://127.0.0.1:13891/ws";
 
@@ -29,6 +30,21 @@ struct Harness {
     closed: Vec<ConnId>,
     connects: Vec<ConnId>,
     events: Vec<Event>,
+}
+
+/// `jump` (what these tests mostly use: a timer that fires late, once) and
+/// `advance` (each deadline on time) are the shared fake clock's.
+impl FakeClock for Harness {
+    type M = Session;
+    fn machine(&mut self) -> &mut Session {
+        &mut self.s
+    }
+    fn clock(&mut self) -> &mut u64 {
+        &mut self.now
+    }
+    fn after_timeout(&mut self) {
+        self.pump();
+    }
 }
 
 impl Harness {
@@ -138,12 +154,6 @@ impl Harness {
         self.pump();
     }
 
-    fn advance(&mut self, ms: u64) {
-        self.now += ms;
-        self.s.handle_timeout(self.now);
-        self.pump();
-    }
-
     /// The fact a scheduled reconnect reports: its delay is exactly the wait
     /// until the session's next deadline (the reconnect).
     fn reconnect_in(&self) -> Event {
@@ -158,7 +168,7 @@ impl Harness {
         let at = self.s.poll_timeout().expect("a deadline is armed");
         assert!(at >= self.now);
         let waited = at - self.now;
-        self.advance(waited);
+        self.jump(waited);
         waited
     }
 
@@ -437,12 +447,12 @@ fn ack_timeout_fails_closes_and_reconnects_through_backoff() {
     let old = h.conn.unwrap();
     let a = h.send_peer("a");
     let sa = h.last_seq();
-    h.advance(1_000);
+    h.jump(1_000);
     let b = h.send_peer("b");
     assert_eq!(h.s.poll_timeout(), Some(h.now - 1_000 + 5_000));
-    h.advance(3_999);
+    h.jump(3_999);
     assert_eq!(h.app_events(), []);
-    h.advance(1);
+    h.jump(1);
     assert_eq!(
         h.app_events(),
         [
@@ -554,7 +564,7 @@ fn every_tracked_message_has_exactly_one_outcome() {
                     let status = [None, Some(0), Some(64)][rng.up_to(2) as usize];
                     h.server(0, Body::Ack { seq, status });
                 }
-                5 => h.advance(rng.up_to(6_000)),
+                5 => h.jump(rng.up_to(6_000)),
                 6 if h.conn.is_some() && h.s.state() == ConnectState::Connecting => h.open(),
                 7 if h.conn.is_some() && rng.up_to(3) == 0 => h.close(rng.up_to(1) == 0),
                 8 if rng.up_to(10) == 0 => {
@@ -563,7 +573,7 @@ fn every_tracked_message_has_exactly_one_outcome() {
                     h.s.start(h.now);
                     h.pump();
                 }
-                _ => h.advance(100),
+                _ => h.jump(100),
             }
         }
         h.s.stop(h.now);
@@ -693,7 +703,7 @@ fn reconnect_delays_grow_to_the_cap_with_full_jitter_and_reset_after_a_healthy_l
         // A link that proved healthy after its auth resets the schedule.
         h.open();
         h.server(0, Body::AuthStatus { status: 0 });
-        h.advance(30_000);
+        h.jump(30_000);
         h.close(false);
         assert!(h.s.poll_timeout().unwrap() - h.now <= 1_000);
     }
@@ -804,7 +814,7 @@ fn stop_closes_fails_pending_and_reports_state_zero_synchronously() {
         ]
     );
     assert_eq!(h.s.poll_timeout(), None);
-    h.advance(3_600_000);
+    h.jump(3_600_000);
     assert!(h.connects.is_empty());
     h.s.start(h.now);
     h.pump();
@@ -837,7 +847,7 @@ fn authentication_failure_closes_and_does_not_loop() {
     );
     assert_eq!(h.s.poll_timeout(), None);
     h.connects.clear();
-    h.advance(24 * 3_600_000);
+    h.jump(24 * 3_600_000);
     h.s.network_online(h.now);
     h.s.enter_foreground(h.now);
     h.s.handle_connectivity_change(true, h.now);
@@ -914,17 +924,17 @@ fn events_from_stale_connections_are_ignored() {
 fn heartbeat_pings_and_a_missing_pong_resets_the_link() {
     let mut h = Harness::connected(config());
     assert_eq!(h.s.poll_timeout(), Some(h.now + 180_000));
-    h.advance(180_000);
+    h.jump(180_000);
     assert_eq!(h.bodies(), [Body::Ping]);
-    h.advance(2_000);
+    h.jump(2_000);
     h.server(0, Body::Pong);
-    h.advance(1_000);
+    h.jump(1_000);
     assert_eq!(h.s.state(), ConnectState::Connected);
-    h.advance(177_000);
+    h.jump(177_000);
     assert_eq!(h.bodies(), [Body::Ping]);
-    h.advance(2_999);
+    h.jump(2_999);
     assert_eq!(h.s.state(), ConnectState::Connected);
-    h.advance(1);
+    h.jump(1);
     assert_eq!(h.s.state(), ConnectState::Unconnected);
     assert_eq!(h.closed.len(), 1);
     // Reconnect; the heartbeat starts over from the new open.
@@ -933,7 +943,7 @@ fn heartbeat_pings_and_a_missing_pong_resets_the_link() {
     h.sent.clear();
     let opened = h.now;
     assert_eq!(h.s.poll_timeout(), Some(opened + 180_000));
-    h.advance(179_999);
+    h.jump(179_999);
     assert!(h.sent.is_empty());
 }
 
@@ -1143,7 +1153,7 @@ fn sync_notify_respects_the_four_second_guard_and_pending_key() {
     h.open();
     h.clear();
     // Syncing since open; a notify within 4 s only records the key.
-    h.advance(3_999);
+    h.jump(3_999);
     h.server(0, Body::SyncNotify { sync_key: 20 });
     assert!(h.sent.is_empty());
     // SYNC_END below the pending key: adopt, report, sync again.
@@ -1154,7 +1164,7 @@ fn sync_notify_respects_the_four_second_guard_and_pending_key() {
     );
     assert_eq!(h.app_events(), [Event::SaveSyncKey(15), Event::SyncEnd(15)]);
     // After 4 s without an end, a notify syncs again.
-    h.advance(4_000);
+    h.jump(4_000);
     h.server(0, Body::SyncNotify { sync_key: 30 });
     assert_eq!(h.bodies(), [Body::Sync { sync_key: 15 }]);
     // An end at the same key still reports; a notify for an old key does nothing.
@@ -1418,7 +1428,7 @@ fn a_late_connect_timeout_gives_a_queued_open_one_grace() {
     h.pump();
     h.clear();
     // The timer wakes 60 s late; the open event is queued right behind it.
-    h.advance(timeout + 60_000);
+    h.jump(timeout + 60_000);
     assert!(h.closed.is_empty(), "a late timeout closed the socket");
     h.open();
     h.server(0, Body::AuthStatus { status: 0 });
@@ -1430,7 +1440,7 @@ fn a_late_connect_timeout_gives_a_queued_open_one_grace() {
     h.s.start(h.now);
     h.pump();
     h.clear();
-    h.advance(timeout);
+    h.jump(timeout);
     assert_eq!(h.closed.len(), 1, "an on-time connect timeout must close");
 
     // Late twice: the grace is given once, then the socket fails.
@@ -1438,8 +1448,8 @@ fn a_late_connect_timeout_gives_a_queued_open_one_grace() {
     h.s.start(h.now);
     h.pump();
     h.clear();
-    h.advance(timeout + 60_000);
+    h.jump(timeout + 60_000);
     assert!(h.closed.is_empty());
-    h.advance(60_000);
+    h.jump(60_000);
     assert_eq!(h.closed.len(), 1, "a socket that never opens must fail");
 }

@@ -12,7 +12,7 @@ impl Harness {
     fn fire_late(&mut self, late: u64) {
         let at = self.s.poll_timeout().expect("a deadline is armed");
         let wait = at.saturating_sub(self.now) + late;
-        self.advance(wait);
+        self.jump(wait);
     }
 
     /// A live server: every PING written so far gets its PONG.
@@ -62,7 +62,7 @@ fn an_ack_queued_behind_a_frozen_timer_is_not_reported_failed() {
     let seq = h.last_seq();
     h.sent.clear();
     // Frozen for ten minutes; the ACK deadline check runs first on waking.
-    h.advance(600_000);
+    h.jump(600_000);
     assert_eq!(h.bodies(), [Body::Ping], "probe instead of a verdict");
     assert_eq!(h.app_events(), []);
     // The frames that waited in the socket: the ACK, then the probe's PONG.
@@ -78,7 +78,7 @@ fn a_probe_answered_without_the_ack_settles_it_as_a_timeout_once() {
     let mut h = Harness::connected(config());
     let t = h.send_peer("muted");
     h.sent.clear();
-    h.advance(600_000);
+    h.jump(600_000);
     assert_eq!(h.bodies(), [Body::Ping]);
     // The server answers in order: a PONG with no ACK before it means none comes.
     h.server(0, Body::Pong);
@@ -93,7 +93,7 @@ fn a_probe_answered_without_the_ack_settles_it_as_a_timeout_once() {
             h.reconnect_in(),
         ]
     );
-    h.advance(10_000);
+    h.jump(10_000);
     assert!(!h
         .app_events()
         .iter()
@@ -115,14 +115,14 @@ fn an_on_time_ack_deadline_is_still_a_verdict() {
 #[test]
 fn a_frozen_process_keeps_a_healthy_link_and_finds_a_dead_one() {
     let mut h = Harness::connected(config());
-    h.advance(600_000);
+    h.jump(600_000);
     assert_eq!(h.answer_pings(), 1);
-    h.advance(3_000);
+    h.jump(3_000);
     assert_eq!(h.s.state(), ConnectState::Connected, "answered probe");
     // A ping on time, then frozen past its PONG deadline: probe again.
     h.fire();
     assert_eq!(h.bodies(), [Body::Ping]);
-    h.advance(900_000);
+    h.jump(900_000);
     assert_eq!(h.bodies(), [Body::Ping]);
     assert_eq!(h.s.state(), ConnectState::Connected);
     // That probe gets no answer: dead at its deadline.

@@ -165,7 +165,7 @@ fn a_page_resent_after_a_long_time_offline_is_still_delivered_once() {
     h.server(0, Body::SyncBegin { sync_key: 12 });
     h.server(0, Body::Im(im(2, 1, 1, "m1")));
     h.close(false);
-    h.advance(3_600_000); // an hour offline
+    h.jump(3_600_000); // an hour offline
     h.s.network_online(h.now);
     h.pump();
     h.open();
@@ -183,7 +183,7 @@ fn peer_syncs_from_different_keys_keep_their_pairing() {
     // key the first one ended at: each answer is placed after its own key.
     let mut h = connected_at(10);
     h.server(0, Body::SyncNotify { sync_key: 11 });
-    h.advance(4_000);
+    h.jump(4_000);
     h.server(0, Body::SyncNotify { sync_key: 11 });
     assert_eq!(h.bodies().len(), 2, "two SYNC(10)");
     h.server(0, Body::SyncBegin { sync_key: 11 });
@@ -334,9 +334,9 @@ fn an_answer_whose_end_never_comes_is_delivered_after_the_hold_limit() {
     h.server(0, Body::SyncBegin { sync_key: 10 });
     let seq = h.server(0, Body::Im(im(2, 1, 1, "m1")));
     assert_eq!(peer_contents(&h.app_events()), Vec::<String>::new());
-    h.advance(crate::core::gobelieve::held::HELD_MAX_MS - 1);
+    h.jump(crate::core::gobelieve::held::HELD_MAX_MS - 1);
     assert_eq!(peer_contents(&h.app_events()), Vec::<String>::new());
-    h.advance(1);
+    h.jump(1);
     assert_eq!(peer_contents(&h.app_events()), ["m1"]);
     assert!(h.bodies().contains(&Body::Ack { seq, status: None }));
 }
@@ -399,7 +399,7 @@ fn an_empty_answer_ending_below_the_requested_key_uses_up_its_request() {
     h.server(0, Body::SyncBegin { sync_key: 40 });
     h.server(0, Body::SyncEnd { sync_key: 40 });
     h.s.set_sync_key(60); // the app restored another key
-    h.advance(5_000);
+    h.jump(5_000);
     h.server(0, Body::SyncNotify { sync_key: 62 });
     assert!(h.bodies().contains(&Body::Sync { sync_key: 60 }));
     for _ in 0..2 {

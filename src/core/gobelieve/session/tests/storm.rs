@@ -95,7 +95,7 @@ fn a_pong_after_auth_proves_the_link_and_resets_the_schedule() {
     }
     h.open();
     h.server(0, Body::AuthStatus { status: 0 });
-    h.advance(180_000);
+    h.jump(180_000);
     assert_eq!(h.bodies().last(), Some(&Body::Ping));
     h.server(0, Body::Pong);
     h.close(false);
