@@ -79,6 +79,10 @@ for entry in gobelieve mobileimsdk; do
 done
 stage "JS API fuzz: 20,000 hostile calls on every member of both classes, each instance still delivers (Node, npm package)" \
   node tests/fuzz-api/fuzz-api.mjs --runs 20000
+for entry in gobelieve mobileimsdk; do
+  stage "JS API fuzz on the one-protocol entry dist/npm/$entry.js: 10,000 hostile calls on its class" \
+    env IMSDK_ENTRY=$entry node tests/fuzz-api/fuzz-api.mjs --runs 10000 --seed 2
+done
 stage "throwing observers, garbage collection, oversized frames (headless Chromium)" node tests/resilience/resilience.test.mjs
 stage "long life: 1,000 cycles of each lifecycle, no leaks, flat memory (headless Chromium)" node tests/long-life/cycles.test.mjs
 for entry in gobelieve mobileimsdk; do

@@ -17,6 +17,8 @@
 //
 // Usage (repo root, after scripts/build.sh and cargo build -p imsdk-devserver):
 //   node tests/fuzz-api/fuzz-api.mjs [--runs N | --seconds S] [--seed N] [--round K]
+// IMSDK_ENTRY=gobelieve | mobileimsdk fuzzes that one-protocol entry (dist/npm/<entry>.js):
+// the members of its class only.
 // N calls in all (default 20,000), K calls per round (default 400). Prints
 // calls made, errors by kind and every violation (seed, round, call, value);
 // the last line is `fuzz-api: {json}` for scripts/fuzz.mjs. Exits 1 on any violation.
@@ -26,7 +28,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
-import { ROOT, spawnDevserver } from '../support/node-env.mjs';
+import { ENTRY_CLASSES, entryHas, NPM_ENTRY, ROOT, spawnDevserver } from '../support/node-env.mjs';
 import { FIELDS, HostileError, TEMPLATES, hostileValues, prng } from './values.mjs';
 import { REGRESSIONS, runRegressions } from './regressions.mjs';
 
@@ -279,34 +281,40 @@ function mobileimsdkOptions(r, value, env) {
   return o;
 }
 
+const [GOBELIEVE, MOBILEIMSDK] = [entryHas('IMService'), entryHas('IMClientManager')];
+
 async function round(sdk, env, r, value, n, calls) {
   const { IMService, IMClientManager } = sdk;
-  const gobelieveList = members(IMService.prototype, ['free']);
-  const gobelieveStatic = members(IMService, ['prototype', 'length', 'name']);
-  const mobileimsdkList = members(IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
-  const mobileimsdkStatic = members(IMClientManager, ['prototype', 'length', 'name']);
+  const gobelieveList = GOBELIEVE ? members(IMService.prototype, ['free']) : [];
+  const gobelieveStatic = GOBELIEVE ? members(IMService, ['prototype', 'length', 'name']) : [];
+  const mobileimsdkList = MOBILEIMSDK ? members(IMClientManager.prototype, ['release', 'free', 'resetInitFlag']) : [];
+  const mobileimsdkStatic = MOBILEIMSDK ? members(IMClientManager, ['prototype', 'length', 'name']) : [];
 
   // Terminal calls on throwaway instances: construction with hostile arguments, then use after free/release.
   where = `round ${n} throwaway`;
   let spare = null;
-  try {
-    spare = new IMService(value(), value());
-  } catch (err) {
-    const bad = undocumented(err, 'IMService');
-    if (bad) violation('new IMService threw ' + bad, errorLine(err));
+  if (GOBELIEVE) {
+    try {
+      spare = new IMService(value(), value());
+    } catch (err) {
+      const bad = undocumented(err, 'IMService');
+      if (bad) violation('new IMService threw ' + bad, errorLine(err));
+    }
   }
   if (spare) {
     if (r.chance(0.5)) spare.free();
     for (let i = 0; i < 5; i++) poke(r, value, spare, gobelieveList.concat(members(IMService.prototype, []).filter((m) => m.name === 'free')));
     spare.free();
   }
-  if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
   let spareMgr = null;
-  try {
-    spareMgr = IMClientManager.getInstance(value());
-  } catch (err) {
-    const bad = undocumented(err, 'getInstance');
-    if (bad) violation('getInstance threw ' + bad, errorLine(err));
+  if (MOBILEIMSDK) {
+    if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
+    try {
+      spareMgr = IMClientManager.getInstance(value());
+    } catch (err) {
+      const bad = undocumented(err, 'getInstance');
+      if (bad) violation('getInstance threw ' + bad, errorLine(err));
+    }
   }
   if (spareMgr) {
     spareMgr.release();
@@ -315,37 +323,41 @@ async function round(sdk, env, r, value, n, calls) {
 
   // The instances under test.
   where = `round ${n} IMService`;
-  const im = new IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken });
-  if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
+  const im = GOBELIEVE ? new IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken }) : null;
   let mgr = null;
-  try {
-    mgr = IMClientManager.getInstance(mobileimsdkOptions(r, value, env));
-  } catch (err) {
-    const bad = undocumented(err, 'getInstance');
-    if (bad) violation('getInstance threw ' + bad, errorLine(err));
-    mgr = IMClientManager.getInstance({ wsUrl: env.ws + '/websocket' });
+  if (MOBILEIMSDK) {
+    if (IMClientManager.getInitFlag()) IMClientManager.getInstance().resetInitFlag();
+    try {
+      mgr = IMClientManager.getInstance(mobileimsdkOptions(r, value, env));
+    } catch (err) {
+      const bad = undocumented(err, 'getInstance');
+      if (bad) violation('getInstance threw ' + bad, errorLine(err));
+      mgr = IMClientManager.getInstance({ wsUrl: env.ws + '/websocket' });
+    }
   }
   for (let i = 0; i < calls; i++) {
+    // k 0..9 IMService (9 its instance, 1 its statics), 10..19 IMClientManager alike; one class: its share only.
     const k = r.int(20);
+    const gobelieve = GOBELIEVE && (!MOBILEIMSDK || k < 10);
+    const j = k % 10;
     where = `round ${n} call ${i}`;
-    if (k < 9) poke(r, value, im, gobelieveList);
-    else if (k < 10) poke(r, value, IMService, gobelieveStatic);
-    else if (k < 19) poke(r, value, mgr, mobileimsdkList);
-    else poke(r, value, IMClientManager, mobileimsdkStatic);
+    if (gobelieve) poke(r, value, j < 9 ? im : IMService, j < 9 ? gobelieveList : gobelieveStatic);
+    else poke(r, value, j < 9 ? mgr : IMClientManager, j < 9 ? mobileimsdkList : mobileimsdkStatic);
     // Let the event loop run now and then: sockets open and fail, timers fire, Promises settle.
     if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 0));
   }
   where = `round ${n} check`;
-  await check('round ' + n + ' (IMService)', n, () => gobelieveWorks(im, env, n));
-  await check('round ' + n + ' (IMClientManager)', n, () => mobileimsdkWorks(mgr, env, n));
-  im.free();
-  mgr.release();
+  if (im) await check('round ' + n + ' (IMService)', n, () => gobelieveWorks(im, env, n));
+  if (mgr) await check('round ' + n + ' (IMClientManager)', n, () => mobileimsdkWorks(mgr, env, n));
+  if (im) im.free();
+  if (mgr) mgr.release();
   counts.rounds++;
 }
 
 async function main() {
   const WebSocket = createRequire(path.join(ROOT, 'package.json'))('ws');
-  const sdk = await import(path.join(ROOT, 'dist/npm/index.js'));
+  if (!ENTRY_CLASSES[NPM_ENTRY]) throw new Error('IMSDK_ENTRY must be one of ' + Object.keys(ENTRY_CLASSES).join(', '));
+  const sdk = await import(path.join(ROOT, 'dist/npm', NPM_ENTRY + '.js'));
   sdk.setWebSocketImpl(WebSocket);
   const env = await environment();
   const r = prng(SEED);
@@ -354,25 +366,29 @@ async function main() {
   try {
     // Before the wasm has loaded: the facade checks at once and queues; after loading it replays.
     where = 'before load';
-    const early = new sdk.IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken });
-    const earlyMgr = sdk.IMClientManager.getInstance({ wsUrl: env.ws + '/websocket' });
+    const early = GOBELIEVE ? new sdk.IMService(undefined, { url: env.ws + '/ws', accessToken: env.gobelieveToken }) : null;
+    const earlyMgr = MOBILEIMSDK ? sdk.IMClientManager.getInstance({ wsUrl: env.ws + '/websocket' }) : null;
     const early_n = Math.min(RUNS, 500);
-    const gobelieveList = members(sdk.IMService.prototype, ['free']);
-    const mobileimsdkList = members(sdk.IMClientManager.prototype, ['release', 'free', 'resetInitFlag']);
-    for (let i = 0; i < early_n; i++) poke(r, value, i % 2 ? early : earlyMgr, i % 2 ? gobelieveList : mobileimsdkList);
+    const gobelieveList = GOBELIEVE ? members(sdk.IMService.prototype, ['free']) : [];
+    const mobileimsdkList = MOBILEIMSDK ? members(sdk.IMClientManager.prototype, ['release', 'free', 'resetInitFlag']) : [];
+    for (let i = 0; i < early_n; i++) {
+      const gobelieve = GOBELIEVE && (!MOBILEIMSDK || i % 2 === 1);
+      poke(r, value, gobelieve ? early : earlyMgr, gobelieve ? gobelieveList : mobileimsdkList);
+    }
     await sdk.init();
     where = 'after load';
     for (const [f, name] of [[early, 'IMService'], [earlyMgr, 'IMClientManager']]) {
       // A call accepted before loading that the wasm refuses on replay: the facade's checks and the wasm's differ.
-      if (f._failed) violation(name + ' replay failed', f._failed.message);
+      if (f && f._failed) violation(name + ' replay failed', f._failed.message);
     }
-    await check('the calls before loading (IMService)', 0, () => gobelieveWorks(early, env, 0));
-    await check('the calls before loading (IMClientManager)', 0, () => mobileimsdkWorks(earlyMgr, env, 0));
-    early.free();
-    earlyMgr.release();
+    if (early) await check('the calls before loading (IMService)', 0, () => gobelieveWorks(early, env, 0));
+    if (earlyMgr) await check('the calls before loading (IMClientManager)', 0, () => mobileimsdkWorks(earlyMgr, env, 0));
+    if (early) early.free();
+    if (earlyMgr) earlyMgr.release();
     // After release(): getInstance(options) checks its options again (it returns the current manager while there is one).
     where = 'regressions';
-    for (const failure of runRegressions(early, earlyMgr, sdk)) violation('regression', failure);
+    const cases = REGRESSIONS.filter(([, , , , needs]) => entryHas(needs));
+    for (const failure of runRegressions(early, earlyMgr, sdk, cases)) violation('regression', failure);
 
     for (let n = 1; counts.calls < RUNS && (!SECONDS || Date.now() - t0 < SECONDS * 1000); n++) {
       await round(sdk, env, r, value, n, Math.min(ROUND, RUNS - counts.calls));
@@ -381,7 +397,7 @@ async function main() {
     await env.stop();
   }
   const seconds = (Date.now() - t0) / 1000;
-  print(`fuzz-api seed ${SEED}: ${REGRESSIONS.length} regression cases, ${counts.calls} calls in ${counts.rounds} rounds, ${counts.checks} still-works checks, ${seconds.toFixed(1)} s`);
+  print(`fuzz-api seed ${SEED} (dist/npm/${NPM_ENTRY}.js): ${REGRESSIONS.filter(([, , , , needs]) => entryHas(needs)).length} regression cases, ${counts.calls} calls in ${counts.rounds} rounds, ${counts.checks} still-works checks, ${seconds.toFixed(1)} s`);
   print('  returned ' + counts.returned + '; threw ' + JSON.stringify(counts.threw) + '; rejected ' + JSON.stringify(counts.rejected));
   if (SHOW) for (const [k, n] of [...seen].sort((a, b) => b[1] - a[1])) print(String(n).padStart(7) + '  ' + k);
   let crashes = 0;

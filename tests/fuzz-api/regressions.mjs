@@ -16,17 +16,23 @@ const sparse = [];
 sparse[900000] = 1;
 const listener = () => {};
 
-/** [what, (sdk, instances) => the call, the error's class, a regular expression its message must match] */
+/**
+ * [what, (sdk, instances) => the call, the error's class, a regular expression its message must match,
+ *  the class it needs (a one-protocol entry runs the cases of its class)]
+ */
 export const REGRESSIONS = [
-  ['on(a 1 MB string)', (im) => im.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
-  ['off(a 1 MB string)', (im, mgr) => mgr.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /],
-  ['on(a sparse array of 900,001 slots)', (im) => im.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/],
-  ['off([Symbol()])', (im, mgr) => mgr.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/],
-  ['on(Symbol())', (im) => im.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/],
+  ['on(a 1 MB string)', (im) => im.on(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /, 'IMService'],
+  ['off(a 1 MB string)', (im, mgr) => mgr.off(huge, listener), TypeError, /^imsdk: unknown event type "x{40}\.\.\." \(one of /,
+    'IMClientManager'],
+  ['on(a sparse array of 900,001 slots)', (im) => im.on(sparse, listener), TypeError, /^imsdk: unknown event type of type object \(/,
+    'IMService'],
+  ['off([Symbol()])', (im, mgr) => mgr.off([Symbol('s')], listener), TypeError, /^imsdk: unknown event type of type object \(/,
+    'IMClientManager'],
+  ['on(Symbol())', (im) => im.on(Symbol('s'), listener), TypeError, /^imsdk: unknown event type of type symbol \(/, 'IMService'],
   ['getInstance({wsUrl: a 1 MB http URL})', (im, mgr, C) => C.IMClientManager.getInstance({ wsUrl: 'http://' + huge }), TypeError,
-    /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/],
+    /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/x{57}\.\.\."$/, 'IMClientManager'],
   ['getInstance({wsUrl: an http URL with a token})', (im, mgr, C) => C.IMClientManager.getInstance({ wsUrl: 'http://u:pw@h/p?token=s3cret' }),
-    TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/],
+    TypeError, /^options\.wsUrl must start with ws:\/\/ or wss:\/\/, got "http:\/\/<redacted>@h\/p\?<redacted>"$/, 'IMClientManager'],
 ];
 
 /** Runs every case on `im` (an IMService), `mgr` (an IMClientManager) and the classes `C`; returns the failures as lines. */
