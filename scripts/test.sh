@@ -62,7 +62,7 @@ stage "token provider: 10 min of refused tokens on a fake clock, calls bounded (
 stage "persisted outbox: order, restore, outcomes, bound, expiry, O(log n) work per message, seeded random runs; memory, custom and wx stores (Node)" node tests/devx/outbox.test.mjs
 stage "persisted outbox: IndexedDB store across page reloads (headless Chromium)" node tests/devx/indexeddb.test.mjs
 # Installs webpack and Vite from the npm registry only when tests/bundlers/package-lock.json changed.
-stage "bundlers: webpack 5 and Vite apps (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
+stage "bundlers: webpack 5 and Vite apps on every entry, each emitting its own wasm only (headless Chromium), Node require()" node tests/bundlers/bundlers.test.mjs
 stage "ready facade vs the wasm classes: members, defaults, argument errors (headless Chromium)" node tests/facade/parity.test.mjs
 for entry in gobelieve mobileimsdk; do
   stage "ready facade vs its wasm class on the one-protocol entry dist/npm/$entry.js (headless Chromium)" env IMSDK_ENTRY=$entry node tests/facade/parity.test.mjs

@@ -6,6 +6,9 @@
 //     Chromium: init() with no argument must find the wasm the bundler emitted
 //     or served (nothing copied by hand), then one exchange per class against
 //     the IM dev server ($DEVSERVER_URL, or one started here);
+//   - build the same app on each one-protocol entry (imsdk/gobelieve,
+//     imsdk/mobileimsdk) with both bundlers: it must emit that entry's own wasm
+//     (its size) and run its class's exchange;
 //   - run tests/bundlers/node-app.cjs: `require('imsdk')` in Node (require(esm)
 //     turned off, as before Node 20.19), the same exchanges.
 // The bundlers come from tests/bundlers/package-lock.json, installed into
@@ -51,7 +54,25 @@ function scratchApp() {
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
   sh('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(tmp, name)], app);
   for (const f of ['app/main.js', 'app/index.html', 'node-app.cjs']) fs.copyFileSync(path.join(HERE, f), path.join(app, path.basename(f)));
+  // The app on each one-protocol entry, in a directory of its own under the app (its node_modules resolve from there).
+  const main = fs.readFileSync(path.join(HERE, 'app/main.js'), 'utf8');
+  const line = "import { init, IMService, IMClientManager } from 'imsdk';";
+  check(main.includes(line), 'tests/bundlers/app/main.js lost its import line');
+  for (const e of ONE_PROTOCOL) {
+    const dir = path.join(app, e.name);
+    fs.mkdirSync(dir);
+    const other = e.classes[0] === 'IMService' ? 'IMClientManager' : 'IMService';
+    fs.writeFileSync(path.join(dir, 'main.js'), main.replace(line, `import { init, ${e.classes[0]} } from '${e.entry}';\nconst ${other} = undefined;`));
+    fs.copyFileSync(path.join(HERE, 'app/index.html'), path.join(dir, 'index.html'));
+  }
 }
+
+/** The one-protocol entries: the app's import, its class, the wasm it must emit. */
+const ONE_PROTOCOL = [
+  { name: 'gobelieve', entry: 'imsdk/gobelieve', classes: ['IMService'], wasm: 'gobelieve_bg.wasm' },
+  { name: 'mobileimsdk', entry: 'imsdk/mobileimsdk', classes: ['IMClientManager'], wasm: 'mobileimsdk_bg.wasm' },
+];
+const FULL = { name: 'imsdk', entry: 'imsdk', classes: ['IMService', 'IMClientManager'], wasm: 'imsdk_bg.wasm' };
 
 /** Serves `dir` on a free loopback port; resolves to `{url, close()}`. */
 function serveDir(dir) {
@@ -70,10 +91,10 @@ function serveDir(dir) {
     resolve({ url: 'http://127.0.0.1:' + server.address().port, close: () => server.close() })));
 }
 
-async function webpackBuild(out) {
+async function webpackBuild(out, context = app) {
   const webpack = createRequire(path.join(HERE, 'package.json'))('webpack');
   const stats = await new Promise((resolve, reject) => webpack({
-    mode: 'production', context: app, entry: './main.js', devtool: false,
+    mode: 'production', context, entry: './main.js', devtool: false,
     output: { path: out, filename: 'main.js' },
   }, (err, s) => (err ? reject(err) : resolve(s))));
   check(!stats.hasErrors(), 'webpack: ' + stats.toString('errors-only'));
@@ -89,8 +110,16 @@ function wasmFiles(dir) {
   return fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
 }
 
-/** Opens the app at `base`, waits for window.result, checks both exchanges and where the wasm came from. */
-async function runPage(browser, im, base) {
+/** The emitted wasm of `dir` is `build`'s own (the same bytes as its wasm in dist/npm). */
+function emittedIs(dir, build) {
+  const files = wasmFiles(dir);
+  check(files.length === 1, 'emitted ' + JSON.stringify(files));
+  const got = fs.readFileSync(path.join(dir, files[0]));
+  check(got.equals(fs.readFileSync(path.join(DIST, build.wasm))), 'the emitted wasm (' + got.length + ' B) is not ' + build.wasm);
+}
+
+/** Opens the app at `base`, waits for window.result, checks the exchanges of `build`'s classes and where the wasm came from. */
+async function runPage(browser, im, base, build = FULL) {
   const [a, b] = [uid++, uid++];
   const q = new URLSearchParams({ im: im.url, a, b, ta: await mintToken(im.url, a), tb: await mintToken(im.url, b) });
   const page = await browser.newPage();
@@ -100,7 +129,9 @@ async function runPage(browser, im, base) {
     await page.goto(base + '/?' + q);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 });
     const r = await page.evaluate(() => window.result);
-    const want = { peer: ['bundled peer'], mobileimsdk: ['bundled qos'], acked: ['fp-' + a] };
+    const gobelieve = build.classes.includes('IMService');
+    const mobileimsdk = build.classes.includes('IMClientManager');
+    const want = { peer: gobelieve ? ['bundled peer'] : [], mobileimsdk: mobileimsdk ? ['bundled qos'] : [], acked: mobileimsdk ? ['fp-' + a] : [] };
     check(JSON.stringify(r) === JSON.stringify(want), 'result ' + JSON.stringify(r));
     check(wasm.length === 1 && wasm[0] === '200 ' + new URL(base).origin, 'wasm responses ' + JSON.stringify(wasm));
   } finally {
@@ -138,7 +169,7 @@ async function main() {
     await test('webpack 5 production build: it emits the wasm, the page loads it, one exchange per class', async () => {
       const out = path.join(tmp, 'webpack-out');
       await webpackBuild(out);
-      check(wasmFiles(out).length === 1, 'webpack emitted ' + JSON.stringify(wasmFiles(out)));
+      emittedIs(out, FULL);
       const site = await serveDir(out);
       try {
         await runPage(browser, im, site.url);
@@ -151,7 +182,7 @@ async function main() {
       const out = path.join(tmp, 'vite-out');
       const { build } = await vite();
       await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-      check(wasmFiles(out).length === 1, 'vite emitted ' + JSON.stringify(wasmFiles(out)));
+      emittedIs(out, FULL);
       const site = await serveDir(out);
       try {
         await runPage(browser, im, site.url);
@@ -159,6 +190,26 @@ async function main() {
         site.close();
       }
     });
+
+    for (const e of ONE_PROTOCOL) {
+      await test(e.entry + ': webpack 5 and Vite production builds emit its own wasm only, the page runs its class', async () => {
+        const out = path.join(tmp, 'webpack-' + e.name);
+        await webpackBuild(out, path.join(app, e.name));
+        emittedIs(out, e);
+        const vout = path.join(tmp, 'vite-' + e.name);
+        const { build } = await vite();
+        await build({ root: path.join(app, e.name), configFile: false, logLevel: 'warn', build: { outDir: vout, emptyOutDir: true } });
+        emittedIs(vout, e);
+        for (const dir of [out, vout]) {
+          const site = await serveDir(dir);
+          try {
+            await runPage(browser, im, site.url, e);
+          } finally {
+            site.close();
+          }
+        }
+      });
+    }
 
     await test('Vite dev server (no config): it serves the wasm, the page loads it, one exchange per class', async () => {
       const { createServer } = await vite();

@@ -4,6 +4,9 @@
 // server named in the query (?im=URL&a=&b=&ta=&tb=: two uids and their tokens),
 // two IMService exchange a peer message and the page's IMClientManager sends
 // itself a QoS message. window.result is set when done (or on the first error).
+// The test also builds it on each one-protocol entry, with the import line
+// below replaced by that entry's (the other class undefined): then only its
+// class's exchange runs.
 import { init, IMService, IMClientManager } from 'imsdk';
 
 const q = new URLSearchParams(location.search);
@@ -52,8 +55,8 @@ async function mobileimsdk() {
 (async () => {
   try {
     await init();
-    const peer = await gobelieve();
-    const manager = await mobileimsdk();
+    const peer = IMService ? await gobelieve() : [];
+    const manager = IMClientManager ? await mobileimsdk() : { received: [], acked: [] };
     window.result = { peer, mobileimsdk: manager.received, acked: manager.acked };
   } catch (e) {
     window.result = { error: String((e && e.stack) || e) };
