@@ -7,11 +7,9 @@
 // (dist/npm/<entry>.js): the tests of the class it has.
 import path from 'node:path';
 import WebSocket from 'ws';
-import { ROOT, runner, check, spawnDevserver, mintToken } from '../support/node-env.mjs';
+import { ENTRY_CLASSES, entryHas, NPM_ENTRY as entry, ROOT, runner, check, spawnDevserver, mintToken } from '../support/node-env.mjs';
 
-const ENTRY_CLASSES = { index: ['IMService', 'IMClientManager'], gobelieve: ['IMService'], mobileimsdk: ['IMClientManager'] };
-const entry = process.env.IMSDK_ENTRY || 'index';
-if (!ENTRY_CLASSES[entry]) throw new Error('IMSDK_ENTRY must be one of ' + Object.keys(ENTRY_CLASSES).join(', '));
+entryHas('IMService'); // checks IMSDK_ENTRY
 const sdk = await import(path.join(ROOT, 'dist/npm', entry + '.js'));
 sdk.setWebSocketImpl(WebSocket);
 await sdk.init();
