@@ -33,15 +33,11 @@ export function snippetCopy(dir, name) {
   return hits[0] || null;
 }
 
-/** The glue's fallback when init gets no wasm, and what the bundles have in its place. */
-const GLUE_DEFAULT_WASM = "module_or_path = new URL('imsdk_bg.wasm', import.meta.url);";
-const GLUE_NO_DEFAULT = "throw new Error('imsdk: no wasm given');";
-
 /**
  * An esbuild plugin: `<root>/js/X` resolves to the glue's copy of it when
  * there is one, and the JS of a class the glue lacks (its facade, the
  * classes over the engines) to a stand-in, so a one-protocol bundle does not
- * ship the other protocol's JS; the glue loses its default wasm location.
+ * ship the other protocol's JS.
  */
 export function useGlueSnippets(root, glueDir) {
   const js = path.join(root, 'js') + path.sep;
@@ -56,19 +52,9 @@ export function useGlueSnippets(root, glueDir) {
     stub('facade-mobileimsdk.js', 'facade-absent.js');
     stub('engine/mobileimsdk.js', 'engine/mobileimsdk-absent.js');
   }
-  const glue = path.join(glueDir, 'imsdk.js');
   return {
     name: 'imsdk-glue-snippets',
     setup(build) {
-      // The glue's own default location of its wasm is dead (every entry passes the wasm), but a bundler
-      // that sees `new URL('imsdk_bg.wasm', import.meta.url)` emits that file: the full build's wasm, next
-      // to a one-protocol entry's own. The bundles say what the glue would have done instead.
-      build.onLoad({ filter: /[\\/]imsdk\.js$/ }, (args) => {
-        if (path.resolve(args.path) !== glue) return undefined;
-        const text = fs.readFileSync(glue, 'utf8');
-        if (!text.includes(GLUE_DEFAULT_WASM)) throw new Error(glue + ': its default wasm location changed (wasm-bindgen upgrade?)');
-        return { contents: text.replace(GLUE_DEFAULT_WASM, GLUE_NO_DEFAULT), loader: 'js', resolveDir: glueDir };
-      });
       build.onResolve({ filter: /^\.\.?\// }, (args) => {
         const target = path.resolve(args.resolveDir, args.path);
         if (!target.startsWith(js)) return undefined;

@@ -16,7 +16,9 @@ build_variant() {
   log "building the release wasm for $out ${*:-(default features)}"
   cargo build --release --target wasm32-unknown-unknown -p imsdk --lib "$@"
   rm -rf "$out"
-  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  # No default wasm location in the glue: every entry passes the wasm, and a bundler that saw
+  # new URL('imsdk_bg.wasm', import.meta.url) would emit the full build's wasm beside a one-protocol entry's own.
+  wasm-bindgen --target web --omit-default-module-path --remove-name-section --remove-producers-section \
     --out-name imsdk --out-dir "$out" target/wasm32-unknown-unknown/release/imsdk.wasm
   # Only npm binaryen: Debian's wasm-opt 108 silently breaks wasm-bindgen output (toolchain P6).
   "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$out/imsdk_bg.wasm" -o "$out/imsdk_bg.wasm"
