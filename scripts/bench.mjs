@@ -260,6 +260,15 @@ async function plainMobileImsdk(url, uid, onAck) {
   };
 }
 
+/** The logged-in IMClientManager as a P4 sender (`send(args)`, `close()`); `onAck(fp)` per messagesBeReceivedCB. */
+async function mobileimsdkManager(url, uid, onAck) {
+  let login = null;
+  const mgr = IMClientManager.getInstance({ wsUrl: url, messageQoSCB: { messagesBeReceivedCB: onAck } });
+  mgr.login({ loginUserId: String(uid), loginToken: 't', callBack: (c) => (login = c) });
+  await until(() => login !== null, 'login');
+  return { send: (args) => mgr.send(args), close: () => mgr.release() };
+}
+
 /** ms for one P4 run of `side` (sdk, plain, raw). */
 async function benchMobileImsdk(side, round) {
   const url = base.replace(/^http/, 'ws') + '/websocket';
@@ -268,27 +277,16 @@ async function benchMobileImsdk(side, round) {
   // IMClientManager is a singleton per process, so the receiver is the bare client here.
   const receiver = await rawMobileImsdk(url, b, () => got++);
   let ms;
-  if (side === 'plain') {
+  if (side !== 'raw') {
     const pending = new Map();
-    const client = await plainMobileImsdk(url, a, (fp) => pending.get(fp)());
-    ms = await pipeline((i, onAck) => {
+    const onAck = (fp) => pending.get(fp)();
+    const client = side === 'sdk' ? await mobileimsdkManager(url, a, onAck) : await plainMobileImsdk(url, a, onAck);
+    ms = await pipeline((i, acked) => {
       const fp = 'fp-' + a + '-' + i;
-      pending.set(fp, onAck);
+      pending.set(fp, acked);
       client.send({ dataContent: 'bench ' + i, toId: String(b), fingerPrint: fp });
     }, () => got);
     client.close();
-  } else if (side === 'sdk') {
-    const pending = new Map();
-    let login = null;
-    const mgr = IMClientManager.getInstance({ wsUrl: url, messageQoSCB: { messagesBeReceivedCB: (fp) => pending.get(fp)() } });
-    mgr.login({ loginUserId: String(a), loginToken: 't', callBack: (c) => (login = c) });
-    await until(() => login !== null, 'login');
-    ms = await pipeline((i, onAck) => {
-      const fp = 'fp-' + a + '-' + i;
-      pending.set(fp, onAck);
-      mgr.send({ dataContent: 'bench ' + i, toId: String(b), fingerPrint: fp });
-    }, () => got);
-    mgr.release();
   } else {
     const raw = await rawMobileImsdk(url, a, null, b);
     ms = await pipeline(raw.send, () => got);
