@@ -106,6 +106,8 @@ export class Outbox {
     this._opening = null;
     this._linkUp = false;
     this._timer = null;
+    /** The deadline `_timer` is armed for. */
+    this._timerAt = Infinity;
   }
 
   /** Entries not settled yet. */
@@ -343,12 +345,15 @@ export class Outbox {
 
   /** Arms one timer at the earliest expiry of an entry not in flight, or end of a back-off while the link is up. */
   _arm() {
-    if (this._timer !== null) this._clearTimer(this._timer);
-    this._timer = null;
-    const now = this._now();
     let first = this._expiry.size ? this._expiry.peek().record.expiresAt : Infinity;
     if (this._linkUp && this._backoff.size) first = Math.min(first, this._backoff.peek().retryAt);
+    // Most adds and outcomes leave the earliest deadline where it was: the timer armed for it stays.
+    if (this._timer !== null && first === this._timerAt) return;
+    if (this._timer !== null) this._clearTimer(this._timer);
+    this._timer = null;
+    this._timerAt = first;
     if (first === Infinity) return;
+    const now = this._now();
     this._timer = this._setTimer(() => {
       this._timer = null;
       const now = this._now();
