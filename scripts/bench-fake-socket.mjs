@@ -161,10 +161,11 @@ function incomingFrames(count) {
   return frames;
 }
 
-/** Hands `frames` (two per message) to `deliver`, PER_TASK messages per task; resolves when `done()`. */
-async function feed(frames, deliver, done) {
-  for (let i = 0; i < frames.length; i += 2 * PER_TASK) {
-    for (const f of frames.slice(i, i + 2 * PER_TASK)) deliver(f);
+/** Hands `frames` (`perMessage` each) to `deliver`, PER_TASK messages per task; resolves when `done()`. */
+async function feed(frames, deliver, done, perMessage = 2) {
+  const step = perMessage * PER_TASK;
+  for (let i = 0; i < frames.length; i += step) {
+    for (const f of frames.slice(i, i + step)) deliver(f);
     await new Promise((r) => setImmediate(r));
   }
   await until(done, 'every frame dispatched');
@@ -326,7 +327,7 @@ async function mobileimsdkSdkReceives(frames) {
   await loggedInManager({ chatTransDataCB: { onTransBufferCB: () => got++, onTransErrorCB: () => {} } });
   const sock = FakeTextSocket.last;
   const t0 = performance.now();
-  await feedEach(frames, (data) => sock.onmessage({ data }), () => got >= frames.length);
+  await feed(frames, (data) => sock.onmessage({ data }), () => got >= frames.length, 1);
   return performance.now() - t0;
 }
 
@@ -347,17 +348,8 @@ async function mobileimsdkPlainReceives(frames) {
     onTransBuffer(p);
   };
   const t0 = performance.now();
-  await feedEach(frames, onmessage, () => got >= frames.length);
+  await feed(frames, onmessage, () => got >= frames.length, 1);
   return performance.now() - t0;
-}
-
-/** Hands each of `frames` to `deliver`, PER_TASK per task; resolves when `done()`. */
-async function feedEach(frames, deliver, done) {
-  for (let i = 0; i < frames.length; i += PER_TASK) {
-    for (const f of frames.slice(i, i + PER_TASK)) deliver(f);
-    await new Promise((r) => setImmediate(r));
-  }
-  await until(done, 'every frame dispatched');
 }
 
 /** ms for `count` QoS send() calls on a logged-in IMClientManager (no ACKs), and how many were written (code 0). */

@@ -10,7 +10,7 @@
 //   wasm, for both protocols (issue 8 A).
 // Usage (repo root, after scripts/build.sh): node tests/resilience/resilience.test.mjs
 // (IMSDK_ENTRY=gobelieve | mobileimsdk: the scenarios of that class on its one-protocol entry).
-import { check, devserver, entryHas, launchChromium, npmPage, runner, same } from '../support/node-env.mjs';
+import { check, devserver, entryHas, launchChromium, npmPage, runner, same, testIf } from '../support/node-env.mjs';
 
 const { test, summary } = runner();
 // A failed scenario fails its own tests, not the ones after it.
@@ -18,8 +18,7 @@ const run = (page, fn, arg) => page.evaluate(fn, arg).catch((e) => ({ failed: St
 const ran = (r) => check(!r.failed, r.failed);
 const uid = (k) => 40000 + (process.pid % 1000) * 10 + k;
 const [GOBELIEVE, MOBILEIMSDK] = [entryHas('IMService'), entryHas('IMClientManager')];
-/** Runs the test when the entry has the class; says so when it has not. */
-const testOf = (has, name, fn) => (has ? test(name, fn) : console.log('NOT IN THIS ENTRY: ' + name));
+const testOf = (has, name, fn) => testIf(has, test, name, fn);
 
 async function main() {
   const server = await devserver();

@@ -99,6 +99,13 @@ export function entryHas(name) {
   return classes.includes(name);
 }
 
+/** Runs `test(name, fn)` when `has` (the entry has the class the test needs); else says the entry skips it. */
+export function testIf(has, test, name, fn) {
+  if (has) return test(name, fn);
+  console.log('NOT IN THIS ENTRY: ' + name);
+  return Promise.resolve();
+}
+
 /**
  * A page of tests/support/npm-page.html: `window.imsdk` is the npm package
  * (its entry NPM_ENTRY) with its wasm not loaded yet. Console errors and
